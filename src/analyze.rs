@@ -1,0 +1,739 @@
+//! Text analysis: turns a question or a sentence into the terms the scorer compares.
+//!
+//! The stages run in this order, each a small function:
+//!
+//! 1. [`normalize`]: Unicode NFKC, curly quotes and apostrophes folded to straight ones,
+//!    Unicode hyphens folded to `-`, zero-width characters removed, control characters
+//!    turned into spaces. Works on the original casing, because stage 3 needs it.
+//! 2. split ([`tokens`]): Unicode words (UAX #29). Words joined by a single hyphen form a
+//!    compound (`al-Sharaa`) that yields its parts and the joined whole (`alsharaa`).
+//! 3. lower-case and clean: possessives and contractions are stripped (`Russia's` →
+//!    `russia`), thousands separators dropped (`4,096` → `4096`), dotted and upper-case
+//!    acronyms recognised (`U.S.`, `US`) and expanded (`united states`).
+//! 4. stopwords: the English list in [`is_stopword`]; it expects lower-case input, so it
+//!    runs after stage 3. Acronyms are never stopwords (`US` is not `us`).
+//! 5. stem: Snowball (Porter 2) English stemmer; numbers are kept as they are.
+//!
+//! Analysis never fails: any input, including empty, emoji-only or right-to-left text,
+//! yields a (possibly empty) list of [`Token`]s.
+
+use std::borrow::Cow;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Longest input, in bytes, that analysis looks at; the rest of a longer text is ignored.
+///
+/// A question is a sentence or two; this bound keeps a pasted 100 KB message cheap.
+pub const MAX_ANALYZED_BYTES: usize = 4096;
+
+/// What kind of word a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// An ordinary word.
+    Word,
+    /// Digits, possibly with a decimal point (`2015`, `4096`, `3.5`).
+    Number,
+    /// The joined form of a hyphenated compound (`alsharaa` from `al-Sharaa`).
+    Compound,
+    /// A word produced by expanding an acronym (`united` from `US`).
+    Expansion,
+    /// Two neighbouring content words as one term (`member state`), made by [`with_bigrams`].
+    Bigram,
+}
+
+/// Appends a bigram token for each pair of neighbouring content words (stopwords between
+/// them are skipped; compounds' joined forms are not paired). The bigram's stem is the two
+/// stems joined by a space, so it can only match another bigram.
+pub fn with_bigrams(mut tokens: Vec<Token>) -> Vec<Token> {
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !tokens[i].stop && tokens[i].kind != TokenKind::Compound)
+        .collect();
+    for pair in words.windows(2) {
+        let (a, b) = (&tokens[pair[0]], &tokens[pair[1]]);
+        if a.position == b.position {
+            continue;
+        }
+        let bigram = Token {
+            text: format!("{} {}", a.text, b.text),
+            stem: format!("{} {}", a.stem, b.stem),
+            kind: TokenKind::Bigram,
+            stop: false,
+            capitalized: false,
+            position: a.position,
+        };
+        tokens.push(bigram);
+    }
+    tokens
+}
+
+/// One analysed word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// The lower-cased, cleaned surface form (`russia` for `Russia’s`).
+    pub text: String,
+    /// The Snowball stem of `text` (`text` itself for numbers).
+    pub stem: String,
+    /// What kind of word this is.
+    pub kind: TokenKind,
+    /// True when `text` is an English stopword.
+    pub stop: bool,
+    /// True when the original started with an upper-case letter (`Bogdanov`).
+    pub capitalized: bool,
+    /// Position of the word in the text, counting words from 0 (compound parts share
+    /// their compound's positions).
+    pub position: u32,
+}
+
+/// A reusable analyser: holds the stemmer so each call does not build one.
+pub struct Analyzer {
+    stemmer: Stemmer,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Analyzer(english)")
+    }
+}
+
+impl Analyzer {
+    /// An English analyser.
+    pub fn new() -> Self {
+        Self {
+            stemmer: Stemmer::create(Algorithm::English),
+        }
+    }
+
+    /// Runs every stage on a question and returns its tokens, stopwords included (flagged).
+    ///
+    /// Only the first [`MAX_ANALYZED_BYTES`] bytes are read.
+    pub fn analyze(&self, text: &str) -> Vec<Token> {
+        self.analyze_document(truncate_at_char_boundary(text, MAX_ANALYZED_BYTES))
+    }
+
+    /// Runs every stage on the whole of `text` (an article's sentence, however long).
+    pub fn analyze_document(&self, text: &str) -> Vec<Token> {
+        let normalized = normalize(text);
+        let shouting = is_shouting(&normalized);
+        let mut out = Vec::new();
+        for raw in tokens(&normalized) {
+            self.push_token(&raw, shouting, &mut out);
+        }
+        out
+    }
+
+    /// Stems one lower-case word: irregular verb forms first become their base form
+    /// (`led` → `lead`, `took` → `take`); numbers come back unchanged.
+    pub fn stem(&self, word: &str) -> String {
+        if is_number(word) {
+            return word.to_string();
+        }
+        let base = IRREGULAR
+            .binary_search_by(|(form, _)| form.cmp(&word))
+            .map_or(word, |i| IRREGULAR[i].1);
+        self.stemmer.stem(base).into_owned()
+    }
+
+    fn push_token(&self, raw: &RawToken<'_>, shouting: bool, out: &mut Vec<Token>) {
+        let capitalized = raw.text.chars().next().is_some_and(char::is_uppercase);
+        let acronym = is_acronym(&raw.text, shouting);
+        let Some(text) = clean(&raw.text) else { return };
+        if acronym && let Some(words) = expand_acronym(&text) {
+            for word in words {
+                out.push(Token {
+                    stem: self.stem(word),
+                    text: word.to_string(),
+                    kind: TokenKind::Expansion,
+                    stop: false,
+                    capitalized: true,
+                    position: raw.position,
+                });
+            }
+            return;
+        }
+        let kind = match raw.kind {
+            TokenKind::Compound => TokenKind::Compound,
+            _ if is_number(&text) => TokenKind::Number,
+            other => other,
+        };
+        let stop = !acronym && kind == TokenKind::Word && is_stopword(&text);
+        out.push(Token {
+            stem: self.stem(&text),
+            text,
+            kind,
+            stop,
+            capitalized,
+            position: raw.position,
+        });
+    }
+}
+
+/// Stage 1: folds the characters that differ between how people type and how articles are
+/// printed, without changing case.
+///
+/// ```
+/// assert_eq!(article_qa::analyze::normalize("Russia’s “deal”"), "Russia's \"deal\"");
+/// ```
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfkc() {
+        match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
+            | '\u{FF07}' | '`' | '\u{00B4}' => out.push('\''),
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+            | '\u{00BB}' => out.push('"'),
+            '\u{2010}' | '\u{2011}' | '\u{00AD}' => out.push('-'),
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A word as split from the text, before cleaning.
+#[derive(Debug)]
+struct RawToken<'a> {
+    text: Cow<'a, str>,
+    kind: TokenKind,
+    position: u32,
+}
+
+/// Stage 2: splits normalized text into words; hyphenated compounds yield their parts and
+/// then their joined whole.
+fn tokens(text: &str) -> Vec<RawToken<'_>> {
+    let words: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+    let mut out = Vec::with_capacity(words.len() + 2);
+    let mut i = 0;
+    let mut position = 0u32;
+    while i < words.len() {
+        // Extend the run while the next word follows after exactly one '-'.
+        let mut j = i;
+        while j + 1 < words.len() {
+            let end = words[j].0 + words[j].1.len();
+            if words[j + 1].0 == end + 1 && text.as_bytes()[end] == b'-' {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        for &(_, word) in &words[i..=j] {
+            out.push(RawToken {
+                text: Cow::Borrowed(word),
+                kind: TokenKind::Word,
+                position,
+            });
+            position += 1;
+        }
+        if j > i {
+            let joined: String = words[i..=j].iter().map(|w| w.1).collect();
+            out.push(RawToken {
+                text: Cow::Owned(joined),
+                kind: TokenKind::Compound,
+                position: position - 1,
+            });
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Stage 3: lower-cases a word and strips possessives, contractions, dots and thousands
+/// separators. Returns `None` when nothing is left.
+fn clean(word: &str) -> Option<String> {
+    let lower = word.to_lowercase();
+    let base = match lower.find('\'') {
+        Some(i) if is_clitic(&lower[i + 1..]) => &lower[..i],
+        _ => &lower,
+    };
+    let cleaned: String = if base
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
+        base.chars().filter(|&c| c != ',').collect()
+    } else {
+        base.chars().filter(|&c| c != '\'' && c != '.').collect()
+    };
+    let cleaned = cleaned.trim_matches('.').to_string();
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// Endings after an apostrophe that are dropped: possessive `'s`, a bare `'`, and the
+/// usual English contractions.
+fn is_clitic(suffix: &str) -> bool {
+    matches!(suffix, "" | "s" | "t" | "re" | "ve" | "ll" | "d" | "m")
+}
+
+/// True for digit strings with an optional decimal point (`2015`, `3.5`).
+pub fn is_number(word: &str) -> bool {
+    word.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && word.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
+/// True when most letters in the text are upper-case (`WHO IS PUTIN`): then upper case
+/// carries no meaning and words are not taken for acronyms.
+fn is_shouting(text: &str) -> bool {
+    let (upper, letters) = text
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .fold((0usize, 0usize), |(u, l), c| {
+            (u + c.is_uppercase() as usize, l + 1)
+        });
+    letters >= 4 && upper * 10 >= letters * 7
+}
+
+/// An acronym is written with dots between letters (`U.S.`) or is an all-capital word of two
+/// to five letters (`US`, `HTS`) in a text that is not all capitals.
+fn is_acronym(word: &str, shouting: bool) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let dotted = word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.');
+    let capitals = !shouting
+        && (2..=5).contains(&letters)
+        && word.chars().all(|c| c.is_uppercase() || c == '.');
+    dotted || capitals
+}
+
+/// Expands the few acronyms whose letters are also a common English word or that news
+/// writes out in full: `us` → `united states`. Other acronyms stay as written.
+fn expand_acronym(acronym: &str) -> Option<&'static [&'static str]> {
+    Some(match acronym {
+        "us" | "usa" => &["united", "states"],
+        "uk" => &["united", "kingdom"],
+        "un" => &["united", "nations"],
+        "eu" => &["european", "union"],
+        _ => return None,
+    })
+}
+
+/// Cuts `text` to at most `max` bytes without splitting a character.
+pub fn truncate_at_char_boundary(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Stage 4: English stopwords: the NLTK list without its words of time, place, quantity and
+/// negation (`before`, `over`, `most`, `not`), which questions use to mean something, plus
+/// question phrasing such as `tell` and `please`. Expects lower-case input.
+pub fn is_stopword(word: &str) -> bool {
+    STOPWORDS.binary_search(&word).is_ok()
+}
+
+/// Sorted, so [`is_stopword`] can binary-search it.
+const STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "ain",
+    "also",
+    "am",
+    "an",
+    "and",
+    "anything",
+    "are",
+    "aren",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "being",
+    "but",
+    "by",
+    "can",
+    "could",
+    "couldn",
+    "d",
+    "did",
+    "didn",
+    "do",
+    "does",
+    "doesn",
+    "doing",
+    "don",
+    "else",
+    "ever",
+    "for",
+    "from",
+    "had",
+    "hadn",
+    "has",
+    "hasn",
+    "have",
+    "haven",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "isn",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "know",
+    "ll",
+    "m",
+    "ma",
+    "me",
+    "might",
+    "mightn",
+    "must",
+    "mustn",
+    "my",
+    "myself",
+    "needn",
+    "nor",
+    "now",
+    "o",
+    "of",
+    "on",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "please",
+    "re",
+    "s",
+    "shall",
+    "shan",
+    "she",
+    "should",
+    "shouldn",
+    "so",
+    "something",
+    "t",
+    "tell",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "until",
+    "us",
+    "ve",
+    "was",
+    "wasn",
+    "we",
+    "were",
+    "weren",
+    "what",
+    "whats",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "would",
+    "wouldn",
+    "y",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+];
+
+/// Irregular English verb forms and their base form, sorted by form. Stemming cannot join
+/// these (`led` and `lead` stem apart), so analysis maps them first.
+const IRREGULAR: &[(&str, &str)] = &[
+    ("arisen", "arise"),
+    ("arose", "arise"),
+    ("ate", "eat"),
+    ("awoke", "awake"),
+    ("bade", "bid"),
+    ("beaten", "beat"),
+    ("became", "become"),
+    ("began", "begin"),
+    ("begun", "begin"),
+    ("bent", "bend"),
+    ("bitten", "bite"),
+    ("bled", "bleed"),
+    ("blew", "blow"),
+    ("blown", "blow"),
+    ("bore", "bear"),
+    ("born", "bear"),
+    ("borne", "bear"),
+    ("bought", "buy"),
+    ("bound", "bind"),
+    ("bred", "breed"),
+    ("broke", "break"),
+    ("broken", "break"),
+    ("brought", "bring"),
+    ("built", "build"),
+    ("burnt", "burn"),
+    ("came", "come"),
+    ("caught", "catch"),
+    ("chose", "choose"),
+    ("chosen", "choose"),
+    ("clung", "cling"),
+    ("crept", "creep"),
+    ("dealt", "deal"),
+    ("dove", "dive"),
+    ("drank", "drink"),
+    ("drawn", "draw"),
+    ("drew", "draw"),
+    ("driven", "drive"),
+    ("drove", "drive"),
+    ("drunk", "drink"),
+    ("dug", "dig"),
+    ("dwelt", "dwell"),
+    ("eaten", "eat"),
+    ("fallen", "fall"),
+    ("fed", "feed"),
+    ("fell", "fall"),
+    ("felt", "feel"),
+    ("fled", "flee"),
+    ("flew", "fly"),
+    ("flown", "fly"),
+    ("forbade", "forbid"),
+    ("forbidden", "forbid"),
+    ("forgave", "forgive"),
+    ("forgiven", "forgive"),
+    ("forgot", "forget"),
+    ("forgotten", "forget"),
+    ("fought", "fight"),
+    ("found", "find"),
+    ("froze", "freeze"),
+    ("frozen", "freeze"),
+    ("gave", "give"),
+    ("given", "give"),
+    ("gone", "go"),
+    ("got", "get"),
+    ("gotten", "get"),
+    ("grew", "grow"),
+    ("ground", "grind"),
+    ("grown", "grow"),
+    ("heard", "hear"),
+    ("held", "hold"),
+    ("hid", "hide"),
+    ("hidden", "hide"),
+    ("hung", "hang"),
+    ("kept", "keep"),
+    ("knelt", "kneel"),
+    ("knew", "know"),
+    ("known", "know"),
+    ("laid", "lay"),
+    ("lain", "lie"),
+    ("leapt", "leap"),
+    ("learnt", "learn"),
+    ("led", "lead"),
+    ("left", "leave"),
+    ("lent", "lend"),
+    ("lit", "light"),
+    ("lost", "lose"),
+    ("made", "make"),
+    ("meant", "mean"),
+    ("met", "meet"),
+    ("mistook", "mistake"),
+    ("overcame", "overcome"),
+    ("overran", "overrun"),
+    ("oversaw", "oversee"),
+    ("overseen", "oversee"),
+    ("overthrew", "overthrow"),
+    ("overthrown", "overthrow"),
+    ("paid", "pay"),
+    ("ran", "run"),
+    ("rang", "ring"),
+    ("risen", "rise"),
+    ("rode", "ride"),
+    ("rose", "rise"),
+    ("rung", "ring"),
+    ("said", "say"),
+    ("sang", "sing"),
+    ("sank", "sink"),
+    ("saw", "see"),
+    ("seen", "see"),
+    ("sent", "send"),
+    ("shaken", "shake"),
+    ("shone", "shine"),
+    ("shook", "shake"),
+    ("shot", "shoot"),
+    ("shrank", "shrink"),
+    ("shrunk", "shrink"),
+    ("slain", "slay"),
+    ("slept", "sleep"),
+    ("slew", "slay"),
+    ("sold", "sell"),
+    ("sought", "seek"),
+    ("spent", "spend"),
+    ("spoke", "speak"),
+    ("spoken", "speak"),
+    ("spun", "spin"),
+    ("stole", "steal"),
+    ("stolen", "steal"),
+    ("stood", "stand"),
+    ("strove", "strive"),
+    ("struck", "strike"),
+    ("stuck", "stick"),
+    ("sung", "sing"),
+    ("sunk", "sink"),
+    ("swam", "swim"),
+    ("swept", "sweep"),
+    ("swore", "swear"),
+    ("sworn", "swear"),
+    ("swum", "swim"),
+    ("taken", "take"),
+    ("taught", "teach"),
+    ("thought", "think"),
+    ("threw", "throw"),
+    ("thrown", "throw"),
+    ("told", "tell"),
+    ("took", "take"),
+    ("tore", "tear"),
+    ("torn", "tear"),
+    ("understood", "understand"),
+    ("undertook", "undertake"),
+    ("withdrawn", "withdraw"),
+    ("withdrew", "withdraw"),
+    ("woke", "wake"),
+    ("won", "win"),
+    ("wore", "wear"),
+    ("worn", "wear"),
+    ("wove", "weave"),
+    ("woven", "weave"),
+    ("written", "write"),
+    ("wrote", "write"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<String> {
+        Analyzer::new()
+            .analyze(text)
+            .into_iter()
+            .filter(|t| !t.stop)
+            .map(|t| t.text)
+            .collect()
+    }
+
+    fn stems(text: &str) -> Vec<String> {
+        Analyzer::new()
+            .analyze(text)
+            .into_iter()
+            .filter(|t| !t.stop)
+            .map(|t| t.stem)
+            .collect()
+    }
+
+    #[test]
+    fn word_lists_are_sorted_for_binary_search() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(IRREGULAR.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn irregular_verb_forms_share_a_stem_with_their_base() {
+        assert_eq!(stems("led took said"), stems("lead take say"));
+    }
+
+    #[test]
+    fn folds_curly_apostrophes_and_strips_possessives() {
+        assert_eq!(texts("Russia’s"), texts("Russia's"));
+        assert_eq!(texts("Russia’s"), vec!["russia"]);
+        assert_eq!(texts("HTS’s takeover"), vec!["hts", "takeover"]);
+    }
+
+    #[test]
+    fn hyphenated_names_yield_parts_and_whole() {
+        assert_eq!(texts("al-Sharaa"), vec!["al", "sharaa", "alsharaa"]);
+        assert_eq!(texts("al Sharaa"), vec!["al", "sharaa"]);
+        assert_eq!(texts("Al‑Sharaa’s"), vec!["al", "sharaa", "alsharaa"]);
+    }
+
+    #[test]
+    fn numbers_and_years_are_terms() {
+        assert_eq!(texts("in 2015, 4,096 and 3.5"), vec!["2015", "4096", "3.5"]);
+        assert_eq!(stems("February 12"), vec!["februari", "12"]);
+    }
+
+    #[test]
+    fn acronyms_are_not_stopwords_and_expand() {
+        assert_eq!(
+            texts("Has the US recognized it?"),
+            vec!["united", "states", "recognized"]
+        );
+        assert_eq!(
+            texts("the U.S. government"),
+            vec!["united", "states", "government"]
+        );
+        assert_eq!(texts("tell us"), Vec::<String>::new());
+        assert_eq!(texts("WHO IS PUTIN"), vec!["putin"]);
+    }
+
+    #[test]
+    fn stems_inflections_together() {
+        assert_eq!(stems("recognized"), stems("recognize"));
+        assert_eq!(stems("discussions"), stems("discussion"));
+    }
+
+    #[test]
+    fn removes_zero_width_and_control_characters() {
+        assert_eq!(texts("Pu\u{200B}tin\u{0007}Syria"), vec!["putin", "syria"]);
+    }
+
+    #[test]
+    fn odd_input_gives_few_or_no_tokens() {
+        let cases = [
+            "",
+            "   ",
+            "?",
+            "\"",
+            "🙂🙂🙂",
+            "\u{200B}\u{200D}",
+            "\0\u{1b}[31m",
+        ];
+        for case in cases {
+            assert!(texts(case).len() <= 1, "{case:?} gave {:?}", texts(case));
+        }
+        assert_eq!(texts("بوتين"), vec!["بوتين"]);
+        assert_eq!(texts("Путин позвонил"), vec!["путин", "позвонил"]);
+    }
+
+    #[test]
+    fn long_input_is_truncated_on_a_char_boundary() {
+        let text = "é".repeat(MAX_ANALYZED_BYTES);
+        let tokens = Analyzer::new().analyze(&text);
+        assert_eq!(tokens.len(), 1);
+        assert!(tokens[0].text.len() <= MAX_ANALYZED_BYTES);
+    }
+}

@@ -1,0 +1,230 @@
+//! The answer engine: one call turns a question into an [`Answer`] — the article's own
+//! sentences, best first, or an abstention. Telegram, the console chat and `ask` only render it.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::analyze::Analyzer;
+use crate::article::Corpus;
+use crate::retrieve::{self, ArticleIndex, Params, Query, Ranking};
+
+/// One quoted sentence and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    /// The sentence exactly as it stands in the article.
+    pub text: String,
+    /// The article's file name without `.txt`.
+    pub article: String,
+    /// The article's title.
+    pub title: String,
+    /// 1-based paragraph number.
+    pub paragraph: usize,
+    /// 1-based sentence number within the paragraph.
+    pub sentence: usize,
+    /// Ranking score (higher is better; comparable within one question only).
+    pub score: f32,
+}
+
+/// Why the engine gave no article sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Abstention {
+    /// The question has no content word (empty, `?`, emoji, only stopwords).
+    NoTerms,
+    /// None of its words occurs in the article.
+    NoMatch,
+    /// Its words occur, but the best passage covers too little of the question.
+    LowCoverage,
+}
+
+/// A maintainer-written FAQ answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaqAnswer {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's own text (may be empty when it only quotes the article).
+    pub text: String,
+    /// Article sentences the rule quotes, in the rule's order.
+    pub quotes: Vec<Quote>,
+    /// How well the question matched the rule (0..=1).
+    pub score: f32,
+}
+
+/// What the engine answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Sentences from the article, best first (one to three).
+    Article(Vec<Quote>),
+    /// A FAQ rule's answer.
+    Faq(FaqAnswer),
+    /// The article does not answer the question.
+    NotFound(Abstention),
+}
+
+impl Answer {
+    /// `"article"`, `"faq"` or `"none"`, as in the JSON output's `source` field.
+    pub fn source(&self) -> &'static str {
+        match self {
+            Answer::Article(_) => "article",
+            Answer::Faq(_) => "faq",
+            Answer::NotFound(_) => "none",
+        }
+    }
+
+    /// The answer as the JSON object `ask --json` prints: `{"question", "source",
+    /// "sentences": [{"text", "article", "paragraph", "sentence", "score"}]}`, plus `"rule"`
+    /// and `"text"` for a FAQ answer and `"reason"` for an abstention.
+    pub fn to_json(&self, question: &str) -> serde_json::Value {
+        let sentences: Vec<serde_json::Value> = self
+            .quotes()
+            .iter()
+            .map(|q| {
+                serde_json::json!({
+                    "text": q.text,
+                    "article": q.article,
+                    "title": q.title,
+                    "paragraph": q.paragraph,
+                    "sentence": q.sentence,
+                    "score": (f64::from(q.score) * 1000.0).round() / 1000.0,
+                })
+            })
+            .collect();
+        let mut json = serde_json::json!({
+            "question": question,
+            "source": self.source(),
+            "sentences": sentences,
+        });
+        match self {
+            Answer::Faq(faq) => {
+                json["rule"] = faq.rule.clone().into();
+                json["text"] = faq.text.clone().into();
+            }
+            Answer::NotFound(reason) => {
+                json["reason"] = serde_json::to_value(reason).unwrap_or_default()
+            }
+            Answer::Article(_) => {}
+        }
+        json
+    }
+
+    /// The quoted article sentences: the retrieved ones, or those a FAQ rule quotes.
+    pub fn quotes(&self) -> &[Quote] {
+        match self {
+            Answer::Article(quotes) => quotes,
+            Answer::Faq(faq) => &faq.quotes,
+            Answer::NotFound(_) => &[],
+        }
+    }
+}
+
+/// The engine: the corpus, its index and the scoring parameters. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    analyzer: Arc<Analyzer>,
+    corpus: Arc<Corpus>,
+    index: Arc<ArticleIndex>,
+    params: Params,
+}
+
+impl Engine {
+    /// Analyses and indexes `corpus` with the default parameters.
+    pub fn new(corpus: Corpus) -> Self {
+        let analyzer = Analyzer::new();
+        let index = ArticleIndex::build(&analyzer, &corpus);
+        Self {
+            analyzer: Arc::new(analyzer),
+            corpus: Arc::new(corpus),
+            index: Arc::new(index),
+            params: Params::default(),
+        }
+    }
+
+    /// The same engine with other scoring parameters.
+    pub fn with_params(mut self, params: Params) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// The articles answered from.
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    /// The scoring parameters in use.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// Answers a question with the article's best sentences, or abstains.
+    ///
+    /// Any text is accepted; only its first 4,096 bytes are read.
+    ///
+    /// ```
+    /// use article_qa::{answer::{Answer, Engine}, article::Corpus};
+    ///
+    /// let corpus = Corpus::from_text("talks", "The Kremlin confirmed the call on February 12. \
+    ///     Putin spoke with Syria's new leader.\nThe delegation was led by Mikhail Bogdanov.").unwrap();
+    /// let engine = Engine::new(corpus);
+    /// let answer = engine.answer("Who led the delegation?");
+    /// assert_eq!(answer.quotes()[0].text, "The delegation was led by Mikhail Bogdanov.");
+    /// assert_eq!(answer.quotes()[0].paragraph, 2);
+    /// assert!(matches!(engine.answer("What is the capital of France?"), Answer::NotFound(_)));
+    /// ```
+    pub fn answer(&self, question: &str) -> Answer {
+        let query = self.query(question);
+        let ranking = retrieve::rank(&self.index, &self.params, &query);
+        self.decide(&query, &ranking)
+    }
+
+    /// The full ranking behind [`Engine::answer`], for explanations and diagnostics.
+    pub fn ranking(&self, question: &str) -> (Query, Ranking) {
+        let query = self.query(question);
+        let ranking = retrieve::rank(&self.index, &self.params, &query);
+        (query, ranking)
+    }
+
+    /// The article index (for diagnostics).
+    pub fn index(&self) -> &ArticleIndex {
+        &self.index
+    }
+
+    /// Analyses a question and looks its terms up in the article index.
+    pub fn query(&self, question: &str) -> Query {
+        Query::new(
+            &self.analyzer,
+            &self.index.terms,
+            &self.params,
+            question,
+            &[],
+        )
+    }
+
+    /// Turns a ranking into an answer, abstaining below the coverage threshold.
+    fn decide(&self, query: &Query, ranking: &Ranking) -> Answer {
+        if query.is_empty() {
+            return Answer::NotFound(Abstention::NoTerms);
+        }
+        if ranking.hits.is_empty() {
+            return Answer::NotFound(Abstention::NoMatch);
+        }
+        if ranking.coverage < self.params.threshold {
+            return Answer::NotFound(Abstention::LowCoverage);
+        }
+        Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect())
+    }
+
+    fn quote(&self, hit: &retrieve::Hit) -> Quote {
+        let article = &self.corpus.articles[hit.at.article as usize];
+        let paragraph = &article.paragraphs[hit.at.paragraph as usize];
+        let sentence = &paragraph.sentences[hit.at.sentence as usize];
+        Quote {
+            text: article.sentence_text(sentence).to_string(),
+            article: article.name.clone(),
+            title: article.title.clone(),
+            paragraph: paragraph.number,
+            sentence: sentence.number,
+            score: hit.score,
+        }
+    }
+}

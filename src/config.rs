@@ -1,0 +1,294 @@
+//! Configuration in two stages: raw settings (command-line flags, then environment variables,
+//! which a `.env` file may fill) and the validated, typed [`Config`]. Nothing here panics or
+//! exits; every problem is a [`ConfigError`] naming the variable.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cli::Cli;
+
+/// `TELOXIDE_TOKEN`: the bot token from @BotFather.
+pub const TOKEN_VAR: &str = "TELOXIDE_TOKEN";
+/// `TELOXIDE_API_URL`: a local Bot API server or test server (teloxide's own convention).
+pub const API_URL_VAR: &str = "TELOXIDE_API_URL";
+/// `ARTICLE_QA_SEEDS`: the folder of articles.
+pub const SEEDS_VAR: &str = "ARTICLE_QA_SEEDS";
+/// `ARTICLE_QA_FAQ`: the FAQ rules file.
+pub const FAQ_VAR: &str = "ARTICLE_QA_FAQ";
+/// `ADMIN_USER_IDS`: Telegram user ids allowed to use `/reload`, comma-separated.
+pub const ADMINS_VAR: &str = "ADMIN_USER_IDS";
+/// `ARTICLE_QA_UNANSWERED_LOG`: where abstained questions are appended (off when unset).
+pub const UNANSWERED_VAR: &str = "ARTICLE_QA_UNANSWERED_LOG";
+/// `REDIS_URL`: keep conversation context in Redis instead of memory.
+pub const REDIS_VAR: &str = "REDIS_URL";
+/// `ARTICLE_QA_CONTEXT_MINUTES`: idle minutes after which a chat's context is forgotten.
+pub const CONTEXT_VAR: &str = "ARTICLE_QA_CONTEXT_MINUTES";
+
+/// The default idle time after which a chat's conversation context expires.
+pub const DEFAULT_CONTEXT_TTL: Duration = Duration::from_secs(30 * 60);
+
+/// A bot token. Its `Debug` and `Display` never show it; only [`BotToken::expose`] does.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BotToken(String);
+
+impl BotToken {
+    /// Wraps a token, rejecting empty or obviously malformed ones (Telegram tokens look like
+    /// `123456:ABC-def…`: digits, a colon, then letters, digits, `-` and `_`).
+    pub fn new(token: &str) -> Result<Self, ConfigError> {
+        let token = token.trim();
+        let well_formed = token.split_once(':').is_some_and(|(id, secret)| {
+            !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_digit())
+                && !secret.is_empty()
+                && secret
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+        if well_formed {
+            Ok(Self(token.to_string()))
+        } else {
+            Err(ConfigError::Invalid {
+                var: TOKEN_VAR,
+                why: "a bot token looks like 123456789:ABCdef… (ask @BotFather for one)".into(),
+            })
+        }
+    }
+
+    /// The token itself, for the Bot API client only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for BotToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BotToken(<redacted>)")
+    }
+}
+
+impl fmt::Display for BotToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Where the articles come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorpusLocation {
+    /// Every `*.txt` in a folder.
+    Dir(PathBuf),
+    /// One article file.
+    File(PathBuf),
+}
+
+impl CorpusLocation {
+    /// The folder holding the articles (for finding `faq.toml` beside them).
+    pub fn folder(&self) -> &Path {
+        match self {
+            CorpusLocation::Dir(dir) => dir,
+            CorpusLocation::File(file) => file.parent().unwrap_or(Path::new(".")),
+        }
+    }
+}
+
+/// A setting that is present but wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// A variable has a value that cannot be used.
+    #[error("{var} is not valid: {why}")]
+    Invalid {
+        /// The variable's name.
+        var: &'static str,
+        /// What is wrong with it.
+        why: String,
+    },
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the articles come from.
+    pub corpus: CorpusLocation,
+    /// The FAQ rules file; `None` when FAQ rules are off or the default file does not exist.
+    pub faq: Option<PathBuf>,
+    /// The bot token, when one is configured.
+    pub token: Option<BotToken>,
+    /// The Bot API server, when not the official one.
+    pub api_url: Option<url::Url>,
+    /// Telegram user ids allowed to use `/reload`.
+    pub admins: Vec<u64>,
+    /// Where abstained questions are logged, when logging is on.
+    pub unanswered_log: Option<PathBuf>,
+    /// Redis server for conversation context, when set.
+    pub redis_url: Option<String>,
+    /// Idle time after which a chat's conversation context expires.
+    pub context_ttl: Duration,
+}
+
+impl Config {
+    /// Builds the configuration from flags, then variables from `lookup` (the environment in
+    /// the binary, a map in tests), then defaults.
+    pub fn from_sources(
+        cli: &Cli,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let var = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let corpus = match (&cli.corpus.article, &cli.corpus.seeds) {
+            (Some(file), _) => CorpusLocation::File(file.clone()),
+            (None, Some(dir)) => CorpusLocation::Dir(dir.clone()),
+            (None, None) => CorpusLocation::Dir(
+                var(SEEDS_VAR)
+                    .map(PathBuf::from)
+                    .unwrap_or_else(default_seeds),
+            ),
+        };
+        let faq = if cli.no_faq {
+            None
+        } else {
+            match cli.faq.clone().or_else(|| var(FAQ_VAR).map(PathBuf::from)) {
+                Some(path) => Some(path),
+                None => Some(corpus.folder().join("faq.toml")).filter(|p| p.is_file()),
+            }
+        };
+        let token = var(TOKEN_VAR).map(|t| BotToken::new(&t)).transpose()?;
+        let api_url = var(API_URL_VAR)
+            .map(|u| {
+                url::Url::parse(u.trim_end_matches('/')).map_err(|e| ConfigError::Invalid {
+                    var: API_URL_VAR,
+                    why: format!("{e} (expected something like http://127.0.0.1:8081)"),
+                })
+            })
+            .transpose()?;
+        let admins = match var(ADMINS_VAR) {
+            Some(list) => parse_ids(&list)?,
+            None => Vec::new(),
+        };
+        let context_ttl = match var(CONTEXT_VAR) {
+            Some(minutes) => match minutes.parse::<u64>() {
+                Ok(m) if m > 0 => Duration::from_secs(m * 60),
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        var: CONTEXT_VAR,
+                        why: format!("{minutes:?} is not a whole number of minutes above 0"),
+                    });
+                }
+            },
+            None => DEFAULT_CONTEXT_TTL,
+        };
+        Ok(Self {
+            corpus,
+            faq,
+            token,
+            api_url,
+            admins,
+            unanswered_log: var(UNANSWERED_VAR).map(PathBuf::from),
+            redis_url: var(REDIS_VAR),
+            context_ttl,
+        })
+    }
+}
+
+/// `./seeds` when it exists, else the folder shipped with the crate.
+fn default_seeds() -> PathBuf {
+    let local = PathBuf::from("seeds");
+    if local.is_dir() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+    }
+}
+
+fn parse_ids(list: &str) -> Result<Vec<u64>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|id| {
+            id.parse::<u64>().map_err(|_| ConfigError::Invalid {
+                var: ADMINS_VAR,
+                why: format!("{id:?} is not a numeric Telegram user id"),
+            })
+        })
+        .collect()
+}
+
+/// Loads `.env` into the process environment: the file named by `--env-file` (which must
+/// exist), else `./.env` when present. Variables already set are kept.
+pub fn load_env_file(path: Option<&Path>) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    match path {
+        Some(path) => {
+            dotenvy::from_path(path)
+                .with_context(|| format!("cannot read env file {}", path.display()))?;
+        }
+        None => match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(anyhow::anyhow!("cannot read .env: {e}")),
+        },
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use std::collections::HashMap;
+
+    fn config(args: &[&str], vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let cli =
+            Cli::try_parse_from(std::iter::once("article-qa").chain(args.iter().copied())).unwrap();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_sources(&cli, |k| vars.get(k).cloned())
+    }
+
+    #[test]
+    fn token_is_redacted_in_debug_and_display() {
+        let token = BotToken::new("123456:ABC-def_ghi").unwrap();
+        assert!(!format!("{token:?} {token}").contains("ABC"));
+        let cfg = config(&[], &[(TOKEN_VAR, "123456:ABC-def_ghi")]).unwrap();
+        assert!(!format!("{cfg:?}").contains("ABC-def"));
+        assert_eq!(cfg.token.unwrap().expose(), "123456:ABC-def_ghi");
+    }
+
+    #[test]
+    fn malformed_settings_are_errors_naming_the_variable() {
+        let cases = [
+            (TOKEN_VAR, "not a token"),
+            (API_URL_VAR, "not a url"),
+            (ADMINS_VAR, "12,abc"),
+            (CONTEXT_VAR, "0"),
+        ];
+        for (var, value) in cases {
+            let err = config(&[], &[(var, value)]).unwrap_err();
+            assert!(err.to_string().starts_with(var), "{err}");
+            assert!(!err.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn flags_beat_variables_and_blank_variables_are_unset() {
+        let cfg = config(&["--seeds", "a"], &[(SEEDS_VAR, "b"), (TOKEN_VAR, "  ")]).unwrap();
+        assert_eq!(cfg.corpus, CorpusLocation::Dir("a".into()));
+        assert!(cfg.token.is_none());
+        let cfg = config(
+            &[],
+            &[(SEEDS_VAR, "b"), (ADMINS_VAR, "1, 2"), (CONTEXT_VAR, "5")],
+        )
+        .unwrap();
+        assert_eq!(cfg.corpus, CorpusLocation::Dir("b".into()));
+        assert_eq!(cfg.admins, vec![1, 2]);
+        assert_eq!(cfg.context_ttl, Duration::from_secs(300));
+        let cfg = config(&["--article", "x/one.txt", "--no-faq"], &[]).unwrap();
+        assert_eq!(cfg.corpus, CorpusLocation::File("x/one.txt".into()));
+        assert!(cfg.faq.is_none());
+    }
+}

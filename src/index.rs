@@ -1,0 +1,520 @@
+//! The term index and the matcher shared by article retrieval and FAQ rules: vocabulary,
+//! postings, IDF, and how a question's term finds the index's terms (exact, stem or fuzzy).
+//!
+//! An index holds *units* (sentences of an article, example questions of FAQ rules), each
+//! belonging to a *group* (its paragraph, its rule). Terms are stems. A question term
+//! matches index terms in this order, stopping at the first kind that finds any:
+//!
+//! 1. **exact/stem**: the same stem (`recognized` = `recognize`); shown as exact when the
+//!    surface form was seen too.
+//! 2. **related**: one stem is the other plus a derivational ending (`syria`/`syrian`,
+//!    `interven`/`intervent`, `israel`/`israeli`); the shorter has at least 4 letters.
+//! 3. **fuzzy**: only for a term of 5 or more characters that matched nothing above:
+//!    candidates come from a deletion index (every stem with one character removed), so no
+//!    vocabulary scan happens, and are kept when their Damerau–Levenshtein distance is at
+//!    most 1 (5–7 characters) or 2 (8 or more) and they start with the same letter. The
+//!    similarity is `strsim::normalized_damerau_levenshtein`.
+//!
+//! Short words need exact matches, and real words that are in the vocabulary are never
+//! fuzzed into other words (`Iraq` does not become `Iran`).
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+
+use crate::analyze::{Token, TokenKind};
+use crate::thesaurus;
+
+/// Index of a term (stem) in a [`TermIndex`].
+pub type TermId = u32;
+
+/// How a question term matched an index term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    /// Same word.
+    Exact,
+    /// Same stem, other inflection.
+    Stem,
+    /// Same stem family (a derivational ending apart).
+    Related,
+    /// Spelling variant or typo.
+    Fuzzy,
+}
+
+/// One index term a question term matched.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TermMatch {
+    /// The matched term.
+    pub term: TermId,
+    /// How it matched.
+    pub kind: MatchKind,
+    /// Similarity in 0..=1 that scales the term's weight (1 for exact and stem matches).
+    pub similarity: f32,
+}
+
+/// Similarity given to a related (derivational) match.
+pub const RELATED_SIMILARITY: f32 = 0.8;
+/// Shortest question term, in characters, that may be matched fuzzily.
+pub const FUZZY_MIN_CHARS: usize = 5;
+/// Endings that make two stems one family: `syria`+`n`, `interven`+`t`, `nation`+`al`.
+const RELATED_ENDINGS: &[&str] = &[
+    "n", "an", "ian", "i", "ic", "al", "ial", "t", "ist", "ism", "e",
+];
+
+/// One unit's entry in a term's posting list.
+#[derive(Debug, Clone, Copy)]
+pub struct Posting {
+    /// The unit holding the term.
+    pub unit: u32,
+    /// How many times it occurs there.
+    pub tf: u16,
+}
+
+/// Per-unit facts kept for answer-type checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitTerm {
+    /// The term.
+    pub term: TermId,
+    /// Token kind of its first occurrence.
+    pub kind: TokenKind,
+    /// True when written with a capital letter not at the start of the unit.
+    pub capitalized: bool,
+    /// True when capitalised right after `in`, `at`, `near` or `from` (`bases in Tartus`).
+    pub place: bool,
+}
+
+/// Prepositions that put a capitalised word in place (`in Tartus`, `near Chur`).
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "across", "at", "from", "in", "inside", "into", "near", "outside", "to", "within",
+];
+
+/// An inverted index over units grouped into groups.
+#[derive(Debug, Clone, Default)]
+pub struct TermIndex {
+    ids: FxHashMap<String, TermId>,
+    /// Every surface form seen → its term, for related matches between surface forms.
+    surface_ids: FxHashMap<String, TermId>,
+    stems: Vec<String>,
+    surfaces: Vec<Vec<String>>,
+    /// Stem with one character deleted → terms, for fuzzy candidates.
+    deletes: FxHashMap<String, Vec<TermId>>,
+    postings: Vec<Vec<Posting>>,
+    group_postings: Vec<Vec<Posting>>,
+    unit_terms: Vec<Vec<UnitTerm>>,
+    /// Each unit's content terms in text order, with their word positions.
+    unit_sequence: Vec<Vec<(TermId, u32)>>,
+    unit_len: Vec<f32>,
+    unit_group: Vec<u32>,
+    group_units: Vec<Range<u32>>,
+    group_len: Vec<f32>,
+    avg_unit_len: f32,
+    avg_group_len: f32,
+}
+
+impl TermIndex {
+    /// Builds an index from units in order; `group` must not decrease from one unit to the
+    /// next. Stopword tokens are left out.
+    pub fn build<'a>(units: impl IntoIterator<Item = (u32, &'a [Token])>) -> Self {
+        let mut index = Self::default();
+        for (group, tokens) in units {
+            index.add_unit(group, tokens);
+        }
+        index.finish();
+        index
+    }
+
+    fn add_unit(&mut self, group: u32, tokens: &[Token]) {
+        let unit = self.unit_len.len() as u32;
+        if self.group_units.len() <= group as usize {
+            self.group_units.resize(group as usize + 1, unit..unit);
+            self.group_len.resize(group as usize + 1, 0.0);
+        }
+        self.group_units[group as usize].end = unit + 1;
+        self.unit_group.push(group);
+        let mut terms: Vec<UnitTerm> = Vec::new();
+        let mut sequence = Vec::new();
+        let mut len = 0.0;
+        for (i, token) in tokens.iter().enumerate().filter(|(_, t)| !t.stop) {
+            let term = self.intern(token);
+            sequence.push((term, token.position));
+            len += 1.0;
+            let capitalized = token.capitalized && i > 0;
+            let place =
+                capitalized && i > 0 && PLACE_PREPOSITIONS.contains(&tokens[i - 1].text.as_str());
+            match terms.iter_mut().find(|t| t.term == term) {
+                Some(seen) => {
+                    seen.capitalized |= capitalized;
+                    seen.place |= place;
+                }
+                None => terms.push(UnitTerm {
+                    term,
+                    kind: token.kind,
+                    capitalized,
+                    place,
+                }),
+            }
+            bump(&mut self.postings[term as usize], unit);
+            bump(&mut self.group_postings[term as usize], group);
+        }
+        self.unit_len.push(len);
+        self.group_len[group as usize] += len;
+        self.unit_terms.push(terms);
+        self.unit_sequence.push(sequence);
+    }
+
+    fn intern(&mut self, token: &Token) -> TermId {
+        let id = match self.ids.get(&token.stem) {
+            Some(&id) => id,
+            None => {
+                let id = self.stems.len() as TermId;
+                self.ids.insert(token.stem.clone(), id);
+                self.stems.push(token.stem.clone());
+                self.surfaces.push(Vec::new());
+                self.postings.push(Vec::new());
+                self.group_postings.push(Vec::new());
+                id
+            }
+        };
+        if !self.surface_ids.contains_key(&token.text) {
+            self.surface_ids.insert(token.text.clone(), id);
+        }
+        let surfaces = &mut self.surfaces[id as usize];
+        if surfaces.len() < 8 && !surfaces.contains(&token.text) {
+            surfaces.push(token.text.clone());
+        }
+        id
+    }
+
+    fn finish(&mut self) {
+        let units = self.unit_len.len().max(1) as f32;
+        let groups = self.group_len.len().max(1) as f32;
+        self.avg_unit_len = (self.unit_len.iter().sum::<f32>() / units).max(1.0);
+        self.avg_group_len = (self.group_len.iter().sum::<f32>() / groups).max(1.0);
+        for (id, stem) in self.stems.iter().enumerate() {
+            if stem.chars().count() >= FUZZY_MIN_CHARS - 1 {
+                for key in deletions(stem) {
+                    self.deletes.entry(key).or_default().push(id as TermId);
+                }
+            }
+        }
+    }
+
+    /// Number of units.
+    pub fn unit_count(&self) -> usize {
+        self.unit_len.len()
+    }
+
+    /// Number of groups.
+    pub fn group_count(&self) -> usize {
+        self.group_units.len()
+    }
+
+    /// Number of distinct terms.
+    pub fn term_count(&self) -> usize {
+        self.stems.len()
+    }
+
+    /// The stem of a term.
+    pub fn stem(&self, term: TermId) -> &str {
+        &self.stems[term as usize]
+    }
+
+    /// The units holding a term.
+    pub fn postings(&self, term: TermId) -> &[Posting] {
+        &self.postings[term as usize]
+    }
+
+    /// The groups holding a term (with `unit` meaning group here).
+    pub fn group_postings(&self, term: TermId) -> &[Posting] {
+        &self.group_postings[term as usize]
+    }
+
+    /// The distinct content terms of a unit, in order of first occurrence.
+    pub fn unit_terms(&self, unit: u32) -> &[UnitTerm] {
+        &self.unit_terms[unit as usize]
+    }
+
+    /// A unit's content terms in text order with their word positions.
+    pub fn unit_sequence(&self, unit: u32) -> &[(TermId, u32)] {
+        &self.unit_sequence[unit as usize]
+    }
+
+    /// Content-term count of a unit and the average over units.
+    pub fn unit_len(&self, unit: u32) -> (f32, f32) {
+        (self.unit_len[unit as usize], self.avg_unit_len)
+    }
+
+    /// Content-term count of a group and the average over groups.
+    pub fn group_len(&self, group: u32) -> (f32, f32) {
+        (self.group_len[group as usize], self.avg_group_len)
+    }
+
+    /// The group a unit belongs to.
+    pub fn group_of(&self, unit: u32) -> u32 {
+        self.unit_group[unit as usize]
+    }
+
+    /// The units of a group.
+    pub fn units_of(&self, group: u32) -> Range<u32> {
+        self.group_units[group as usize].clone()
+    }
+
+    /// BM25 inverse document frequency over units of a term held by `df` units; `df` 0
+    /// gives the largest value (a term the index never saw).
+    pub fn unit_idf(&self, df: usize) -> f32 {
+        idf(self.unit_count(), df)
+    }
+
+    /// BM25 inverse document frequency over groups.
+    pub fn group_idf(&self, df: usize) -> f32 {
+        idf(self.group_count(), df)
+    }
+
+    /// Finds the index terms a question token matches (see the module docs for the order).
+    /// Empty when nothing matches.
+    pub fn lookup(&self, token: &Token) -> Vec<TermMatch> {
+        if let Some(&term) = self.ids.get(&token.stem) {
+            let exact = self.surfaces[term as usize].contains(&token.text);
+            let kind = if exact {
+                MatchKind::Exact
+            } else {
+                MatchKind::Stem
+            };
+            let mut out = vec![TermMatch {
+                term,
+                kind,
+                similarity: 1.0,
+            }];
+            out.extend(self.related(token));
+            self.thesaurus(token, &mut out);
+            return out;
+        }
+        let mut related = self.related(token);
+        self.thesaurus(token, &mut related);
+        if !related.is_empty() || token.kind == TokenKind::Number {
+            return related;
+        }
+        self.fuzzy(&token.stem)
+    }
+
+    /// Terms one derivational ending longer or shorter than the token, comparing stems
+    /// with stems and surface forms with surface forms (`israel`/`israeli` stem apart).
+    fn related(&self, token: &Token) -> Vec<TermMatch> {
+        let mut out: Vec<TermMatch> = Vec::new();
+        let mut push = |term: TermId| {
+            if !out.iter().any(|m| m.term == term) {
+                out.push(TermMatch {
+                    term,
+                    kind: MatchKind::Related,
+                    similarity: RELATED_SIMILARITY,
+                });
+            }
+        };
+        let forms = [(&token.stem, &self.ids), (&token.text, &self.surface_ids)];
+        for (word, map) in forms {
+            if word.len() < 4 || !word.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            let mut longer = String::with_capacity(word.len() + 3);
+            for ending in RELATED_ENDINGS {
+                if let Some(base) = word.strip_suffix(ending)
+                    && base.chars().count() >= 4
+                    && let Some(&term) = map.get(base)
+                {
+                    push(term);
+                }
+                longer.clear();
+                longer.push_str(word);
+                longer.push_str(ending);
+                if let Some(&term) = map.get(&longer) {
+                    push(term);
+                }
+            }
+        }
+        if let Some(&own) = self.ids.get(&token.stem) {
+            out.retain(|m| m.term != own);
+        }
+        out
+    }
+
+    /// Index terms that WordNet relates to the token's stem (see [`crate::thesaurus`]).
+    fn thesaurus(&self, token: &Token, out: &mut Vec<TermMatch>) {
+        for (stem, relation) in thesaurus::related(&token.stem) {
+            let Some(&term) = self.ids.get(stem) else {
+                continue;
+            };
+            if out.iter().any(|m| m.term == term) {
+                continue;
+            }
+            out.push(TermMatch {
+                term,
+                kind: MatchKind::Related,
+                similarity: relation.similarity(),
+            });
+        }
+    }
+
+    /// Close spellings of an unknown stem, best first (ties kept).
+    fn fuzzy(&self, stem: &str) -> Vec<TermMatch> {
+        let chars = stem.chars().count();
+        if chars < FUZZY_MIN_CHARS || !stem.chars().all(char::is_alphabetic) {
+            return Vec::new();
+        }
+        let max_distance = if chars >= 8 { 2 } else { 1 };
+        let first = stem.chars().next();
+        let mut candidates: Vec<TermId> = Vec::new();
+        for key in std::iter::once(stem.to_string()).chain(deletions(stem)) {
+            if let Some(terms) = self.deletes.get(&key) {
+                candidates.extend(terms);
+            }
+            if let Some(&term) = self.ids.get(&key) {
+                candidates.push(term);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut out: Vec<TermMatch> = candidates
+            .into_iter()
+            .filter_map(|term| {
+                let other = &self.stems[term as usize];
+                if other.chars().next() != first
+                    || strsim::damerau_levenshtein(stem, other) > max_distance
+                {
+                    return None;
+                }
+                Some(TermMatch {
+                    term,
+                    kind: MatchKind::Fuzzy,
+                    similarity: strsim::normalized_damerau_levenshtein(stem, other) as f32,
+                })
+            })
+            .collect();
+        let best = out.iter().map(|m| m.similarity).fold(0.0, f32::max);
+        out.retain(|m| m.similarity >= best);
+        out
+    }
+}
+
+fn idf(n: usize, df: usize) -> f32 {
+    let (n, df) = (n as f32, df as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// Adds one occurrence of a term to `unit` in a posting list built in unit order.
+fn bump(postings: &mut Vec<Posting>, unit: u32) {
+    match postings.last_mut() {
+        Some(last) if last.unit == unit => last.tf = last.tf.saturating_add(1),
+        _ => postings.push(Posting { unit, tf: 1 }),
+    }
+}
+
+/// Every string made by deleting one character of `word`.
+fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
+    word.char_indices().map(move |(i, c)| {
+        let mut s = String::with_capacity(word.len());
+        s.push_str(&word[..i]);
+        s.push_str(&word[i + c.len_utf8()..]);
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::Analyzer;
+
+    fn index(sentences: &[&str]) -> (Analyzer, TermIndex) {
+        let analyzer = Analyzer::new();
+        let tokens: Vec<Vec<Token>> = sentences.iter().map(|s| analyzer.analyze(s)).collect();
+        let index = TermIndex::build(
+            tokens
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (i as u32, t.as_slice())),
+        );
+        (analyzer, index)
+    }
+
+    fn matches(sentences: &[&str], word: &str) -> Vec<(String, MatchKind)> {
+        let (analyzer, index) = index(sentences);
+        let token = analyzer.analyze(word).remove(0);
+        index
+            .lookup(&token)
+            .into_iter()
+            .map(|m| (index.stem(m.term).to_string(), m.kind))
+            .collect()
+    }
+
+    #[test]
+    fn typos_and_spelling_variants_match_fuzzily() {
+        let article = [
+            "Bogdanov met Putin at the naval base of Hmeimim.",
+            "The Defense Minister spoke.",
+        ];
+        let cases = [
+            ("bogdanof", "bogdanov"),
+            ("navel", "naval"),
+            ("Hmeymim", "hmeimim"),
+            ("puttin", "putin"),
+            ("defence", "defens"),
+        ];
+        for (typo, want) in cases {
+            let got = matches(&article, typo);
+            assert_eq!(got, vec![(want.to_string(), MatchKind::Fuzzy)], "{typo}");
+        }
+    }
+
+    #[test]
+    fn close_but_different_words_do_not_merge() {
+        let article = ["Iran and Iraq met.", "The nation held talks on bases."];
+        assert_eq!(
+            matches(&article, "Iraq"),
+            vec![("iraq".to_string(), MatchKind::Exact)]
+        );
+        assert!(
+            matches(&article, "Iral").is_empty(),
+            "short words need exact matches"
+        );
+        assert!(matches(&article, "basis").is_empty());
+        assert!(matches(&article, "halls").is_empty());
+    }
+
+    #[test]
+    fn derivational_family_is_a_related_match() {
+        let article = ["Syria and its intervention.", "Israeli officials."];
+        assert_eq!(
+            matches(&article, "Syrian"),
+            vec![("syria".to_string(), MatchKind::Related)]
+        );
+        assert_eq!(
+            matches(&article, "intervene"),
+            vec![("intervent".to_string(), MatchKind::Related)]
+        );
+        assert_eq!(
+            matches(&article, "Israel"),
+            vec![("isra".to_string(), MatchKind::Related)]
+        );
+        assert!(matches(&article, "Syria").contains(&("syria".to_string(), MatchKind::Exact)));
+    }
+
+    #[test]
+    fn inflections_are_stem_matches() {
+        let article = ["Washington recognized the government."];
+        assert_eq!(
+            matches(&article, "recognize"),
+            vec![("recogn".to_string(), MatchKind::Stem)]
+        );
+        assert_eq!(
+            matches(&article, "recognized"),
+            vec![("recogn".to_string(), MatchKind::Exact)]
+        );
+    }
+
+    #[test]
+    fn idf_favours_rare_terms() {
+        let (_, index) = index(&["Putin called.", "Putin spoke.", "Bogdanov met Putin."]);
+        assert!(index.unit_idf(1) > index.unit_idf(3));
+        assert!(index.unit_idf(0) > index.unit_idf(1));
+    }
+}

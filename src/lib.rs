@@ -1,0 +1,17 @@
+//! article-qa: answers questions about news articles by quoting their own sentences.
+//!
+//! The core is Telegram-free: [`answer::Engine::answer`] turns a question into an
+//! [`answer::Answer`] (the article's sentences, a FAQ answer, or an abstention); the console
+//! chat, the `ask` command and the Telegram bot only render it with [`reply`].
+pub mod analyze;
+pub mod answer;
+pub mod article;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod eval;
+pub mod index;
+pub mod reply;
+pub mod retrieve;
+pub mod setup;
+pub mod thesaurus;

@@ -1,0 +1,110 @@
+//! The `article-qa` binary: parses the command line, loads the configuration, builds the
+//! engine and runs one mode (ask, chat, telegram, eval, faq). Errors end in one line on
+//! standard error and exit code 2.
+
+use std::io::{self, BufRead, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::Parser;
+
+use article_qa::answer::Engine;
+use article_qa::cli::{AskArgs, Cli, Command, EvalArgs};
+use article_qa::config::{self, Config};
+use article_qa::reply::Plain;
+use article_qa::{eval, setup};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the chosen mode.
+fn run(cli: Cli) -> Result<ExitCode> {
+    config::load_env_file(cli.env_file.as_deref())?;
+    let config = Config::from_sources(&cli, |k| std::env::var(k).ok())?;
+    match cli.command {
+        Some(Command::Ask(args)) => ask(&config, &args),
+        Some(Command::Eval(args)) => run_eval(&config, &args),
+        Some(Command::Chat) | Some(Command::Telegram) | Some(Command::Faq(_)) | None => {
+            anyhow::bail!("this mode is not available yet")
+        }
+    }
+}
+
+/// `ask`: answers the question (or each line of standard input for `-`).
+fn ask(config: &Config, args: &AskArgs) -> Result<ExitCode> {
+    let engine = setup::engine(config)?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.question.len() == 1 && args.question[0] == "-" {
+        for line in io::stdin().lock().lines() {
+            let line = line.context("cannot read standard input")?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            print_answer(&engine, &line, args, &mut out)?;
+            out.flush()?;
+        }
+    } else {
+        print_answer(&engine, &args.question.join(" "), args, &mut out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_answer(
+    engine: &Engine,
+    question: &str,
+    args: &AskArgs,
+    out: &mut impl Write,
+) -> Result<()> {
+    let answer = engine.answer(question);
+    if args.json {
+        writeln!(out, "{}", answer.to_json(question))?;
+    } else {
+        writeln!(out, "{}", Plain(&answer))?;
+    }
+    Ok(())
+}
+
+/// `eval`: answers a question set and prints the four figures.
+fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
+    let mut params = article_qa::retrieve::Params::default();
+    for setting in &args.set {
+        let (name, value) = setting
+            .split_once('=')
+            .with_context(|| format!("--set expects NAME=VALUE, got {setting:?}"))?;
+        params.set(name, value).map_err(anyhow::Error::msg)?;
+    }
+    let cases = eval::load_cases(&args.questions)?;
+    let default = match args.squad {
+        Some(_) => None,
+        None => Some(setup::engine(config)?.with_params(params)),
+    };
+    let report = eval::run(&cases, default.as_ref(), args.squad.as_deref(), params)?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.verbose {
+        for failure in &report.failures {
+            writeln!(out, "{failure}")?;
+        }
+    }
+    if let Some(path) = &args.predictions {
+        eval::write_predictions(path, &cases, &report.predictions)?;
+    }
+    writeln!(out, "{}", report.summary)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<io::Error>()
+        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}

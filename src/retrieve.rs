@@ -1,0 +1,699 @@
+//! Article retrieval: scores paragraphs and sentences by fuzzy keyword overlap with a
+//! question, ranks sentences, and measures how much of the question the best one covers.
+//!
+//! For each question term *q* (weight factor `f`, see [`QueryTerm`]) and each index term
+//! *t* it matches with similarity *s* (see [`crate::index`]):
+//!
+//! * sentence score `S(u) = Σ_q max_t f·s·idf(t)·tf_bm25(t, u)`, Okapi BM25 over sentences;
+//! * paragraph score `P(g)`, the same over paragraphs;
+//! * final score `F(u) = S(u) + α·P(g(u)) + β·(S(u−1) + S(u+1)) + γ·answer_type(u)`, where
+//!   the neighbours are the sentences before and after in the same paragraph and the
+//!   answer-type bonus rewards a sentence holding what the question asks for (a year for
+//!   *when*, a number for *how many*, a name for *who*) that the question does not hold.
+//!
+//! **Coverage**, the share of the question's IDF weight that the best sentence's paragraph
+//! matches, decides abstention: below [`Params::threshold`] the article does not answer.
+//! Ties are broken by position, so results are deterministic.
+
+use std::ops::Range;
+
+use crate::analyze::{Analyzer, Token, TokenKind, with_bigrams};
+use crate::article::Corpus;
+use crate::index::{MatchKind, TermId, TermIndex, TermMatch, UnitTerm};
+
+/// Tunable scoring parameters; [`Params::default`] holds the calibrated values.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Params {
+    /// BM25 term-frequency saturation for sentences.
+    pub k1: f32,
+    /// BM25 length normalisation for sentences (0 = none, 1 = full).
+    pub b: f32,
+    /// BM25 length normalisation for paragraphs.
+    pub paragraph_b: f32,
+    /// α: weight of the paragraph score in a sentence's final score.
+    pub paragraph_weight: f32,
+    /// β: weight of the neighbouring sentences' scores.
+    pub neighbor_weight: f32,
+    /// γ: answer-type bonus, as a share of the best sentence score.
+    pub type_bonus: f32,
+    /// Weight of the sentence's own coverage of the question, times the best sentence score.
+    pub coverage_weight: f32,
+    /// Share of the previous sentence's term scores that a sentence opening with `This`,
+    /// `It`, `They`… inherits.
+    pub anaphor_weight: f32,
+    /// Factor of a question bigram (two neighbouring content words) found as a bigram.
+    pub bigram_factor: f32,
+    /// Bonus for early paragraphs (news puts the essentials first): this share of the best
+    /// sentence score, divided by 1 + the paragraph's index.
+    pub lead_weight: f32,
+    /// Share of its score a sentence loses when it lacks what the question asks for.
+    pub type_penalty: f32,
+    /// δ: bonus for question terms that stand next to each other in the sentence too, as a
+    /// share of the pair's smaller IDF.
+    pub proximity_weight: f32,
+    /// Smallest coverage (0..=1) at which the article answers; below it the engine abstains.
+    pub threshold: f32,
+    /// Extra weight of a capitalised question term the article never mentions (a name).
+    pub unknown_name_weight: f32,
+    /// Most sentences returned.
+    pub max_sentences: usize,
+    /// A sentence after the first is returned only when its score is at least this share
+    /// of the first's.
+    pub min_relative: f32,
+}
+
+impl Default for Params {
+    /// The values calibrated on the dev sets (see the README's "How scoring works").
+    fn default() -> Self {
+        Self {
+            k1: 0.3,
+            b: 0.75,
+            paragraph_b: 0.5,
+            paragraph_weight: 0.5,
+            neighbor_weight: 0.1,
+            type_bonus: 0.2,
+            type_penalty: 0.2,
+            proximity_weight: 0.15,
+            coverage_weight: 0.2,
+            anaphor_weight: 0.5,
+            bigram_factor: 0.25,
+            lead_weight: 0.2,
+            threshold: 0.3,
+            unknown_name_weight: 1.5,
+            max_sentences: 3,
+            min_relative: 0.4,
+        }
+    }
+}
+
+impl Params {
+    /// Sets a parameter by name from text (`"k1"`, `"0.9"`); used by `eval --set`.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let number: f32 = value
+            .parse()
+            .map_err(|_| format!("{value:?} is not a number"))?;
+        match name {
+            "k1" => self.k1 = number,
+            "b" => self.b = number,
+            "paragraph_b" => self.paragraph_b = number,
+            "paragraph_weight" => self.paragraph_weight = number,
+            "neighbor_weight" => self.neighbor_weight = number,
+            "type_bonus" => self.type_bonus = number,
+            "proximity_weight" => self.proximity_weight = number,
+            "type_penalty" => self.type_penalty = number,
+            "anaphor_weight" => self.anaphor_weight = number,
+            "lead_weight" => self.lead_weight = number,
+            "bigram_factor" => self.bigram_factor = number,
+            "coverage_weight" => self.coverage_weight = number,
+            "threshold" => self.threshold = number,
+            "unknown_name_weight" => self.unknown_name_weight = number,
+            "max_sentences" => self.max_sentences = number as usize,
+            "min_relative" => self.min_relative = number,
+            _ => return Err(format!("unknown parameter {name:?}")),
+        }
+        Ok(())
+    }
+}
+
+/// What a question asks for, read from its question words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnswerType {
+    /// *when*, *what year*: a date or year.
+    Time,
+    /// *how many*, *how much*, *what percentage*: a number.
+    Quantity,
+    /// *who*, *whom*, *whose*, *which country*: a name.
+    Name,
+    /// *where*: a place, named after `in`, `at`, `near`…
+    Place,
+    /// Anything else.
+    Other,
+}
+
+/// A question term with the index terms it matched.
+#[derive(Debug, Clone)]
+pub struct QueryTerm {
+    /// The analysed token.
+    pub token: Token,
+    /// Weight factor: 1 for a plain word, less for compounds and context terms.
+    pub factor: f32,
+    /// Index terms it matched (empty when the article never mentions it).
+    pub matches: Vec<TermMatch>,
+    /// Its IDF weight in the coverage sum (the rarest matched term's IDF, or the
+    /// unknown-term IDF).
+    pub weight: f32,
+}
+
+/// A question, analysed and looked up in an index.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// Content terms, deduplicated by stem.
+    pub terms: Vec<QueryTerm>,
+    /// What the question asks for.
+    pub answer_type: AnswerType,
+}
+
+impl Query {
+    /// Analyses `question` and looks its terms up in `index`. `extra` are terms from an
+    /// earlier question (conversation context) added with `extra_factor`.
+    pub fn new(
+        analyzer: &Analyzer,
+        index: &TermIndex,
+        params: &Params,
+        question: &str,
+        extra: &[(Token, f32)],
+    ) -> Self {
+        let tokens = with_bigrams(analyzer.analyze(question));
+        let answer_type = answer_type(&tokens);
+        let mut terms: Vec<QueryTerm> = Vec::new();
+        let own = tokens.into_iter().filter(|t| !t.stop).map(|t| {
+            let factor = match t.kind {
+                TokenKind::Compound => 0.5,
+                TokenKind::Bigram => params.bigram_factor,
+                _ => 1.0,
+            };
+            (t, factor)
+        });
+        for (token, factor) in own.chain(extra.iter().cloned()) {
+            if let Some(seen) = terms.iter_mut().find(|q| q.token.stem == token.stem) {
+                seen.factor = seen.factor.max(factor);
+                continue;
+            }
+            let matches = index.lookup(&token);
+            let weight = match matches
+                .iter()
+                .map(|m| index.unit_idf(index.postings(m.term).len()))
+                .reduce(f32::max)
+            {
+                Some(idf) => idf,
+                None if token.capitalized && token.kind == TokenKind::Word => {
+                    index.unit_idf(0) * params.unknown_name_weight
+                }
+                None => index.unit_idf(0),
+            };
+            terms.push(QueryTerm {
+                token,
+                factor,
+                matches,
+                weight,
+            });
+        }
+        Self { terms, answer_type }
+    }
+
+    /// True when the question has no content term at all (`?`, `the`, emoji).
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The question's single-word terms (its bigrams left out).
+    pub fn words(&self) -> impl Iterator<Item = &QueryTerm> {
+        self.terms
+            .iter()
+            .filter(|q| q.token.kind != TokenKind::Bigram)
+    }
+}
+
+/// Reads the answer type from the question words.
+fn answer_type(tokens: &[Token]) -> AnswerType {
+    let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    for (i, word) in words.iter().enumerate() {
+        let next = words.get(i + 1).copied().unwrap_or_default();
+        match *word {
+            "when" => return AnswerType::Time,
+            "how"
+                if matches!(
+                    next,
+                    "many" | "much" | "long" | "old" | "far" | "big" | "large"
+                ) =>
+            {
+                return AnswerType::Quantity;
+            }
+            "what" | "which"
+                if matches!(
+                    next,
+                    "year"
+                        | "years"
+                        | "date"
+                        | "century"
+                        | "decade"
+                        | "month"
+                        | "day"
+                        | "time"
+                        | "period"
+                ) =>
+            {
+                return AnswerType::Time;
+            }
+            "what" | "which"
+                if matches!(
+                    next,
+                    "percentage" | "percent" | "number" | "amount" | "size"
+                ) =>
+            {
+                return AnswerType::Quantity;
+            }
+            "who" | "whom" | "whose" => return AnswerType::Name,
+            "where" => return AnswerType::Place,
+            "what" | "which"
+                if matches!(
+                    next,
+                    "country"
+                        | "city"
+                        | "group"
+                        | "person"
+                        | "company"
+                        | "organization"
+                        | "party"
+                        | "king"
+                        | "river"
+                ) =>
+            {
+                return AnswerType::Name;
+            }
+            _ => {}
+        }
+    }
+    AnswerType::Other
+}
+
+/// Where one unit of the index stands in the corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentenceRef {
+    /// Index into [`Corpus::articles`].
+    pub article: u32,
+    /// Index into that article's `paragraphs`.
+    pub paragraph: u32,
+    /// Index into that paragraph's `sentences`.
+    pub sentence: u32,
+}
+
+/// The corpus's sentences, analysed and indexed (units = sentences, groups = paragraphs).
+#[derive(Debug)]
+pub struct ArticleIndex {
+    /// The term index.
+    pub terms: TermIndex,
+    /// Per unit: true when the sentence opens with a word that points back to the one
+    /// before (`This led to…`, `It has…`), so it inherits that sentence's terms.
+    pub anaphoric: Vec<bool>,
+    /// Unit number → where the sentence stands.
+    pub sentences: Vec<SentenceRef>,
+}
+
+impl ArticleIndex {
+    /// Analyses and indexes every sentence of `corpus`.
+    pub fn build(analyzer: &Analyzer, corpus: &Corpus) -> Self {
+        let mut sentences = Vec::new();
+        let mut anaphoric = Vec::new();
+        let mut units = Vec::new();
+        let mut group = 0u32;
+        for (a, article) in corpus.articles.iter().enumerate() {
+            for (p, paragraph) in article.paragraphs.iter().enumerate() {
+                for (s, sentence) in paragraph.sentences.iter().enumerate() {
+                    sentences.push(SentenceRef {
+                        article: a as u32,
+                        paragraph: p as u32,
+                        sentence: s as u32,
+                    });
+                    let tokens =
+                        with_bigrams(analyzer.analyze_document(article.sentence_text(sentence)));
+                    let points_back = s > 0
+                        && points_back(
+                            &tokens,
+                            units
+                                .last()
+                                .map(|(_, t): &(u32, Vec<Token>)| t.as_slice())
+                                .unwrap_or_default(),
+                        );
+                    anaphoric.push(points_back);
+                    units.push((group, tokens));
+                }
+                group += 1;
+            }
+        }
+        let terms = TermIndex::build(units.iter().map(|(g, t)| (*g, t.as_slice())));
+        Self {
+            terms,
+            anaphoric,
+            sentences,
+        }
+    }
+}
+
+/// True when a sentence opens with a word that refers to the sentence before: a pronoun
+/// (`This led to…`) or `the` + a noun that sentence used (`The expedition was a disaster.`).
+fn points_back(tokens: &[Token], previous: &[Token]) -> bool {
+    match tokens {
+        [first, ..] if ANAPHORS.contains(&first.text.as_str()) => true,
+        [first, second, ..] if first.text == "the" && !second.stop => {
+            previous.iter().any(|t| t.stem == second.stem)
+        }
+        _ => false,
+    }
+}
+
+/// Words that, opening a sentence, refer to something in the sentence before.
+const ANAPHORS: &[&str] = &[
+    "he", "her", "his", "it", "its", "she", "such", "their", "these", "they", "this", "those",
+];
+
+/// One ranked sentence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// Unit number in the [`ArticleIndex`].
+    pub unit: u32,
+    /// Where it stands.
+    pub at: SentenceRef,
+    /// Final score `F(u)`.
+    pub score: f32,
+    /// Sentence score `S(u)`.
+    pub sentence_score: f32,
+    /// Paragraph score `P(g)`.
+    pub paragraph_score: f32,
+    /// The re-ranking features (zero for sentences below the re-ranked set).
+    pub features: Features,
+}
+
+/// Features of a sentence for the final ranking, each normalised to about 0..=1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct Features {
+    /// `S(u)` over the best `S`.
+    pub sentence: f32,
+    /// `P(g)` over the best `P`.
+    pub paragraph: f32,
+    /// Neighbours' `S` over the best `S`.
+    pub neighbors: f32,
+    /// Proximity of question-term pairs over the question's weight.
+    pub proximity: f32,
+    /// Share of the question's weight the sentence matches.
+    pub coverage: f32,
+    /// Share of the question's weight its paragraph matches.
+    pub paragraph_coverage: f32,
+    /// 1 when the sentence holds what the question asks for, −1 when not, 0 for other questions.
+    pub answer_type: f32,
+    /// ln(1 + content terms).
+    pub length: f32,
+    /// 1 for a paragraph's first sentence.
+    pub first: f32,
+    /// Share of the sentence's terms that match the question.
+    pub precision: f32,
+}
+
+/// The result of ranking: the sentences, best first, and the coverage of the best.
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    /// Up to [`Params::max_sentences`] sentences, best first.
+    pub hits: Vec<Hit>,
+    /// Share (0..=1) of the question's weight matched in the best sentence's paragraph.
+    pub coverage: f32,
+    /// Paragraphs (group numbers) by paragraph score, best first (up to 5), with scores.
+    pub top_paragraphs: Vec<(u32, f32)>,
+}
+
+/// Scores every sentence against `query` and returns the best, best first. Returns an
+/// empty ranking when no term of the question occurs in the article.
+pub fn rank(index: &ArticleIndex, params: &Params, query: &Query) -> Ranking {
+    let terms = &index.terms;
+    let units = terms.unit_count();
+    let groups = terms.group_count();
+    let mut sentence = vec![0.0f32; units];
+    let mut paragraph = vec![0.0f32; groups];
+    let mut best = ScratchMax::new(units);
+    let mut best_group = ScratchMax::new(groups);
+    for q in &query.terms {
+        for m in &q.matches {
+            let weight = q.factor * m.similarity;
+            let postings = terms.postings(m.term);
+            let idf = terms.unit_idf(postings.len());
+            for p in postings {
+                let (len, avg) = terms.unit_len(p.unit);
+                let value = weight * idf * bm25_tf(p.tf, len, avg, params.k1, params.b);
+                best.offer(p.unit, value);
+                let next = p.unit as usize + 1;
+                if index.anaphoric.get(next).copied().unwrap_or(false) {
+                    best.offer(next as u32, params.anaphor_weight * value);
+                }
+            }
+            let postings = terms.group_postings(m.term);
+            let idf = terms.group_idf(postings.len());
+            for p in postings {
+                let (len, avg) = terms.group_len(p.unit);
+                let tf = bm25_tf(p.tf, len, avg, params.k1, params.paragraph_b);
+                best_group.offer(p.unit, weight * idf * tf);
+            }
+        }
+        best.drain_into(&mut sentence);
+        best_group.drain_into(&mut paragraph);
+    }
+    let mut candidates: Vec<Hit> = (0..units as u32)
+        .filter(|&u| sentence[u as usize] > 0.0)
+        .map(|u| {
+            let g = terms.group_of(u);
+            let neighbors = neighbors(terms.units_of(g), u)
+                .map(|n| sentence[n as usize])
+                .sum::<f32>();
+            let s = sentence[u as usize];
+            let p = paragraph[g as usize];
+            Hit {
+                unit: u,
+                at: index.sentences[u as usize],
+                score: s + params.paragraph_weight * p + params.neighbor_weight * neighbors,
+                sentence_score: s,
+                paragraph_score: p,
+                features: Features {
+                    neighbors,
+                    ..Features::default()
+                },
+            }
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Ranking::default();
+    }
+    by_score(&mut candidates);
+    let top_sentence = candidates[0].sentence_score;
+    let top_paragraph = paragraph
+        .iter()
+        .copied()
+        .fold(0.0f32, f32::max)
+        .max(f32::MIN_POSITIVE);
+    let total_weight: f32 = query
+        .words()
+        .map(|q| q.factor * q.weight)
+        .sum::<f32>()
+        .max(f32::MIN_POSITIVE);
+    let bonus = params.type_bonus * top_sentence;
+    for hit in candidates.iter_mut().take(RERANKED) {
+        let held = terms.unit_terms(hit.unit);
+        let matched = held
+            .iter()
+            .filter(|t| {
+                query
+                    .terms
+                    .iter()
+                    .any(|q| q.matches.iter().any(|m| m.term == t.term))
+            })
+            .count();
+        let g = terms.group_of(hit.unit);
+        hit.features = Features {
+            sentence: hit.sentence_score / top_sentence,
+            paragraph: hit.paragraph_score / top_paragraph,
+            neighbors: hit.features.neighbors / top_sentence,
+            proximity: proximity(terms, query, hit.unit) / total_weight,
+            coverage: unit_coverage(terms, query, hit.unit),
+            paragraph_coverage: coverage(terms, query, g),
+            answer_type: match query.answer_type {
+                AnswerType::Other => 0.0,
+                _ if holds_answer_type(terms, held, query) => 1.0,
+                _ => -1.0,
+            },
+            length: terms.unit_len(hit.unit).0.ln_1p(),
+            first: (terms.units_of(g).start == hit.unit) as u8 as f32,
+            precision: matched as f32 / held.len().max(1) as f32,
+        };
+        if query.answer_type != AnswerType::Other {
+            if holds_answer_type(terms, terms.unit_terms(hit.unit), query) {
+                hit.score += bonus;
+            } else {
+                hit.score *= 1.0 - params.type_penalty;
+            }
+        }
+        hit.score += params.proximity_weight * proximity(terms, query, hit.unit);
+        hit.score += params.lead_weight * top_sentence / (1.0 + hit.at.paragraph as f32).sqrt();
+        hit.score += params.coverage_weight * top_sentence * unit_coverage(terms, query, hit.unit);
+    }
+    by_score(&mut candidates);
+    let top = candidates[0].score;
+    let hits: Vec<Hit> = candidates
+        .into_iter()
+        .enumerate()
+        .take_while(|(i, h)| {
+            *i < params.max_sentences && (*i == 0 || h.score >= params.min_relative * top)
+        })
+        .map(|(_, h)| h)
+        .collect();
+    let coverage = coverage(terms, query, terms.group_of(hits[0].unit));
+    let mut top_paragraphs: Vec<(u32, f32)> = paragraph
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s > 0.0)
+        .map(|(g, s)| (g as u32, *s))
+        .collect();
+    top_paragraphs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    top_paragraphs.truncate(5);
+    Ranking {
+        hits,
+        coverage,
+        top_paragraphs,
+    }
+}
+
+/// How many of the best sentences get the answer-type and proximity re-scoring.
+const RERANKED: usize = 30;
+
+/// Sum, over pairs of question terms that are neighbours in the question (no other
+/// content word between), of the pair's smaller IDF when the sentence also holds them
+/// within three words of each other.
+fn proximity(terms: &TermIndex, query: &Query, unit: u32) -> f32 {
+    let sequence = terms.unit_sequence(unit);
+    let positions = |q: &QueryTerm| -> Vec<u32> {
+        sequence
+            .iter()
+            .filter(|(t, _)| q.matches.iter().any(|m| m.term == *t))
+            .map(|&(_, p)| p)
+            .collect()
+    };
+    let own: Vec<&QueryTerm> = query
+        .words()
+        .filter(|q| q.factor >= 1.0 && !q.matches.is_empty())
+        .collect();
+    let mut total = 0.0;
+    for pair in own.windows(2) {
+        let (a, b) = (positions(pair[0]), positions(pair[1]));
+        let near = a
+            .iter()
+            .any(|&x| b.iter().any(|&y| x.abs_diff(y) <= 3 && x != y));
+        if near {
+            total += pair[0].weight.min(pair[1].weight);
+        }
+    }
+    total
+}
+
+/// Sorts by score, best first, ties by position.
+fn by_score(hits: &mut [Hit]) {
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.unit.cmp(&b.unit)));
+}
+
+/// BM25's saturated, length-normalised term frequency.
+fn bm25_tf(tf: u16, len: f32, avg: f32, k1: f32, b: f32) -> f32 {
+    let tf = tf as f32;
+    tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len / avg))
+}
+
+/// The sentences just before and after `unit` within its paragraph.
+fn neighbors(range: Range<u32>, unit: u32) -> impl Iterator<Item = u32> {
+    [unit.checked_sub(1), unit.checked_add(1)]
+        .into_iter()
+        .flatten()
+        .filter(move |n| range.contains(n))
+}
+
+/// Share of the question's weight matched somewhere in paragraph `group`.
+pub fn coverage(terms: &TermIndex, query: &Query, group: u32) -> f32 {
+    let mut matched = 0.0;
+    let mut total = 0.0;
+    for q in query.words() {
+        total += q.factor * q.weight;
+        let similarity = q
+            .matches
+            .iter()
+            .filter(|m| terms.group_postings(m.term).iter().any(|p| p.unit == group))
+            .map(|m| m.similarity)
+            .fold(0.0f32, f32::max);
+        matched += q.factor * q.weight * similarity;
+    }
+    if total > 0.0 { matched / total } else { 0.0 }
+}
+
+/// Share of the question's weight matched in one sentence.
+fn unit_coverage(terms: &TermIndex, query: &Query, unit: u32) -> f32 {
+    let held = terms.unit_terms(unit);
+    let (mut matched, mut total) = (0.0, 0.0);
+    for q in query.words() {
+        total += q.factor * q.weight;
+        let similarity = q
+            .matches
+            .iter()
+            .filter(|m| held.iter().any(|t| t.term == m.term))
+            .map(|m| m.similarity)
+            .fold(0.0f32, f32::max);
+        matched += q.factor * q.weight * similarity;
+    }
+    if total > 0.0 { matched / total } else { 0.0 }
+}
+
+/// True when a sentence holds a term of the kind the question asks for that the question
+/// itself does not hold.
+fn holds_answer_type(terms: &TermIndex, unit_terms: &[UnitTerm], query: &Query) -> bool {
+    let in_question = |term: TermId| {
+        query.terms.iter().any(|q| {
+            q.matches
+                .iter()
+                .any(|m| m.term == term && m.kind != MatchKind::Fuzzy)
+        })
+    };
+    unit_terms.iter().any(|t| {
+        let fits = match query.answer_type {
+            AnswerType::Time => {
+                t.kind == TokenKind::Number || TIME_WORDS.contains(&terms.stem(t.term))
+            }
+            AnswerType::Quantity => t.kind == TokenKind::Number,
+            AnswerType::Name => t.capitalized,
+            AnswerType::Place => t.place,
+            AnswerType::Other => false,
+        };
+        fits && !in_question(t.term)
+    })
+}
+
+/// Stems of words that date an event.
+const TIME_WORDS: &[&str] = &[
+    "januari", "februari", "march", "april", "may", "june", "juli", "august", "septemb", "octob",
+    "novemb", "decemb", "centuri", "decad", "year", "earli", "late", "spring", "summer", "autumn",
+    "winter",
+];
+
+/// Per-unit maximum of one question term's contributions, reset after each term.
+struct ScratchMax {
+    values: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+impl ScratchMax {
+    fn new(len: usize) -> Self {
+        Self {
+            values: vec![0.0; len],
+            touched: Vec::new(),
+        }
+    }
+
+    fn offer(&mut self, unit: u32, value: f32) {
+        let slot = &mut self.values[unit as usize];
+        if *slot == 0.0 {
+            self.touched.push(unit);
+        }
+        if value > *slot {
+            *slot = value;
+        }
+    }
+
+    fn drain_into(&mut self, total: &mut [f32]) {
+        for &unit in &self.touched {
+            total[unit as usize] += self.values[unit as usize];
+            self.values[unit as usize] = 0.0;
+        }
+        self.touched.clear();
+    }
+}
