@@ -183,19 +183,31 @@ impl Analyzer {
 /// ```
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfkc() {
-        match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
-            | '\u{FF07}' | '`' | '\u{00B4}' => out.push('\''),
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
-            | '\u{00BB}' => out.push('"'),
-            '\u{2010}' | '\u{2011}' | '\u{00AD}' => out.push('-'),
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
+    if text.is_ascii() {
+        // NFKC leaves ASCII unchanged; only the per-character folds below apply.
+        for c in text.chars() {
+            push_folded(&mut out, c);
         }
+        return out;
+    }
+    for c in text.nfkc() {
+        push_folded(&mut out, c);
     }
     out
+}
+
+/// Appends `c` to `out` with the folds of [`normalize`].
+fn push_folded(out: &mut String, c: char) {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
+        | '\u{FF07}' | '`' | '\u{00B4}' => out.push('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => out.push('"'),
+        '\u{2010}' | '\u{2011}' | '\u{00AD}' => out.push('-'),
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
+        c if c.is_control() => out.push(' '),
+        c => out.push(c),
+    }
 }
 
 /// A word as split from the text, before cleaning.

@@ -97,8 +97,9 @@ pub struct TermIndex {
     surface_ids: FxHashMap<String, TermId>,
     stems: Vec<String>,
     surfaces: Vec<Vec<String>>,
-    /// Stem with one character deleted → terms, for fuzzy candidates.
-    deletes: FxHashMap<String, Vec<TermId>>,
+    /// Hashes of every stem and of every stem with one character deleted, with the stem's
+    /// term, sorted: fuzzy candidates without a vocabulary scan or per-key allocation.
+    deletes: Vec<(u64, TermId)>,
     postings: Vec<Vec<Posting>>,
     group_postings: Vec<Vec<Posting>>,
     unit_terms: Vec<Vec<UnitTerm>>,
@@ -192,12 +193,17 @@ impl TermIndex {
         self.avg_unit_len = (self.unit_len.iter().sum::<f32>() / units).max(1.0);
         self.avg_group_len = (self.group_len.iter().sum::<f32>() / groups).max(1.0);
         for (id, stem) in self.stems.iter().enumerate() {
-            if stem.chars().count() >= FUZZY_MIN_CHARS - 1 {
-                for key in deletions(stem) {
-                    self.deletes.entry(key).or_default().push(id as TermId);
-                }
+            if stem.chars().count() >= FUZZY_MIN_CHARS - 1 && stem.chars().all(char::is_alphabetic)
+            {
+                let id = id as TermId;
+                self.deletes.push((hash_skipping(stem, usize::MAX), id));
+                self.deletes.extend(
+                    stem.char_indices()
+                        .map(|(i, _)| (hash_skipping(stem, i), id)),
+                );
             }
         }
+        self.deletes.sort_unstable();
     }
 
     /// Number of units.
@@ -274,6 +280,7 @@ impl TermIndex {
     /// Finds the index terms a question token matches (see the module docs for the order).
     /// Empty when nothing matches.
     pub fn lookup(&self, token: &Token) -> Vec<TermMatch> {
+        let mut out = Vec::new();
         if let Some(&term) = self.ids.get(&token.stem) {
             let exact = self.surfaces[term as usize].contains(&token.text);
             let kind = if exact {
@@ -281,29 +288,31 @@ impl TermIndex {
             } else {
                 MatchKind::Stem
             };
-            let mut out = vec![TermMatch {
+            out.push(TermMatch {
                 term,
                 kind,
                 similarity: 1.0,
-            }];
-            out.extend(self.related(token));
-            self.thesaurus(token, &mut out);
+            });
+        }
+        // Numbers and bigrams match exactly or not at all.
+        if matches!(token.kind, TokenKind::Number | TokenKind::Bigram) {
             return out;
         }
-        let mut related = self.related(token);
-        self.thesaurus(token, &mut related);
-        if !related.is_empty() || token.kind == TokenKind::Number {
-            return related;
+        self.related(token, &mut out);
+        self.thesaurus(token, &mut out);
+        if out.is_empty() {
+            out = self.fuzzy(&token.stem);
         }
-        self.fuzzy(&token.stem)
+        out
     }
 
-    /// Terms one derivational ending longer or shorter than the token, comparing stems
-    /// with stems and surface forms with surface forms (`israel`/`israeli` stem apart).
-    fn related(&self, token: &Token) -> Vec<TermMatch> {
-        let mut out: Vec<TermMatch> = Vec::new();
+    /// Adds the terms one derivational ending longer or shorter than the token, comparing
+    /// stems with stems and surface forms with surface forms (`israel`/`israeli` stem apart).
+    /// Only plain lower-case ASCII words of four letters or more take part.
+    fn related(&self, token: &Token, out: &mut Vec<TermMatch>) {
+        let own = self.ids.get(&token.stem).copied();
         let mut push = |term: TermId| {
-            if !out.iter().any(|m| m.term == term) {
+            if Some(term) != own && !out.iter().any(|m| m.term == term) {
                 out.push(TermMatch {
                     term,
                     kind: MatchKind::Related,
@@ -312,14 +321,14 @@ impl TermIndex {
             }
         };
         let forms = [(&token.stem, &self.ids), (&token.text, &self.surface_ids)];
+        let mut longer = String::with_capacity(token.text.len() + 4);
         for (word, map) in forms {
-            if word.len() < 4 || !word.chars().all(char::is_alphabetic) {
+            if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
                 continue;
             }
-            let mut longer = String::with_capacity(word.len() + 3);
             for ending in RELATED_ENDINGS {
                 if let Some(base) = word.strip_suffix(ending)
-                    && base.chars().count() >= 4
+                    && base.len() >= 4
                     && let Some(&term) = map.get(base)
                 {
                     push(term);
@@ -332,10 +341,6 @@ impl TermIndex {
                 }
             }
         }
-        if let Some(&own) = self.ids.get(&token.stem) {
-            out.retain(|m| m.term != own);
-        }
-        out
     }
 
     /// Index terms that WordNet relates to the token's stem (see [`crate::thesaurus`]).
@@ -363,14 +368,18 @@ impl TermIndex {
         }
         let max_distance = if chars >= 8 { 2 } else { 1 };
         let first = stem.chars().next();
+        // A stem within one edit shares a key with the question's stem: itself or one of its
+        // one-character deletions. Hash collisions only add candidates, checked below.
         let mut candidates: Vec<TermId> = Vec::new();
-        for key in std::iter::once(stem.to_string()).chain(deletions(stem)) {
-            if let Some(terms) = self.deletes.get(&key) {
-                candidates.extend(terms);
-            }
-            if let Some(&term) = self.ids.get(&key) {
-                candidates.push(term);
-            }
+        let keys = std::iter::once(usize::MAX).chain(stem.char_indices().map(|(i, _)| i));
+        for key in keys.map(|skip| hash_skipping(stem, skip)) {
+            let start = self.deletes.partition_point(|&(h, _)| h < key);
+            candidates.extend(
+                self.deletes[start..]
+                    .iter()
+                    .take_while(|&&(h, _)| h == key)
+                    .map(|&(_, t)| t),
+            );
         }
         candidates.sort_unstable();
         candidates.dedup();
@@ -409,14 +418,20 @@ fn bump(postings: &mut Vec<Posting>, unit: u32) {
     }
 }
 
-/// Every string made by deleting one character of `word`.
-fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
-    word.char_indices().map(move |(i, c)| {
-        let mut s = String::with_capacity(word.len());
-        s.push_str(&word[..i]);
-        s.push_str(&word[i + c.len_utf8()..]);
-        s
-    })
+/// A 64-bit hash of `word` with the character starting at byte `skip` left out (none when
+/// `skip` is past the end), computed byte by byte so equal strings hash alike however they
+/// were formed.
+fn hash_skipping(word: &str, skip: usize) -> u64 {
+    let skipped = word
+        .get(skip..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
+    word.bytes()
+        .enumerate()
+        .filter(|&(i, _)| i < skip || i >= skip + skipped)
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, (_, b)| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
 }
 
 #[cfg(test)]

@@ -471,57 +471,30 @@ pub fn rank(index: &ArticleIndex, params: &Params, query: &Query) -> Ranking {
     if candidates.is_empty() {
         return Ranking::default();
     }
+    let keep = RERANKED.min(candidates.len());
+    if candidates.len() > keep {
+        candidates.select_nth_unstable_by(keep - 1, compare);
+        candidates.truncate(keep);
+    }
     by_score(&mut candidates);
-    let top_sentence = candidates[0].sentence_score;
+    let scale = candidates[0].sentence_score;
     let top_paragraph = paragraph
         .iter()
         .copied()
         .fold(0.0f32, f32::max)
         .max(f32::MIN_POSITIVE);
-    let total_weight: f32 = query
-        .words()
-        .map(|q| q.factor * q.weight)
-        .sum::<f32>()
-        .max(f32::MIN_POSITIVE);
-    let bonus = params.type_bonus * top_sentence;
-    for hit in candidates.iter_mut().take(RERANKED) {
-        let held = terms.unit_terms(hit.unit);
-        let matched = held
-            .iter()
-            .filter(|t| {
-                query
-                    .terms
-                    .iter()
-                    .any(|q| q.matches.iter().any(|m| m.term == t.term))
-            })
-            .count();
-        let g = terms.group_of(hit.unit);
-        hit.features = Features {
-            sentence: hit.sentence_score / top_sentence,
-            paragraph: hit.paragraph_score / top_paragraph,
-            neighbors: hit.features.neighbors / top_sentence,
-            proximity: proximity(terms, query, hit.unit) / total_weight,
-            coverage: unit_coverage(terms, query, hit.unit),
-            paragraph_coverage: coverage(terms, query, g),
-            answer_type: match query.answer_type {
-                AnswerType::Other => 0.0,
-                _ if holds_answer_type(terms, held, query) => 1.0,
-                _ => -1.0,
-            },
-            length: terms.unit_len(hit.unit).0.ln_1p(),
-            first: (terms.units_of(g).start == hit.unit) as u8 as f32,
-            precision: matched as f32 / held.len().max(1) as f32,
-        };
-        if query.answer_type != AnswerType::Other {
-            if holds_answer_type(terms, terms.unit_terms(hit.unit), query) {
-                hit.score += bonus;
-            } else {
-                hit.score *= 1.0 - params.type_penalty;
-            }
+    let view = QueryView::new(query);
+    for hit in candidates.iter_mut() {
+        hit.features = features(terms, query, &view, hit, scale, top_paragraph);
+        let f = &hit.features;
+        if f.answer_type > 0.0 {
+            hit.score += params.type_bonus * scale;
+        } else if f.answer_type < 0.0 {
+            hit.score *= 1.0 - params.type_penalty;
         }
-        hit.score += params.proximity_weight * proximity(terms, query, hit.unit);
-        hit.score += params.lead_weight * top_sentence / (1.0 + hit.at.paragraph as f32).sqrt();
-        hit.score += params.coverage_weight * top_sentence * unit_coverage(terms, query, hit.unit);
+        hit.score += params.proximity_weight * f.proximity * view.total_weight;
+        hit.score += params.lead_weight * scale / (1.0 + hit.at.paragraph as f32).sqrt();
+        hit.score += params.coverage_weight * scale * f.coverage;
     }
     by_score(&mut candidates);
     let top = candidates[0].score;
@@ -555,25 +528,31 @@ const RERANKED: usize = 30;
 /// Sum, over pairs of question terms that are neighbours in the question (no other
 /// content word between), of the pair's smaller IDF when the sentence also holds them
 /// within three words of each other.
-fn proximity(terms: &TermIndex, query: &Query, unit: u32) -> f32 {
-    let sequence = terms.unit_sequence(unit);
-    let positions = |q: &QueryTerm| -> Vec<u32> {
-        sequence
-            .iter()
-            .filter(|(t, _)| q.matches.iter().any(|m| m.term == *t))
-            .map(|&(_, p)| p)
-            .collect()
-    };
-    let own: Vec<&QueryTerm> = query
-        .words()
-        .filter(|q| q.factor >= 1.0 && !q.matches.is_empty())
+fn proximity(terms: &TermIndex, view: &QueryView<'_>, unit: u32) -> f32 {
+    if view.own.len() < 2 {
+        return 0.0;
+    }
+    // Which of the question's own words (bits) each content word of the sentence matches.
+    let marks: Vec<(u64, u32)> = terms
+        .unit_sequence(unit)
+        .iter()
+        .filter_map(|&(term, position)| {
+            let i = view
+                .own_bits
+                .binary_search_by_key(&term, |&(t, _)| t)
+                .ok()?;
+            Some((view.own_bits[i].1, position))
+        })
         .collect();
     let mut total = 0.0;
-    for pair in own.windows(2) {
-        let (a, b) = (positions(pair[0]), positions(pair[1]));
-        let near = a
-            .iter()
-            .any(|&x| b.iter().any(|&y| x.abs_diff(y) <= 3 && x != y));
+    for (i, pair) in view.own.windows(2).enumerate().take(63) {
+        let (a, b) = (1u64 << i, 1u64 << (i + 1));
+        let near = marks.iter().any(|&(ma, pa)| {
+            ma & a != 0
+                && marks
+                    .iter()
+                    .any(|&(mb, pb)| mb & b != 0 && pa != pb && pa.abs_diff(pb) <= 3)
+        });
         if near {
             total += pair[0].weight.min(pair[1].weight);
         }
@@ -583,7 +562,101 @@ fn proximity(terms: &TermIndex, query: &Query, unit: u32) -> f32 {
 
 /// Sorts by score, best first, ties by position.
 fn by_score(hits: &mut [Hit]) {
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.unit.cmp(&b.unit)));
+    hits.sort_by(compare);
+}
+
+/// Better score first; ties by position.
+fn compare(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(a.unit.cmp(&b.unit))
+}
+
+/// Facts about the question computed once per ranking.
+struct QueryView<'q> {
+    /// Every index term the question's words matched, sorted.
+    matched: Vec<TermId>,
+    /// The same without fuzzy matches: the terms the question itself holds.
+    literal: Vec<TermId>,
+    /// The question's own matched words in order, for proximity.
+    own: Vec<&'q QueryTerm>,
+    /// Index term → bit set of the `own` words it matches, sorted by term.
+    own_bits: Vec<(TermId, u64)>,
+    /// Sum of the question words' weights.
+    total_weight: f32,
+}
+
+impl<'q> QueryView<'q> {
+    fn new(query: &'q Query) -> Self {
+        let sorted = |fuzzy: bool| {
+            let mut terms: Vec<TermId> = query
+                .words()
+                .flat_map(|q| &q.matches)
+                .filter(|m| fuzzy || m.kind != MatchKind::Fuzzy)
+                .map(|m| m.term)
+                .collect();
+            terms.sort_unstable();
+            terms.dedup();
+            terms
+        };
+        let own: Vec<&QueryTerm> = query
+            .words()
+            .filter(|q| q.factor >= 1.0 && !q.matches.is_empty())
+            .take(64)
+            .collect();
+        let mut own_bits: Vec<(TermId, u64)> = Vec::new();
+        for (i, q) in own.iter().enumerate() {
+            for m in &q.matches {
+                match own_bits.iter_mut().find(|(t, _)| *t == m.term) {
+                    Some((_, bits)) => *bits |= 1 << i,
+                    None => own_bits.push((m.term, 1 << i)),
+                }
+            }
+        }
+        own_bits.sort_unstable();
+        Self {
+            matched: sorted(true),
+            literal: sorted(false),
+            own,
+            own_bits,
+            total_weight: query
+                .words()
+                .map(|q| q.factor * q.weight)
+                .sum::<f32>()
+                .max(f32::MIN_POSITIVE),
+        }
+    }
+}
+
+/// The re-ranking features of one candidate sentence.
+fn features(
+    terms: &TermIndex,
+    query: &Query,
+    view: &QueryView<'_>,
+    hit: &Hit,
+    scale: f32,
+    top_paragraph: f32,
+) -> Features {
+    let held = terms.unit_terms(hit.unit);
+    let matched = held
+        .iter()
+        .filter(|t| view.matched.binary_search(&t.term).is_ok())
+        .count();
+    let g = terms.group_of(hit.unit);
+    Features {
+        sentence: hit.sentence_score / scale,
+        paragraph: hit.paragraph_score / top_paragraph,
+        neighbors: hit.features.neighbors / scale,
+        proximity: proximity(terms, view, hit.unit) / view.total_weight,
+        coverage: unit_coverage(terms, query, hit.unit),
+        paragraph_coverage: coverage(terms, query, g),
+        answer_type: match query.answer_type {
+            AnswerType::Other => 0.0,
+            _ if holds_answer_type(terms, held, query.answer_type, &view.literal) => 1.0,
+            _ => -1.0,
+        },
+        length: terms.unit_len(hit.unit).0.ln_1p(),
+        first: f32::from(u8::from(terms.units_of(g).start == hit.unit)),
+        precision: matched as f32 / held.len().max(1) as f32,
+    }
 }
 
 /// BM25's saturated, length-normalised term frequency.
@@ -609,7 +682,12 @@ pub fn coverage(terms: &TermIndex, query: &Query, group: u32) -> f32 {
         let similarity = q
             .matches
             .iter()
-            .filter(|m| terms.group_postings(m.term).iter().any(|p| p.unit == group))
+            .filter(|m| {
+                terms
+                    .group_postings(m.term)
+                    .binary_search_by_key(&group, |p| p.unit)
+                    .is_ok()
+            })
             .map(|m| m.similarity)
             .fold(0.0f32, f32::max);
         matched += q.factor * q.weight * similarity;
@@ -635,17 +713,15 @@ fn unit_coverage(terms: &TermIndex, query: &Query, unit: u32) -> f32 {
 }
 
 /// True when a sentence holds a term of the kind the question asks for that the question
-/// itself does not hold.
-fn holds_answer_type(terms: &TermIndex, unit_terms: &[UnitTerm], query: &Query) -> bool {
-    let in_question = |term: TermId| {
-        query.terms.iter().any(|q| {
-            q.matches
-                .iter()
-                .any(|m| m.term == term && m.kind != MatchKind::Fuzzy)
-        })
-    };
+/// itself does not hold (`literal`: the question's own terms, sorted).
+fn holds_answer_type(
+    terms: &TermIndex,
+    unit_terms: &[UnitTerm],
+    wanted: AnswerType,
+    literal: &[TermId],
+) -> bool {
     unit_terms.iter().any(|t| {
-        let fits = match query.answer_type {
+        let fits = match wanted {
             AnswerType::Time => {
                 t.kind == TokenKind::Number || TIME_WORDS.contains(&terms.stem(t.term))
             }
@@ -654,7 +730,7 @@ fn holds_answer_type(terms: &TermIndex, unit_terms: &[UnitTerm], query: &Query) 
             AnswerType::Place => t.place,
             AnswerType::Other => false,
         };
-        fits && !in_question(t.term)
+        fits && literal.binary_search(&t.term).is_err()
     })
 }
 

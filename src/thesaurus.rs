@@ -4,7 +4,7 @@
 //! The table, `src/thesaurus.tsv`, is built by `tools/build_thesaurus.py` and compiled into
 //! the binary; its licence is in `src/thesaurus.LICENSE`. Each line is
 //! `stem<TAB>derived,stems<TAB>synonym,stems`, sorted by stem. Looking a stem up is a binary
-//! search over the lines (the line index is built on first use, in well under a millisecond).
+//! search over the lines (the list of lines is built on first use, in under a millisecond).
 
 use std::sync::OnceLock;
 
@@ -29,32 +29,24 @@ impl Relation {
     }
 }
 
-/// Byte offsets of the table's line starts.
-fn lines() -> &'static [u32] {
-    static LINES: OnceLock<Vec<u32>> = OnceLock::new();
-    LINES.get_or_init(|| {
-        std::iter::once(0)
-            .chain(TABLE.match_indices('\n').map(|(i, _)| i as u32 + 1))
-            .filter(|&start| (start as usize) < TABLE.len())
+/// The table's lines as (stem, rest of the line), in table order (sorted by stem).
+fn entries() -> &'static [(&'static str, &'static str)] {
+    static ENTRIES: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    ENTRIES.get_or_init(|| {
+        TABLE
+            .lines()
+            .filter_map(|line| line.split_once('\t'))
             .collect()
     })
 }
 
-fn line(start: u32) -> &'static str {
-    let rest = &TABLE[start as usize..];
-    rest.split('\n').next().unwrap_or_default()
-}
-
 /// The stems related to `stem`, derived forms first. Empty for an unknown stem.
 pub fn related(stem: &str) -> impl Iterator<Item = (&'static str, Relation)> {
-    let lines = lines();
-    let found = lines
-        .binary_search_by(|&start| line(start).split('\t').next().unwrap_or_default().cmp(stem))
-        .ok()
-        .map(|i| line(lines[i]));
-    let mut fields = found.unwrap_or_default().split('\t').skip(1);
-    let derived = fields.next().unwrap_or_default();
-    let synonyms = fields.next().unwrap_or_default();
+    let entries = entries();
+    let rest = entries
+        .binary_search_by(|(key, _)| (*key).cmp(stem))
+        .map_or("", |i| entries[i].1);
+    let (derived, synonyms) = rest.split_once('\t').unwrap_or((rest, ""));
     let split = |list: &'static str, relation| {
         list.split(',')
             .filter(|s| !s.is_empty())

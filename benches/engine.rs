@@ -1,0 +1,90 @@
+//! Criterion benchmarks of the answer engine: one question against the shipped article,
+//! loading and indexing the seeds, and one question against a 2,000-paragraph corpus.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use article_qa::answer::Engine;
+use article_qa::article::Corpus;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+const SQUAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/squad");
+
+/// Questions of the article dev set, asked in turn.
+fn article_questions() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/article/dev.jsonl");
+    article_qa::eval::load_cases(&path)
+        .expect("dev set")
+        .into_iter()
+        .filter_map(|c| c.turns.last().cloned())
+        .collect()
+}
+
+/// The SQuAD articles' paragraphs repeated until there are at least 2,000, as one article.
+fn big_corpus() -> (Corpus, Vec<String>) {
+    let mut paragraphs = Vec::new();
+    let mut dir: Vec<_> = std::fs::read_dir(Path::new(SQUAD).join("articles"))
+        .expect("squad articles")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    dir.sort();
+    for path in &dir {
+        let text = std::fs::read_to_string(path).expect("article");
+        paragraphs.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string),
+        );
+    }
+    let mut text = String::new();
+    let mut count = 0;
+    while count < 2000 {
+        for p in &paragraphs {
+            text.push_str(p);
+            text.push('\n');
+            count += 1;
+        }
+    }
+    let corpus = Corpus::from_text("squad-repeated", &text).expect("corpus");
+    let cases =
+        article_qa::eval::load_cases(&Path::new(SQUAD).join("questions.jsonl")).expect("questions");
+    let questions = cases
+        .into_iter()
+        .step_by(35)
+        .filter_map(|c| c.turns.last().cloned())
+        .collect();
+    (corpus, questions)
+}
+
+fn benches(c: &mut Criterion) {
+    let engine = Engine::new(Corpus::load_dir(Path::new(SEEDS)).expect("seeds"));
+    let questions = article_questions();
+    let mut next = questions.iter().cycle();
+    c.bench_function("question against the shipped article", |b| {
+        b.iter(|| black_box(engine.answer(next.next().expect("cycle"))))
+    });
+
+    c.bench_function("load and index the seeds", |b| {
+        b.iter(|| {
+            black_box(Engine::new(
+                Corpus::load_dir(Path::new(SEEDS)).expect("seeds"),
+            ))
+        })
+    });
+
+    let (corpus, questions) = big_corpus();
+    assert!(
+        corpus.paragraph_count() >= 2000,
+        "{}",
+        corpus.paragraph_count()
+    );
+    let engine = Engine::new(corpus);
+    let mut next = questions.iter().cycle();
+    c.bench_function("question against 2,000 paragraphs", |b| {
+        b.iter(|| black_box(engine.answer(next.next().expect("cycle"))))
+    });
+}
+
+criterion_group!(engine, benches);
+criterion_main!(engine);
