@@ -1,0 +1,203 @@
+//! The `article-qa` command line as a user runs it: `ask` in its three forms and its errors.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use crate::common::repo;
+
+fn article_qa(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_article-qa"))
+        .args(args)
+        .current_dir(repo(""))
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("ARTICLE_QA_SEEDS")
+        .env_remove("ARTICLE_QA_FAQ")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn ask_prints_the_sentence_with_its_paragraph() {
+    let out = article_qa(&["ask", "Who led the Russian delegation?"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("¶4  Led by Deputy Foreign Minister Mikhail Bogdanov"),
+        "{text}"
+    );
+    assert!(
+        text.contains("— from “Putin holds first phone call"),
+        "{text}"
+    );
+}
+
+#[test]
+fn ask_says_plainly_when_the_article_does_not_say() {
+    let out = article_qa(&["ask", "What is the capital of France?"], "");
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("The article does not say."));
+}
+
+#[test]
+fn ask_json_has_the_shape_external_evaluation_relies_on() {
+    let out = article_qa(
+        &[
+            "ask",
+            "--json",
+            "--no-faq",
+            "where are the russian navel bases",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(json["question"], "where are the russian navel bases");
+    assert_eq!(json["source"], "article");
+    let first = &json["sentences"][0];
+    assert!(
+        first["text"]
+            .as_str()
+            .unwrap()
+            .contains("Tartus and Hmeimim")
+    );
+    assert_eq!(first["paragraph"], 8);
+    assert_eq!(first["sentence"], 2);
+    assert_eq!(first["article"], "putin-al-sharaa-phone-call");
+    assert!(first["score"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn ask_json_stdin_answers_each_line_in_order() {
+    let input = "Who led the Russian delegation?\n\nWhat is the capital of France?\nwhat did bogdanof say\n";
+    let out = article_qa(&["ask", "--json", "--no-faq", "-"], input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["source"], "article");
+    assert_eq!(lines[1]["source"], "none");
+    assert_eq!(lines[1]["sentences"], serde_json::json!([]));
+    assert_eq!(lines[2]["question"], "what did bogdanof say");
+}
+
+#[test]
+fn missing_or_empty_corpus_exits_2_with_one_line_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n\nLeave a Reply\n").unwrap();
+    let no_articles = dir.path().join("no-articles");
+    std::fs::create_dir(&no_articles).unwrap();
+    let binary = dir.path().join("binary.txt");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let cases = [
+        (
+            vec!["ask", "--seeds", "/no/such/folder", "hi"],
+            "/no/such/folder",
+        ),
+        (
+            vec!["ask", "--article", "/no/such/file.txt", "hi"],
+            "/no/such/file.txt",
+        ),
+        (
+            vec!["ask", "--article", empty.to_str().unwrap(), "hi"],
+            "empty.txt",
+        ),
+        (
+            vec!["ask", "--article", binary.to_str().unwrap(), "hi"],
+            "binary.txt",
+        ),
+        (
+            vec!["ask", "--seeds", no_articles.to_str().unwrap(), "hi"],
+            "no-articles",
+        ),
+    ];
+    for (args, path) in cases {
+        let out = article_qa(&args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(path), "{err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    for args in [
+        vec!["ask"],
+        vec!["no-such-command"],
+        vec!["ask", "--seeds"],
+        vec!["eval"],
+    ] {
+        let out = article_qa(&args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn seeds_folder_with_several_articles_answers_from_the_right_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo("seeds/putin-al-sharaa-phone-call.txt"),
+        dir.path().join("a.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        "The city council approved a new bicycle lane on Main Street.\nConstruction starts in May.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.meta.toml"),
+        "title = \"Bike lane approved\"\n",
+    )
+    .unwrap();
+    let out = article_qa(
+        &[
+            "ask",
+            "--json",
+            "--seeds",
+            dir.path().to_str().unwrap(),
+            "When does the bicycle lane construction start?",
+        ],
+        "",
+    );
+    let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(json["sentences"][0]["article"], "b", "{json}");
+    assert_eq!(json["sentences"][0]["title"], "Bike lane approved");
+    assert_eq!(json["sentences"][0]["text"], "Construction starts in May.");
+}
+
+#[test]
+fn eval_prints_the_four_figures() {
+    let out = article_qa(&["eval", "--no-faq", "tests/data/article/dev.jsonl"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for label in ["top-1", "hit@3", "abstain", "overall"] {
+        assert!(text.contains(label), "{text}");
+    }
+    assert!(text.trim_end().ends_with("failed"), "{text}");
+}

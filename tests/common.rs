@@ -1,0 +1,19 @@
+//! Shared helpers: paths to the repository's data and a ready engine on the shipped article.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use article_qa::answer::Engine;
+use article_qa::article::Corpus;
+
+/// A path inside the repository.
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The engine over the shipped seeds, article only (no FAQ rules), built once.
+pub fn article_engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| Engine::new(Corpus::load_dir(&repo("seeds")).expect("shipped seeds load")))
+}

@@ -1,0 +1,187 @@
+//! The answer engine as a user meets it: quality floors on the dev sets, questions that once
+//! went wrong, and input that must never break it.
+
+use article_qa::answer::{Abstention, Answer};
+use article_qa::eval;
+use article_qa::retrieve::Params;
+
+use crate::common::{article_engine, repo};
+
+/// First sentence of the answer, or "" when the engine abstained.
+fn first(question: &str) -> String {
+    article_engine()
+        .answer(question)
+        .quotes()
+        .first()
+        .map(|q| q.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn article_dev_set_stays_above_its_floor() {
+    let cases = eval::load_cases(&repo("tests/data/article/dev.jsonl")).unwrap();
+    let report = eval::run(&cases, Some(article_engine()), None, Params::default()).unwrap();
+    let s = report.summary;
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert!(
+        s.top1 >= 0.90,
+        "top-1 {:.3}\n{}",
+        s.top1,
+        failures.join("\n")
+    );
+    assert!(
+        s.abstain >= 0.90,
+        "abstain {:.3}\n{}",
+        s.abstain,
+        failures.join("\n")
+    );
+    assert!(
+        s.overall >= 0.90,
+        "overall {:.3}\n{}",
+        s.overall,
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn squad_dev_subset_stays_above_its_floor() {
+    let dir = repo("tests/data/squad");
+    let cases = eval::load_cases(&dir.join("questions.jsonl")).unwrap();
+    let report = eval::run(&cases, None, Some(&dir), Params::default()).unwrap();
+    assert_eq!(report.summary.answerable, 1742);
+    assert!(
+        report.summary.top1 >= 0.74,
+        "answerable top-1 {:.3}",
+        report.summary.top1
+    );
+    assert!(
+        report.summary.hit3 >= 0.85,
+        "hit@3 {:.3}",
+        report.summary.hit3
+    );
+}
+
+#[test]
+fn answers_are_verbatim_sentences_with_their_place() {
+    let engine = article_engine();
+    let answer = engine.answer("Who led the Russian delegation?");
+    let quote = &answer.quotes()[0];
+    assert!(
+        quote
+            .text
+            .starts_with("Led by Deputy Foreign Minister Mikhail Bogdanov")
+    );
+    assert_eq!((quote.paragraph, quote.sentence), (4, 2));
+    let article = &engine.corpus().articles[0];
+    assert!(
+        article.text.contains(&quote.text),
+        "quoted text is not verbatim"
+    );
+    assert!(answer.quotes().len() <= 3);
+}
+
+/// Each question once got a wrong first sentence; the fragment must stay in it.
+#[test]
+fn regressions_keep_their_right_answers() {
+    let cases = [
+        // Typo `navel` for naval: fuzzy match must find the bases sentence.
+        ("where are the russian navel bases", "Tartus and Hmeimim"),
+        // Misspelt name: `bogdanof` must reach Bogdanov.
+        ("what did bogdanof say", "Bogdanov assured Syrian officials"),
+        // Hyphenated name typed without the hyphen.
+        ("who is ahmed al sharaa", "Ahmed Hussein al-Sharaa"),
+        // `intervene` and `intervention` stem apart: a related-form match joins them.
+        (
+            "When did Russia intervene in Syria?",
+            "since its 2015 intervention",
+        ),
+        // `US` must not be read as the stopword `us`.
+        (
+            "Has the US recognized the new government?",
+            "have yet to formally recognize",
+        ),
+        // Spelling variant: British `defence` for the article's `Defense`.
+        (
+            "Who is Syria's defence minister?",
+            "Defense Minister Murhaf Abu Qasra",
+        ),
+        // A *where* question wants a place (`in Tartus`), not just the question's words.
+        (
+            "Where are Russia's military bases in Syria?",
+            "Tartus and Hmeimim",
+        ),
+        // The two leaders' topics: the sentence that repeats the question's words in order.
+        (
+            "What topics did the two leaders discuss?",
+            "discussed trade, economic collaboration",
+        ),
+    ];
+    for (question, fragment) in cases {
+        let got = first(question);
+        assert!(got.contains(fragment), "{question:?} got {got:?}");
+    }
+}
+
+#[test]
+fn off_topic_questions_and_unknown_names_get_no_article_sentence() {
+    for question in [
+        "What is the capital of France?",
+        "Who won the 2022 World Cup?",
+        "Tell me a joke about cats",
+        "asdf qwerty zxcv",
+        "Who is Donald Trump?",
+        "What did Zelensky say about Biden?",
+        "How do I bake sourdough bread?",
+    ] {
+        let answer = article_engine().answer(question);
+        assert!(
+            matches!(answer, Answer::NotFound(_)),
+            "{question:?} got {:?}",
+            answer.quotes().first()
+        );
+    }
+}
+
+#[test]
+fn bad_input_gets_an_answer_or_an_abstention_never_a_panic() {
+    let huge = "Putin Syria ".repeat(100 * 1024 / 12);
+    let repeated = vec!["Bogdanov"; 500].join(" ");
+    let cases: Vec<(&str, String)> = vec![
+        ("empty", String::new()),
+        ("whitespace", " \t\n ".into()),
+        ("100 KB", huge),
+        ("emoji only", "🙂🔥🇸🇾".into()),
+        ("Arabic", "من قاد الوفد الروسي؟".into()),
+        ("Russian", "Кто возглавлял российскую делегацию?".into()),
+        ("zero-width", "Bog\u{200B}danov\u{200D}".into()),
+        (
+            "control characters",
+            "Putin\u{0}\u{7}\u{1b}[31m call".into(),
+        ),
+        ("lone quote", "\"".into()),
+        ("right-to-left mark", "\u{202E}Putin\u{202C}".into()),
+        ("500 copies of one word", repeated),
+        ("question mark", "?".into()),
+        ("stopword", "the".into()),
+    ];
+    for (name, question) in cases {
+        let answer = article_engine().answer(&question);
+        for quote in answer.quotes() {
+            assert!(!quote.text.is_empty(), "{name}");
+        }
+        if matches!(
+            name,
+            "empty" | "whitespace" | "emoji only" | "lone quote" | "question mark" | "stopword"
+        ) {
+            assert_eq!(answer, Answer::NotFound(Abstention::NoTerms), "{name}");
+        }
+    }
+}
+
+#[test]
+fn ties_are_broken_by_position_so_answers_never_flicker() {
+    let once = article_engine().answer("What did Putin say?");
+    for _ in 0..5 {
+        assert_eq!(article_engine().answer("What did Putin say?"), once);
+    }
+}
