@@ -32,6 +32,9 @@ pub struct ArticleMeta {
     pub source: Option<String>,
     /// Where it was published.
     pub url: Option<String>,
+    /// Example questions `/start` suggests (the first three are shown).
+    #[serde(default)]
+    pub examples: Vec<String>,
 }
 
 /// One sentence: a byte range into its article's text, and its number in its paragraph.

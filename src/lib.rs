@@ -6,12 +6,16 @@
 pub mod analyze;
 pub mod answer;
 pub mod article;
+pub mod chat;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod eval;
 pub mod index;
+pub mod logging;
 pub mod reply;
 pub mod retrieve;
 pub mod setup;
+pub mod telegram;
 pub mod thesaurus;

@@ -12,7 +12,7 @@ use article_qa::answer::Engine;
 use article_qa::cli::{AskArgs, Cli, Command, EvalArgs};
 use article_qa::config::{self, Config};
 use article_qa::reply::Plain;
-use article_qa::{eval, setup};
+use article_qa::{console, eval, logging, setup};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -33,10 +33,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Ask(args)) => ask(&config, &args),
         Some(Command::Eval(args)) => run_eval(&config, &args),
-        Some(Command::Chat) | Some(Command::Telegram) | Some(Command::Faq(_)) | None => {
-            anyhow::bail!("this mode is not available yet")
+        Some(Command::Chat) => chat(&config),
+        Some(Command::Telegram) => telegram(&config),
+        Some(Command::Faq(_)) => anyhow::bail!("this mode is not available yet"),
+        None if config.token.is_some() => telegram(&config),
+        None => {
+            eprintln!(
+                "No Telegram token configured, so this is the console chat. To run the Telegram bot, put \
+                 TELOXIDE_TOKEN=<token from @BotFather> in .env (see README)."
+            );
+            chat(&config)
         }
     }
+}
+
+/// `chat`: the conversation in the terminal.
+fn chat(config: &Config) -> Result<ExitCode> {
+    let engine = setup::engine(config)?;
+    console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `telegram`: the bot, with long polling, until Ctrl-C or SIGTERM.
+fn telegram(config: &Config) -> Result<ExitCode> {
+    let secrets = logging::init();
+    let engine = setup::engine(config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(article_qa::telegram::run(config, engine, &secrets))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `ask`: answers the question (or each line of standard input for `-`).

@@ -9,11 +9,11 @@ use crate::article::Corpus;
 /// Telegram's limit on one message, in UTF-16 code units after entity parsing.
 pub const TELEGRAM_LIMIT: usize = 4096;
 
-/// Example questions shown by `/start` when the article gives no better ones.
-const EXAMPLES: [&str; 3] = [
-    "Who led the Russian delegation?",
-    "Where are the Russian bases?",
-    "What did Putin and al-Sharaa discuss?",
+/// Kinds of question `/start` suggests when no article lists example questions.
+const GENERIC_EXAMPLES: [&str; 3] = [
+    "Who … ? (a person the article names)",
+    "When did … ? (an event it reports)",
+    "Where … ? (a place it mentions)",
 ];
 
 /// An answer as plain text for a terminal.
@@ -270,7 +270,19 @@ impl Display for Start<'_> {
             titles.join(", ")
         )?;
         writeln!(f, "\nTry asking:")?;
-        for example in EXAMPLES {
+        let listed: Vec<&str> = self
+            .0
+            .articles
+            .iter()
+            .flat_map(|a| a.meta.examples.iter().map(String::as_str))
+            .take(3)
+            .collect();
+        let examples = if listed.is_empty() {
+            GENERIC_EXAMPLES.to_vec()
+        } else {
+            listed
+        };
+        for example in examples {
             writeln!(f, "• {example}")?;
         }
         write!(f, "\nSend /help to see everything I can do.")

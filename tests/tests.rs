@@ -1,6 +1,8 @@
 //! Integration tests, compiled as one binary: the engine's quality floors and regressions,
-//! bad input, and the command line.
+//! bad input, the command line, and the Telegram bot against a fake Bot API.
 
 mod cli;
 mod common;
 mod engine;
+mod support;
+mod telegram;

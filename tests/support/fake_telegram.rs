@@ -1,0 +1,491 @@
+//! A fake Telegram Bot API server on 127.0.0.1 (axum), for running the real bot against it
+//! through `TELOXIDE_API_URL`. It serves `getMe`, `getUpdates` (long polling),
+//! `setMyCommands`, `sendMessage`, `editMessageText`, `answerCallbackQuery` and the webhook
+//! calls; records every request; checks HTML like Telegram does; and injects faults.
+
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+/// The token the fake accepts. Obviously fake; shaped like a real one.
+pub const TOKEN: &str = "123456789:TEST-fake_token_for_loopback_only_0000";
+/// The bot's username.
+pub const BOT_USERNAME: &str = "ArticleQaTestBot";
+/// The bot's user id.
+pub const BOT_ID: i64 = 123456789;
+
+/// A fault to inject into the next call of a method.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answer with this HTTP status and Bot API error body.
+    Status(u16, Value),
+    /// Send headers, then break the connection mid-body.
+    Drop,
+}
+
+impl Fault {
+    /// 429 Too Many Requests with `retry_after` seconds.
+    pub fn flood(retry_after: u64) -> Self {
+        Fault::Status(
+            429,
+            json!({"ok": false, "error_code": 429, "description": format!("Too Many Requests: retry after {retry_after}"), "parameters": {"retry_after": retry_after}}),
+        )
+    }
+
+    /// 403: the user blocked the bot.
+    pub fn blocked() -> Self {
+        Fault::Status(
+            403,
+            json!({"ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}),
+        )
+    }
+
+    /// 409: another instance is polling.
+    pub fn conflict() -> Self {
+        Fault::Status(
+            409,
+            json!({"ok": false, "error_code": 409, "description": "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}),
+        )
+    }
+}
+
+/// One recorded request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Bot API method (`sendMessage`).
+    pub method: String,
+    /// Its JSON parameters.
+    pub body: Value,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+#[derive(Default)]
+struct Inner {
+    updates: Vec<Value>,
+    requests: Vec<Request>,
+    faults: HashMap<String, VecDeque<Fault>>,
+    next_message_id: i64,
+    chats: HashMap<i64, Value>,
+}
+
+/// The fake server. Dropping it stops nothing (its thread ends with the test process).
+#[derive(Clone)]
+pub struct FakeTelegram {
+    inner: Arc<Mutex<Inner>>,
+    new_update: Arc<Notify>,
+    /// Where it listens.
+    pub addr: SocketAddr,
+}
+
+impl FakeTelegram {
+    /// Starts the server on a free loopback port in a thread of its own.
+    pub fn start() -> Self {
+        let inner = Arc::new(Mutex::new(Inner {
+            next_message_id: 1000,
+            ..Inner::default()
+        }));
+        let new_update = Arc::new(Notify::new());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let fake = Self {
+            inner,
+            new_update,
+            addr,
+        };
+        let server = fake.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let app = Router::new()
+                    .route("/{bot}/{method}", post(handle))
+                    .with_state(server);
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        fake
+    }
+
+    /// The URL to put in `TELOXIDE_API_URL`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Makes the next call of `method` fail with `fault` (faults queue up in order).
+    pub fn fail_next(&self, method: &str, fault: Fault) {
+        self.inner
+            .lock()
+            .unwrap()
+            .faults
+            .entry(method.to_string())
+            .or_default()
+            .push_back(fault);
+    }
+
+    /// Queues an update; `kind` is `message`, `edited_message`, `channel_post`,
+    /// `callback_query`…, and `payload` its object. Returns the update id.
+    pub fn push_update(&self, kind: &str, payload: Value) -> i64 {
+        let id = {
+            let mut inner = self.inner.lock().unwrap();
+            let id = inner.updates.len() as i64 + 1;
+            inner.updates.push(json!({"update_id": id, kind: payload}));
+            id
+        };
+        self.new_update.notify_waiters();
+        id
+    }
+
+    /// Queues a message update in `chat` with these extra fields (`text`, `sticker`,
+    /// `reply_to_message`…). Returns the message id.
+    pub fn push_message(&self, chat: &Chat, fields: Value) -> i64 {
+        let message_id = {
+            let mut inner = self.inner.lock().unwrap();
+            inner.next_message_id += 1;
+            inner.chats.insert(chat.id, chat.json());
+            inner.next_message_id
+        };
+        let mut message = json!({
+            "message_id": message_id,
+            "date": 1_740_000_000,
+            "chat": chat.json(),
+            "from": {"id": chat.user_id, "is_bot": false, "first_name": "Tester"},
+        });
+        for (k, v) in fields.as_object().expect("fields object") {
+            message[k] = v.clone();
+        }
+        self.push_update("message", message);
+        message_id
+    }
+
+    /// Queues a text message; returns its message id.
+    pub fn push_text(&self, chat: &Chat, text: &str) -> i64 {
+        self.push_message(chat, json!({"text": text}))
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<Request> {
+        self.inner.lock().unwrap().requests.clone()
+    }
+
+    /// The `sendMessage` requests to `chat_id` so far.
+    pub fn sent_to(&self, chat_id: i64) -> Vec<Value> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == "sendMessage" && r.body["chat_id"] == chat_id)
+            .map(|r| r.body)
+            .collect()
+    }
+
+    /// Waits until `count` `sendMessage` requests went to `chat_id`; returns them.
+    pub fn wait_sent(&self, chat_id: i64, count: usize, timeout: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let sent = self.sent_to(chat_id);
+            if sent.len() >= count || Instant::now() > deadline {
+                return sent;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until some request satisfies `predicate`.
+    pub fn wait_for(
+        &self,
+        timeout: Duration,
+        predicate: impl Fn(&Request) -> bool,
+    ) -> Option<Request> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(r) = self.requests().into_iter().find(|r| predicate(r)) {
+                return Some(r);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until the bot polls for updates after `update_id`, i.e. has taken that update.
+    pub fn wait_consumed(&self, update_id: i64, timeout: Duration) -> bool {
+        self.wait_for(timeout, |r| {
+            r.method == "getUpdates" && r.body["offset"].as_i64().unwrap_or(0) > update_id
+        })
+        .is_some()
+    }
+}
+
+/// A chat to send updates from.
+#[derive(Debug, Clone)]
+pub struct Chat {
+    /// Chat id (negative for groups).
+    pub id: i64,
+    /// The sender's user id.
+    pub user_id: i64,
+    /// `private`, `group` or `supergroup`.
+    pub kind: &'static str,
+}
+
+impl Chat {
+    /// A private chat with user `id`.
+    pub fn private(id: i64) -> Self {
+        Self {
+            id,
+            user_id: id,
+            kind: "private",
+        }
+    }
+
+    /// A group chat, with messages from user `user_id`.
+    pub fn group(id: i64, user_id: i64) -> Self {
+        Self {
+            id,
+            user_id,
+            kind: "group",
+        }
+    }
+
+    fn json(&self) -> Value {
+        match self.kind {
+            "private" => json!({"id": self.id, "type": "private", "first_name": "Tester"}),
+            kind => json!({"id": self.id, "type": kind, "title": "Test group"}),
+        }
+    }
+}
+
+async fn handle(
+    State(fake): State<FakeTelegram>,
+    Path((bot, method)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let params: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    // Bot API method names are case-insensitive; teloxide sends `GetMe`. Record `getMe`.
+    let method = match method.chars().next() {
+        Some(first) => first
+            .to_lowercase()
+            .chain(method.chars().skip(1))
+            .collect::<String>(),
+        None => method,
+    };
+    if bot != format!("bot{TOKEN}") {
+        return error(401, "Unauthorized");
+    }
+    let fault = {
+        let mut inner = fake.inner.lock().unwrap();
+        inner.requests.push(Request {
+            method: method.clone(),
+            body: params.clone(),
+            at: Instant::now(),
+        });
+        inner.faults.get_mut(&method).and_then(VecDeque::pop_front)
+    };
+    match fault {
+        Some(Fault::Status(status, body)) => {
+            return (StatusCode::from_u16(status).unwrap(), axum::Json(body)).into_response();
+        }
+        Some(Fault::Drop) => {
+            let broken = futures::stream::once(async {
+                Err::<Bytes, _>(std::io::Error::other("connection dropped"))
+            });
+            return Response::builder()
+                .header("content-type", "application/json")
+                .header("content-length", "1000")
+                .body(Body::from_stream(broken))
+                .unwrap();
+        }
+        None => {}
+    }
+    match method.as_str() {
+        "getMe" => ok(json!({
+            "id": BOT_ID, "is_bot": true, "first_name": "Article QA", "username": BOT_USERNAME,
+            "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
+            "can_connect_to_business": false, "has_main_web_app": false,
+        })),
+        "getWebhookInfo" => {
+            ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0}))
+        }
+        "getUpdates" => get_updates(&fake, &params).await,
+        "sendMessage" | "editMessageText" => send_message(&fake, &params),
+        "setMyCommands" => {
+            let valid = params["commands"].as_array().is_some_and(|commands| {
+                commands.iter().all(|c| {
+                    let name = c["command"].as_str().unwrap_or_default();
+                    (1..=32).contains(&name.len())
+                        && name
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                        && c["description"]
+                            .as_str()
+                            .is_some_and(|d| (1..=256).contains(&d.chars().count()))
+                })
+            });
+            if valid {
+                ok(json!(true))
+            } else {
+                error(400, "Bad Request: BOT_COMMAND_INVALID")
+            }
+        }
+        _ => ok(json!(true)),
+    }
+}
+
+async fn get_updates(fake: &FakeTelegram, params: &Value) -> Response {
+    let offset = params["offset"].as_i64().unwrap_or(0);
+    let timeout = Duration::from_secs(params["timeout"].as_u64().unwrap_or(0).min(30));
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let notified = fake.new_update.notified();
+        let ready: Vec<Value> = {
+            let inner = fake.inner.lock().unwrap();
+            inner
+                .updates
+                .iter()
+                .filter(|u| u["update_id"].as_i64().unwrap() >= offset)
+                .take(100)
+                .cloned()
+                .collect()
+        };
+        if !ready.is_empty() || tokio::time::Instant::now() >= deadline {
+            return ok(Value::Array(ready));
+        }
+        let _ = tokio::time::timeout_at(deadline, notified).await;
+    }
+}
+
+fn send_message(fake: &FakeTelegram, params: &Value) -> Response {
+    let text = params["text"].as_str().unwrap_or_default();
+    if text.trim().is_empty() {
+        return error(400, "Bad Request: message text is empty");
+    }
+    if params["parse_mode"] == "HTML" {
+        if let Err(why) = check_html(text) {
+            return error(400, &format!("Bad Request: can't parse entities: {why}"));
+        }
+        if visible_len(text) > 4096 {
+            return error(400, "Bad Request: message is too long");
+        }
+    }
+    let chat_id = params["chat_id"].as_i64().unwrap_or_default();
+    let mut inner = fake.inner.lock().unwrap();
+    inner.next_message_id += 1;
+    let chat = inner
+        .chats
+        .get(&chat_id)
+        .cloned()
+        .unwrap_or(json!({"id": chat_id, "type": "private", "first_name": "Tester"}));
+    ok(json!({
+        "message_id": inner.next_message_id,
+        "date": 1_740_000_001,
+        "chat": chat,
+        "from": {"id": BOT_ID, "is_bot": true, "first_name": "Article QA", "username": BOT_USERNAME},
+        "text": strip_tags(text),
+    }))
+}
+
+/// Telegram's HTML rules, as far as the bot uses them: only known tags, balanced, and `&`
+/// only as `&lt;`, `&gt;`, `&amp;`, `&quot;`.
+pub fn check_html(text: &str) -> Result<(), String> {
+    const TAGS: [&str; 9] = [
+        "b",
+        "i",
+        "u",
+        "s",
+        "code",
+        "pre",
+        "blockquote",
+        "a",
+        "tg-spoiler",
+    ];
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['<', '&']) {
+        let tail = &rest[i..];
+        if tail.starts_with('&') {
+            let entity = ["&lt;", "&gt;", "&amp;", "&quot;"]
+                .iter()
+                .find(|e| tail.starts_with(**e));
+            match entity {
+                Some(e) => rest = &tail[e.len()..],
+                None => {
+                    return Err(format!(
+                        "unsupported entity at {:?}",
+                        &tail[..tail.len().min(10)]
+                    ));
+                }
+            }
+            continue;
+        }
+        let end = tail.find('>').ok_or("unclosed tag")?;
+        let tag = &tail[1..end];
+        let (closing, name) = match tag.strip_prefix('/') {
+            Some(name) => (true, name),
+            None => (false, tag.split_whitespace().next().unwrap_or_default()),
+        };
+        if !TAGS.contains(&name) {
+            return Err(format!("unsupported start tag {name:?}"));
+        }
+        if closing {
+            if open.pop().as_deref() != Some(name) {
+                return Err(format!("unexpected end tag {name:?}"));
+            }
+        } else {
+            open.push(name.to_string());
+        }
+        rest = &tail[end + 1..];
+    }
+    if open.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("unclosed {open:?}"))
+    }
+}
+
+/// The text a user sees: tags removed and entities decoded.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// Visible length in UTF-16 code units, as Telegram counts the 4,096 limit.
+pub fn visible_len(html: &str) -> usize {
+    strip_tags(html).encode_utf16().count()
+}
+
+fn ok(result: Value) -> Response {
+    axum::Json(json!({"ok": true, "result": result})).into_response()
+}
+
+fn error(status: u16, description: &str) -> Response {
+    let body = json!({"ok": false, "error_code": status, "description": description});
+    (StatusCode::from_u16(status).unwrap(), axum::Json(body)).into_response()
+}

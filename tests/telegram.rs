@@ -1,0 +1,403 @@
+//! The Telegram bot end to end: the real binary against a fake Bot API on 127.0.0.1.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::support::bot_process::{BotProcess, Launch};
+use crate::support::fake_telegram::{
+    BOT_ID, BOT_USERNAME, Chat, FakeTelegram, Fault, TOKEN, check_html, strip_tags, visible_len,
+};
+
+const WAIT: Duration = Duration::from_secs(20);
+/// How long to wait before concluding the bot stays silent.
+const SILENCE: Duration = Duration::from_millis(1500);
+
+fn text_of(message: &serde_json::Value) -> String {
+    strip_tags(message["text"].as_str().unwrap_or_default())
+}
+
+/// Starts the fake and the bot, and waits until the bot is polling.
+fn started() -> (FakeTelegram, BotProcess) {
+    let fake = FakeTelegram::start();
+    let bot = BotProcess::start(&fake);
+    assert!(
+        fake.wait_for(WAIT, |r| r.method == "getUpdates").is_some(),
+        "the bot never polled; log:\n{}",
+        bot.log()
+    );
+    (fake, bot)
+}
+
+#[test]
+fn private_question_gets_the_right_sentence_as_a_quoted_reply() {
+    let (fake, mut bot) = started();
+    let chat = Chat::private(42);
+    let asked = fake.push_text(&chat, "Who led the Russian delegation?");
+    let sent = fake.wait_sent(42, 1, WAIT);
+    assert_eq!(sent.len(), 1, "log:\n{}", bot.log());
+    let reply = &sent[0];
+    assert_eq!(reply["parse_mode"], "HTML");
+    assert_eq!(reply["reply_parameters"]["message_id"], asked);
+    let html = reply["text"].as_str().unwrap();
+    check_html(html).unwrap();
+    assert!(
+        html.contains("<blockquote>Led by Deputy Foreign Minister Mikhail Bogdanov"),
+        "{html}"
+    );
+    assert!(text_of(reply).contains("¶4"));
+    let commands = fake
+        .wait_for(WAIT, |r| r.method == "setMyCommands")
+        .expect("command menu registered");
+    let names: Vec<&str> = commands.body["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["command"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"start")
+            && names.contains(&"help")
+            && names.contains(&"about")
+            && names.contains(&"ask"),
+        "{names:?}"
+    );
+    assert!(bot.stop().expect("stops").success());
+    let log = bot.log();
+    assert!(
+        log.contains("answered") && log.contains("source=\"article\""),
+        "{log}"
+    );
+    assert!(
+        !log.contains("Who led"),
+        "question text leaked into the log:\n{log}"
+    );
+}
+
+#[test]
+fn start_help_and_about_answer_in_private() {
+    let (fake, _bot) = started();
+    let chat = Chat::private(7);
+    fake.push_text(&chat, "/start");
+    fake.push_text(&chat, "/help");
+    fake.push_text(&chat, "/about");
+    let sent = fake.wait_sent(7, 3, WAIT);
+    assert_eq!(sent.len(), 3);
+    let start = text_of(&sent[0]);
+    assert!(
+        start.contains("Putin holds first phone call") && start.matches('•').count() == 3,
+        "{start}"
+    );
+    let help = text_of(&sent[1]);
+    assert!(help.contains("/ask") && help.contains("/about"), "{help}");
+    let about = text_of(&sent[2]);
+    assert!(
+        about.contains("2025-02-12") && about.contains("15 paragraphs"),
+        "{about}"
+    );
+}
+
+#[test]
+fn groups_get_answers_only_when_addressed() {
+    let (fake, bot) = started();
+    let group = Chat::group(-100, 5);
+    fake.push_text(&group, "Who led the Russian delegation?");
+    fake.push_text(&group, "/help@OtherBot");
+    std::thread::sleep(SILENCE);
+    assert!(
+        fake.sent_to(-100).is_empty(),
+        "the bot spoke unasked: {:?}",
+        fake.sent_to(-100)
+    );
+
+    fake.push_text(&group, "/ask Who led the Russian delegation?");
+    let sent = fake.wait_sent(-100, 1, WAIT);
+    assert!(
+        text_of(&sent[0]).contains("Mikhail Bogdanov"),
+        "log:\n{}",
+        bot.log()
+    );
+
+    fake.push_text(
+        &group,
+        &format!("@{BOT_USERNAME} where are the russian navel bases"),
+    );
+    let sent = fake.wait_sent(-100, 2, WAIT);
+    assert!(text_of(&sent[1]).contains("Tartus and Hmeimim"));
+
+    fake.push_text(&group, &format!("/help@{BOT_USERNAME}"));
+    let sent = fake.wait_sent(-100, 3, WAIT);
+    assert!(text_of(&sent[2]).contains("/about"));
+
+    let bot_message = json!({"message_id": 1, "date": 1, "chat": {"id": -100, "type": "group", "title": "Test group"},
+        "from": {"id": BOT_ID, "is_bot": true, "first_name": "Article QA", "username": BOT_USERNAME}, "text": "earlier answer"});
+    fake.push_message(
+        &group,
+        json!({"text": "What did bogdanof say?", "reply_to_message": bot_message}),
+    );
+    let sent = fake.wait_sent(-100, 4, WAIT);
+    assert!(text_of(&sent[3]).contains("Bogdanov assured"));
+    std::thread::sleep(SILENCE);
+    assert_eq!(fake.sent_to(-100).len(), 4);
+}
+
+#[test]
+fn markup_in_questions_cannot_break_the_reply() {
+    let (fake, bot) = started();
+    let chat = Chat::private(8);
+    fake.push_text(
+        &chat,
+        "<b>Who</b> led the Russian delegation & <i>why</i>? </blockquote>",
+    );
+    fake.push_text(&chat, "<script>alert(1)</script> & &amp; &lt;");
+    let sent = fake.wait_sent(8, 2, WAIT);
+    assert_eq!(sent.len(), 2, "log:\n{}", bot.log());
+    for reply in &sent {
+        check_html(reply["text"].as_str().unwrap()).unwrap();
+    }
+    assert!(text_of(&sent[0]).contains("Mikhail Bogdanov"));
+    assert!(!bot.log().contains("can't parse entities"));
+}
+
+#[test]
+fn answers_longer_than_telegram_allows_are_split() {
+    let fake = FakeTelegram::start();
+    let seeds = tempfile::tempdir().unwrap();
+    let long_sentence = format!(
+        "The harbour commission report lists {} and ends there.",
+        (1..=700)
+            .map(|i| format!("berth {i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    std::fs::write(
+        seeds.path().join("harbour.txt"),
+        format!("{long_sentence}\nThe harbour opened in 1901.\n"),
+    )
+    .unwrap();
+    let mut bot = BotProcess::launch(
+        &fake,
+        Launch {
+            args: vec!["--seeds".into(), seeds.path().to_str().unwrap().into()],
+            ..Launch::default()
+        },
+    );
+    let chat = Chat::private(9);
+    fake.push_text(&chat, "What does the harbour commission report list?");
+    let sent = fake.wait_sent(9, 2, WAIT);
+    assert!(sent.len() >= 2, "not split; log:\n{}", bot.log());
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = fake.sent_to(9);
+    let mut seen = String::new();
+    for reply in &sent {
+        let html = reply["text"].as_str().unwrap();
+        check_html(html).unwrap();
+        assert!(visible_len(html) <= 4096, "{}", visible_len(html));
+        seen.push_str(&text_of(reply));
+    }
+    assert!(
+        seen.contains("berth 1,") && seen.contains("berth 700"),
+        "part of the answer was lost"
+    );
+    assert!(bot.stop().unwrap().success());
+}
+
+#[test]
+fn stickers_get_a_hint_and_captions_are_questions() {
+    let (fake, _bot) = started();
+    let chat = Chat::private(10);
+    let sticker = json!({"file_id": "s1", "file_unique_id": "u1", "width": 512, "height": 512, "type": "regular",
+        "is_animated": false, "is_video": false});
+    fake.push_message(&chat, json!({"sticker": sticker}));
+    let sent = fake.wait_sent(10, 1, WAIT);
+    assert!(text_of(&sent[0]).contains("only read text"), "{:?}", sent);
+    let photo = json!([{"file_id": "p1", "file_unique_id": "pu1", "width": 90, "height": 90}]);
+    fake.push_message(
+        &chat,
+        json!({"photo": photo, "caption": "Who led the Russian delegation?"}),
+    );
+    let sent = fake.wait_sent(10, 2, WAIT);
+    assert!(text_of(&sent[1]).contains("Mikhail Bogdanov"));
+}
+
+#[test]
+fn edits_channel_posts_and_callbacks_do_not_disturb_the_bot() {
+    let (fake, bot) = started();
+    let chat = Chat::private(11);
+    let message = json!({"message_id": 5, "date": 1, "chat": {"id": 11, "type": "private", "first_name": "T"}, "text": "edited"});
+    fake.push_update("edited_message", message.clone());
+    fake.push_update("channel_post", json!({"message_id": 6, "date": 1, "chat": {"id": -200, "type": "channel", "title": "C"}, "text": "post"}));
+    fake.push_update(
+        "callback_query",
+        json!({"id": "cb1", "from": {"id": 11, "is_bot": false, "first_name": "T"},
+        "chat_instance": "ci", "data": "garbage", "message": message}),
+    );
+    assert!(
+        fake.wait_for(WAIT, |r| r.method == "answerCallbackQuery"
+            && r.body["callback_query_id"] == "cb1")
+            .is_some()
+    );
+    fake.push_text(&chat, "Who led the Russian delegation?");
+    let sent = fake.wait_sent(11, 1, WAIT);
+    assert_eq!(sent.len(), 1, "log:\n{}", bot.log());
+    assert!(text_of(&sent[0]).contains("Mikhail Bogdanov"));
+    assert!(fake.sent_to(-200).is_empty());
+}
+
+#[test]
+fn flood_limit_429_is_waited_out_and_the_reply_resent() {
+    let (fake, bot) = started();
+    fake.fail_next("sendMessage", Fault::flood(1));
+    fake.push_text(&Chat::private(12), "Who led the Russian delegation?");
+    let sent = fake.wait_sent(12, 2, WAIT);
+    assert_eq!(sent.len(), 2, "no resend; log:\n{}", bot.log());
+    assert_eq!(sent[0]["text"], sent[1]["text"]);
+    let times: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "sendMessage")
+        .map(|r| r.at)
+        .collect();
+    assert!(
+        times[1] - times[0] >= Duration::from_millis(900),
+        "resent after {:?}",
+        times[1] - times[0]
+    );
+}
+
+#[test]
+fn a_user_who_blocked_the_bot_is_logged_once_and_skipped() {
+    let (fake, mut bot) = started();
+    fake.fail_next("sendMessage", Fault::blocked());
+    fake.fail_next("sendMessage", Fault::blocked());
+    let blocked = Chat::private(13);
+    fake.push_text(&blocked, "Who led the Russian delegation?");
+    fake.wait_sent(13, 1, WAIT);
+    fake.push_text(&blocked, "What did bogdanof say?");
+    fake.wait_sent(13, 2, WAIT);
+    fake.push_text(&Chat::private(14), "Who led the Russian delegation?");
+    let sent = fake.wait_sent(14, 1, WAIT);
+    assert!(
+        text_of(&sent[0]).contains("Mikhail Bogdanov"),
+        "bot stopped answering; log:\n{}",
+        bot.log()
+    );
+    assert!(bot.stop().unwrap().success());
+    let log = bot.log();
+    assert_eq!(log.matches("blocked the bot").count(), 1, "{log}");
+}
+
+#[test]
+fn a_dropped_connection_while_polling_is_retried() {
+    let fake = FakeTelegram::start();
+    fake.fail_next("getUpdates", Fault::Drop);
+    let mut bot = BotProcess::start(&fake);
+    fake.push_text(&Chat::private(15), "Who led the Russian delegation?");
+    let sent = fake.wait_sent(15, 1, Duration::from_secs(30));
+    assert_eq!(
+        sent.len(),
+        1,
+        "no answer after the dropped connection; log:\n{}",
+        bot.log()
+    );
+    assert!(bot.stop().unwrap().success());
+    assert!(!bot.log().contains(TOKEN.split(':').nth(1).unwrap()));
+}
+
+#[test]
+fn a_rejected_token_ends_in_one_clean_line() {
+    let fake = FakeTelegram::start();
+    let wrong = "987654321:WRONG-token_value_for_tests_only_00000";
+    let mut bot = BotProcess::launch(
+        &fake,
+        Launch {
+            token: wrong.into(),
+            ..Launch::default()
+        },
+    );
+    let status = bot.wait_exit(WAIT).expect("bot exits");
+    assert!(!status.success());
+    let log = bot.log();
+    assert!(log.contains("rejected the bot token"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+    assert!(!log.contains("WRONG-token"), "token leaked:\n{log}");
+    assert_eq!(
+        log.lines().filter(|l| l.contains("error")).count(),
+        1,
+        "{log}"
+    );
+}
+
+#[test]
+fn an_unreachable_api_url_ends_in_one_clean_line() {
+    let fake = FakeTelegram::start();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let mut bot = BotProcess::launch(
+        &fake,
+        Launch {
+            env: vec![("TELOXIDE_API_URL".into(), url.clone())],
+            ..Launch::default()
+        },
+    );
+    let status = bot.wait_exit(WAIT).expect("bot exits");
+    assert!(!status.success());
+    let log = bot.log();
+    assert!(
+        log.contains("cannot reach the Bot API") && log.contains(&url),
+        "{log}"
+    );
+    assert!(!log.contains(TOKEN), "{log}");
+}
+
+#[test]
+fn a_second_instance_409_stops_the_bot_with_the_reason() {
+    let fake = FakeTelegram::start();
+    fake.fail_next("getUpdates", Fault::conflict());
+    let mut bot = BotProcess::start(&fake);
+    let Some(status) = bot.wait_exit(WAIT) else {
+        panic!("still running; log:\n{}", bot.log())
+    };
+    assert!(!status.success());
+    assert!(bot.log().contains("another instance"), "{}", bot.log());
+}
+
+#[test]
+fn the_token_never_reaches_the_log() {
+    let fake = FakeTelegram::start();
+    fake.fail_next("getUpdates", Fault::Drop);
+    fake.fail_next(
+        "getUpdates",
+        Fault::Status(
+            502,
+            json!({"ok": false, "error_code": 502, "description": "Bad Gateway"}),
+        ),
+    );
+    fake.fail_next("sendMessage", Fault::Drop);
+    let mut bot = BotProcess::launch(
+        &fake,
+        Launch {
+            env: vec![("RUST_LOG".into(), "trace".into())],
+            ..Launch::default()
+        },
+    );
+    fake.push_text(&Chat::private(16), "Who led the Russian delegation?");
+    fake.wait_for(Duration::from_secs(30), |r| r.method == "sendMessage");
+    std::thread::sleep(Duration::from_millis(500));
+    bot.stop();
+    let log = bot.log();
+    assert!(
+        log.len() > 1000,
+        "trace logging produced too little to prove anything:\n{log}"
+    );
+    let secret = TOKEN.split(':').nth(1).unwrap();
+    assert!(!log.contains(secret), "the token appears in the log");
+}
+
+#[test]
+fn sigterm_stops_the_bot_cleanly() {
+    let (_fake, mut bot) = started();
+    let status = bot.stop().expect("stops within the timeout");
+    assert!(status.success(), "exit {status:?}; log:\n{}", bot.log());
+}
