@@ -19,7 +19,10 @@
 
 use std::borrow::Cow;
 
+use std::sync::OnceLock;
+
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -73,7 +76,7 @@ pub fn with_bigrams(mut tokens: Vec<Token>) -> Vec<Token> {
 pub struct Token {
     /// The lower-cased, cleaned surface form (`russia` for `Russia’s`).
     pub text: String,
-    /// The Snowball stem of `text` (`text` itself for numbers).
+    /// The Snowball stem of `text` (`text` itself for numbers and stopwords).
     pub stem: String,
     /// What kind of word this is.
     pub kind: TokenKind,
@@ -135,9 +138,7 @@ impl Analyzer {
         if is_number(word) {
             return word.to_string();
         }
-        let base = IRREGULAR
-            .binary_search_by(|(form, _)| form.cmp(&word))
-            .map_or(word, |i| IRREGULAR[i].1);
+        let base = irregular().get(word).copied().unwrap_or(word);
         self.stemmer.stem(base).into_owned()
     }
 
@@ -165,7 +166,8 @@ impl Analyzer {
         };
         let stop = !acronym && kind == TokenKind::Word && is_stopword(&text);
         out.push(Token {
-            stem: self.stem(&text),
+            // Stopwords are not stemmed: retrieval skips them and they do not inflect.
+            stem: if stop { text.clone() } else { self.stem(&text) },
             text,
             kind,
             stop,
@@ -340,10 +342,18 @@ pub fn truncate_at_char_boundary(text: &str, max: usize) -> &str {
 /// negation (`before`, `over`, `most`, `not`), which questions use to mean something, plus
 /// question phrasing such as `tell` and `please`. Expects lower-case input.
 pub fn is_stopword(word: &str) -> bool {
-    STOPWORDS.binary_search(&word).is_ok()
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+        .contains(word)
 }
 
-/// Sorted, so [`is_stopword`] can binary-search it.
+/// [`IRREGULAR`] as a map from form to base.
+fn irregular() -> &'static FxHashMap<&'static str, &'static str> {
+    static MAP: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| IRREGULAR.iter().copied().collect())
+}
+
+/// Kept sorted, so it reads as a list and duplicates show.
 const STOPWORDS: &[&str] = &[
     "a",
     "about",
@@ -483,8 +493,8 @@ const STOPWORDS: &[&str] = &[
     "yourselves",
 ];
 
-/// Irregular English verb forms and their base form, sorted by form. Stemming cannot join
-/// these (`led` and `lead` stem apart), so analysis maps them first.
+/// Irregular English verb forms and their base form, sorted by form (duplicates show).
+/// Stemming cannot join these (`led` and `lead` stem apart), so analysis maps them first.
 const IRREGULAR: &[(&str, &str)] = &[
     ("arisen", "arise"),
     ("arose", "arise"),
@@ -668,7 +678,7 @@ mod tests {
     }
 
     #[test]
-    fn word_lists_are_sorted_for_binary_search() {
+    fn word_lists_are_sorted_without_duplicates() {
         assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(IRREGULAR.windows(2).all(|w| w[0].0 < w[1].0));
     }

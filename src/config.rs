@@ -25,11 +25,6 @@ pub const REDIS_VAR: &str = "REDIS_URL";
 /// `ARTICLE_QA_CONTEXT_MINUTES`: idle minutes after which a chat's context is forgotten.
 pub const CONTEXT_VAR: &str = "ARTICLE_QA_CONTEXT_MINUTES";
 
-/// `ARTICLE_QA_RATE_LIMITS`: `telegram` (default) keeps to Telegram's flood limits before
-/// sending; `off` sends at once (for local test servers and benchmarks). A 429 answer is
-/// waited out and retried either way.
-pub const RATE_LIMITS_VAR: &str = "ARTICLE_QA_RATE_LIMITS";
-
 /// The default idle time after which a chat's conversation context expires.
 pub const DEFAULT_CONTEXT_TTL: Duration = Duration::from_secs(30 * 60);
 
@@ -129,8 +124,6 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Idle time after which a chat's conversation context expires.
     pub context_ttl: Duration,
-    /// Whether to keep to Telegram's flood limits before sending (429s are retried anyway).
-    pub rate_limits: bool,
 }
 
 impl Config {
@@ -187,19 +180,8 @@ impl Config {
             },
             None => DEFAULT_CONTEXT_TTL,
         };
-        let rate_limits = match var(RATE_LIMITS_VAR).as_deref() {
-            None | Some("telegram") => true,
-            Some("off") => false,
-            Some(other) => {
-                return Err(ConfigError::Invalid {
-                    var: RATE_LIMITS_VAR,
-                    why: format!("{other:?} is neither \"telegram\" nor \"off\""),
-                });
-            }
-        };
         Ok(Self {
             corpus,
-            rate_limits,
             faq,
             token,
             api_url,
@@ -284,7 +266,6 @@ mod tests {
             (API_URL_VAR, "not a url"),
             (ADMINS_VAR, "12,abc"),
             (CONTEXT_VAR, "0"),
-            (RATE_LIMITS_VAR, "fast"),
         ];
         for (var, value) in cases {
             let err = config(&[], &[(var, value)]).unwrap_err();

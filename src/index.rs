@@ -95,6 +95,9 @@ pub struct TermIndex {
     ids: FxHashMap<String, TermId>,
     /// Every surface form seen → its term, for related matches between surface forms.
     surface_ids: FxHashMap<String, TermId>,
+    /// A stem or surface form with a derivational ending removed (`syrian` → `syria`) →
+    /// the terms it came from, so a question word finds its longer relatives in one look-up.
+    shortened: FxHashMap<String, Vec<TermId>>,
     stems: Vec<String>,
     surfaces: Vec<Vec<String>>,
     /// Hashes of every stem and of every stem with one character deleted, with the stem's
@@ -102,6 +105,8 @@ pub struct TermIndex {
     deletes: Vec<(u64, TermId)>,
     postings: Vec<Vec<Posting>>,
     group_postings: Vec<Vec<Posting>>,
+    /// Per term: IDF over units and over groups, computed once at build time.
+    idfs: Vec<(f32, f32)>,
     unit_terms: Vec<Vec<UnitTerm>>,
     /// Each unit's content terms in text order, with their word positions.
     unit_sequence: Vec<Vec<(TermId, u32)>>,
@@ -188,6 +193,14 @@ impl TermIndex {
     }
 
     fn finish(&mut self) {
+        self.idfs = (0..self.stems.len())
+            .map(|t| {
+                (
+                    idf(self.unit_len.len(), self.postings[t].len()),
+                    idf(self.group_len.len(), self.group_postings[t].len()),
+                )
+            })
+            .collect();
         let units = self.unit_len.len().max(1) as f32;
         let groups = self.group_len.len().max(1) as f32;
         self.avg_unit_len = (self.unit_len.iter().sum::<f32>() / units).max(1.0);
@@ -204,6 +217,22 @@ impl TermIndex {
             }
         }
         self.deletes.sort_unstable();
+        let forms = self.ids.iter().chain(self.surface_ids.iter());
+        for (word, &term) in forms {
+            if word.len() < 5 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+                continue;
+            }
+            for ending in RELATED_ENDINGS {
+                if let Some(base) = word.strip_suffix(ending)
+                    && base.len() >= 4
+                {
+                    let terms = self.shortened.entry(base.to_string()).or_default();
+                    if !terms.contains(&term) {
+                        terms.push(term);
+                    }
+                }
+            }
+        }
     }
 
     /// Number of units.
@@ -272,6 +301,11 @@ impl TermIndex {
         idf(self.unit_count(), df)
     }
 
+    /// A term's IDF over units and over groups.
+    pub fn idf_of(&self, term: TermId) -> (f32, f32) {
+        self.idfs[term as usize]
+    }
+
     /// BM25 inverse document frequency over groups.
     pub fn group_idf(&self, df: usize) -> f32 {
         idf(self.group_count(), df)
@@ -321,11 +355,11 @@ impl TermIndex {
             }
         };
         let forms = [(&token.stem, &self.ids), (&token.text, &self.surface_ids)];
-        let mut longer = String::with_capacity(token.text.len() + 4);
         for (word, map) in forms {
             if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
                 continue;
             }
+            // Shorter relatives: the word minus an ending is a known form.
             for ending in RELATED_ENDINGS {
                 if let Some(base) = word.strip_suffix(ending)
                     && base.len() >= 4
@@ -333,12 +367,10 @@ impl TermIndex {
                 {
                     push(term);
                 }
-                longer.clear();
-                longer.push_str(word);
-                longer.push_str(ending);
-                if let Some(&term) = map.get(&longer) {
-                    push(term);
-                }
+            }
+            // Longer relatives: known forms that are the word plus an ending.
+            for &term in self.shortened.get(word.as_str()).into_iter().flatten() {
+                push(term);
             }
         }
     }

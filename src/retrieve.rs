@@ -81,7 +81,7 @@ impl Default for Params {
             threshold: 0.3,
             unknown_name_weight: 1.5,
             max_sentences: 3,
-            min_relative: 0.4,
+            min_relative: 0.6,
         }
     }
 }
@@ -183,7 +183,7 @@ impl Query {
             let matches = index.lookup(&token);
             let weight = match matches
                 .iter()
-                .map(|m| index.unit_idf(index.postings(m.term).len()))
+                .map(|m| index.idf_of(m.term).0)
                 .reduce(f32::max)
             {
                 Some(idf) => idf,
@@ -425,7 +425,7 @@ pub fn rank(index: &ArticleIndex, params: &Params, query: &Query) -> Ranking {
         for m in &q.matches {
             let weight = q.factor * m.similarity;
             let postings = terms.postings(m.term);
-            let idf = terms.unit_idf(postings.len());
+            let (idf, group_idf) = terms.idf_of(m.term);
             for p in postings {
                 let (len, avg) = terms.unit_len(p.unit);
                 let value = weight * idf * bm25_tf(p.tf, len, avg, params.k1, params.b);
@@ -436,7 +436,7 @@ pub fn rank(index: &ArticleIndex, params: &Params, query: &Query) -> Ranking {
                 }
             }
             let postings = terms.group_postings(m.term);
-            let idf = terms.group_idf(postings.len());
+            let idf = group_idf;
             for p in postings {
                 let (len, avg) = terms.group_len(p.unit);
                 let tf = bm25_tf(p.tf, len, avg, params.k1, params.paragraph_b);
@@ -484,8 +484,9 @@ pub fn rank(index: &ArticleIndex, params: &Params, query: &Query) -> Ranking {
         .fold(0.0f32, f32::max)
         .max(f32::MIN_POSITIVE);
     let view = QueryView::new(query);
+    let mut scratch = Scratch::default();
     for hit in candidates.iter_mut() {
-        hit.features = features(terms, query, &view, hit, scale, top_paragraph);
+        hit.features = features(terms, query, &view, hit, scale, top_paragraph, &mut scratch);
         let f = &hit.features;
         if f.answer_type > 0.0 {
             hit.score += params.type_bonus * scale;
@@ -523,7 +524,7 @@ pub fn rank(index: &ArticleIndex, params: &Params, query: &Query) -> Ranking {
 }
 
 /// How many of the best sentences get the answer-type and proximity re-scoring.
-const RERANKED: usize = 30;
+const RERANKED: usize = 12;
 
 /// Sum, over pairs of question terms that are neighbours in the question (no other
 /// content word between), of the pair's smaller IDF when the sentence also holds them
@@ -572,31 +573,30 @@ fn compare(a: &Hit, b: &Hit) -> std::cmp::Ordering {
 
 /// Facts about the question computed once per ranking.
 struct QueryView<'q> {
-    /// Every index term the question's words matched, sorted.
-    matched: Vec<TermId>,
     /// The same without fuzzy matches: the terms the question itself holds.
     literal: Vec<TermId>,
     /// The question's own matched words in order, for proximity.
     own: Vec<&'q QueryTerm>,
     /// Index term → bit set of the `own` words it matches, sorted by term.
     own_bits: Vec<(TermId, u64)>,
+    /// Index term → (word number in `weights`, similarity), sorted by term.
+    term_hits: Vec<(TermId, u32, f32)>,
+    /// Each question word's weight, `factor · weight`.
+    weights: Vec<f32>,
     /// Sum of the question words' weights.
     total_weight: f32,
 }
 
 impl<'q> QueryView<'q> {
     fn new(query: &'q Query) -> Self {
-        let sorted = |fuzzy: bool| {
-            let mut terms: Vec<TermId> = query
-                .words()
-                .flat_map(|q| &q.matches)
-                .filter(|m| fuzzy || m.kind != MatchKind::Fuzzy)
-                .map(|m| m.term)
-                .collect();
-            terms.sort_unstable();
-            terms.dedup();
-            terms
-        };
+        let mut literal: Vec<TermId> = query
+            .words()
+            .flat_map(|q| &q.matches)
+            .filter(|m| m.kind != MatchKind::Fuzzy)
+            .map(|m| m.term)
+            .collect();
+        literal.sort_unstable();
+        literal.dedup();
         let own: Vec<&QueryTerm> = query
             .words()
             .filter(|q| q.factor >= 1.0 && !q.matches.is_empty())
@@ -612,18 +612,52 @@ impl<'q> QueryView<'q> {
             }
         }
         own_bits.sort_unstable();
+        let mut term_hits = Vec::new();
+        let mut weights = Vec::new();
+        for (i, q) in query.words().enumerate() {
+            weights.push(q.factor * q.weight);
+            term_hits.extend(q.matches.iter().map(|m| (m.term, i as u32, m.similarity)));
+        }
+        term_hits.sort_unstable_by_key(|&(term, word, _)| (term, word));
         Self {
-            matched: sorted(true),
-            literal: sorted(false),
+            literal,
             own,
             own_bits,
-            total_weight: query
-                .words()
-                .map(|q| q.factor * q.weight)
-                .sum::<f32>()
-                .max(f32::MIN_POSITIVE),
+            total_weight: weights.iter().sum::<f32>().max(f32::MIN_POSITIVE),
+            term_hits,
+            weights,
         }
     }
+
+    /// Share of the question's weight matched by these sentence terms, and how many of the
+    /// terms match. `best` is scratch space.
+    fn coverage(&self, held: &[UnitTerm], best: &mut Vec<f32>) -> (f32, usize) {
+        best.clear();
+        best.resize(self.weights.len(), 0.0);
+        let mut matched = 0;
+        for t in held {
+            let start = self.term_hits.partition_point(|h| h.0 < t.term);
+            let hits = self.term_hits[start..].iter().take_while(|h| h.0 == t.term);
+            let mut any = false;
+            for &(_, word, similarity) in hits {
+                let slot = &mut best[word as usize];
+                *slot = slot.max(similarity);
+                any = true;
+            }
+            matched += usize::from(any);
+        }
+        let covered: f32 = best.iter().zip(&self.weights).map(|(s, w)| s * w).sum();
+        (covered / self.total_weight, matched)
+    }
+}
+
+/// Buffers reused across the candidates of one ranking.
+#[derive(Default)]
+struct Scratch {
+    /// Best similarity per question word.
+    best: Vec<f32>,
+    /// Paragraph coverage already computed: (group, coverage).
+    paragraphs: Vec<(u32, f32)>,
 }
 
 /// The re-ranking features of one candidate sentence.
@@ -634,20 +668,26 @@ fn features(
     hit: &Hit,
     scale: f32,
     top_paragraph: f32,
+    scratch: &mut Scratch,
 ) -> Features {
     let held = terms.unit_terms(hit.unit);
-    let matched = held
-        .iter()
-        .filter(|t| view.matched.binary_search(&t.term).is_ok())
-        .count();
+    let (coverage_here, matched) = view.coverage(held, &mut scratch.best);
     let g = terms.group_of(hit.unit);
+    let paragraph_coverage = match scratch.paragraphs.iter().find(|(group, _)| *group == g) {
+        Some(&(_, c)) => c,
+        None => {
+            let c = coverage(terms, query, g);
+            scratch.paragraphs.push((g, c));
+            c
+        }
+    };
     Features {
         sentence: hit.sentence_score / scale,
         paragraph: hit.paragraph_score / top_paragraph,
         neighbors: hit.features.neighbors / scale,
         proximity: proximity(terms, view, hit.unit) / view.total_weight,
-        coverage: unit_coverage(terms, query, hit.unit),
-        paragraph_coverage: coverage(terms, query, g),
+        coverage: coverage_here,
+        paragraph_coverage,
         answer_type: match query.answer_type {
             AnswerType::Other => 0.0,
             _ if holds_answer_type(terms, held, query.answer_type, &view.literal) => 1.0,
@@ -688,23 +728,6 @@ pub fn coverage(terms: &TermIndex, query: &Query, group: u32) -> f32 {
                     .binary_search_by_key(&group, |p| p.unit)
                     .is_ok()
             })
-            .map(|m| m.similarity)
-            .fold(0.0f32, f32::max);
-        matched += q.factor * q.weight * similarity;
-    }
-    if total > 0.0 { matched / total } else { 0.0 }
-}
-
-/// Share of the question's weight matched in one sentence.
-fn unit_coverage(terms: &TermIndex, query: &Query, unit: u32) -> f32 {
-    let held = terms.unit_terms(unit);
-    let (mut matched, mut total) = (0.0, 0.0);
-    for q in query.words() {
-        total += q.factor * q.weight;
-        let similarity = q
-            .matches
-            .iter()
-            .filter(|m| held.iter().any(|t| t.term == m.term))
             .map(|m| m.similarity)
             .fold(0.0f32, f32::max);
         matched += q.factor * q.weight * similarity;

@@ -2,9 +2,10 @@
 //! translate between Telegram and [`crate::chat`], and sending replies that survive flood
 //! limits, blocked users and panics.
 //!
-//! Requests go through teloxide's `Throttle` adaptor (created first, inside the runtime),
-//! which keeps to Telegram's flood limits and retries a request after a 429's
-//! `retry_after`. Long polling retries network errors with back-off.
+//! Replies go out at once; when Telegram answers 429 "retry after N", [`send`] waits N seconds
+//! and resends (teloxide's `Throttle` adaptor was tried and dropped: it releases queued
+//! messages in 250 ms ticks, which puts a quarter second on every reply). Long polling
+//! retries network errors with back-off.
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -14,8 +15,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 use futures::FutureExt as _;
-use teloxide::adaptors::Throttle;
-use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
@@ -32,23 +31,17 @@ use crate::config::{BotToken, Config};
 use crate::logging::Secrets;
 use crate::reply;
 
-/// The bot type every handler receives: the Bot API client behind the `Throttle` adaptor.
-pub type BotT = Throttle<Bot>;
+/// The bot type every handler receives.
+pub type BotT = Bot;
+
+/// How many times one message is retried after 429 "retry after" answers.
+const FLOOD_RETRIES: u32 = 3;
 
 type HandlerResult = Result<(), RequestError>;
 
 /// How long one `getUpdates` long poll waits for updates (below the HTTP client's 17 s
 /// request timeout, or every idle poll would end in a timeout error).
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Limits high enough not to hold a request back on loopback (429s are still retried).
-/// (The adaptor sizes its queues by these numbers, so they stay finite.)
-const UNLIMITED: Limits = Limits {
-    messages_per_sec_chat: 10_000,
-    messages_per_min_chat: 600_000,
-    messages_per_min_channel_or_supergroup: 600_000,
-    messages_per_sec_overall: 10_000,
-};
 
 /// What every handler shares.
 pub struct State {
@@ -87,12 +80,6 @@ pub async fn run(config: &Config, engine: Engine, secrets: &Secrets) -> Result<(
     secrets.add(token.expose());
     let bot = client(token, config)?;
     let me = check_token(&bot, config).await?;
-    let limits = if config.rate_limits {
-        Limits::default()
-    } else {
-        UNLIMITED
-    };
-    let bot = bot.throttle(limits);
     if let Err(e) = bot.set_my_commands(menu()).await {
         warn!(
             "could not register the command menu: {}",
@@ -353,8 +340,9 @@ async fn contain_panic<T>(body: impl Future<Output = T>) -> Result<T, String> {
         })
 }
 
-/// Sends a response as replies to `msg`: HTML, split to fit, never empty. A user who blocked
-/// the bot (403) is logged once and skipped.
+/// Sends a response as replies to `msg`: HTML, split to fit, never empty. A 429 "retry
+/// after" is waited out and the message resent (up to [`FLOOD_RETRIES`] times). A user who
+/// blocked the bot (403) is logged once and skipped.
 async fn send(bot: &BotT, msg: &Message, state: &State, response: &Response) -> HandlerResult {
     for (i, html) in response.to_html().into_iter().enumerate() {
         let mut request = bot
@@ -364,7 +352,22 @@ async fn send(bot: &BotT, msg: &Message, state: &State, response: &Response) -> 
             request = request
                 .reply_parameters(ReplyParameters::new(msg.id).allow_sending_without_reply());
         }
-        match request.await {
+        let mut attempt = 0;
+        let result = loop {
+            match request.send_ref().await {
+                Err(RequestError::RetryAfter(wait)) if attempt < FLOOD_RETRIES => {
+                    attempt += 1;
+                    warn!(
+                        chat = chat_kind(msg),
+                        "flood limit: resending in {}s",
+                        wait.seconds()
+                    );
+                    tokio::time::sleep(wait.duration()).await;
+                }
+                other => break other,
+            }
+        };
+        match result {
             Ok(_) => {}
             Err(RequestError::Api(
                 ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::BotKicked,

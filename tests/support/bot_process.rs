@@ -65,8 +65,7 @@ impl BotProcess {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("TELOXIDE_TOKEN", &launch.token)
             .env("TELOXIDE_API_URL", fake.url())
-            .env("RUST_LOG", "info")
-            .env("ARTICLE_QA_RATE_LIMITS", "off");
+            .env("RUST_LOG", "info");
         for (k, v) in &launch.env {
             command.env(k, v);
         }
@@ -90,6 +89,11 @@ impl BotProcess {
             }
         });
         Self { child, log, dir }
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Everything logged so far.

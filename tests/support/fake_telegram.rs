@@ -67,7 +67,7 @@ pub struct Request {
     /// Bot API method (`sendMessage`).
     pub method: String,
     /// Its JSON parameters.
-    pub body: Value,
+    pub body: Arc<Value>,
     /// When it arrived.
     pub at: Instant,
 }
@@ -76,6 +76,8 @@ pub struct Request {
 struct Inner {
     updates: Vec<Value>,
     requests: Vec<Request>,
+    /// Method → indexes into `requests`.
+    by_method: HashMap<String, Vec<usize>>,
     faults: HashMap<String, VecDeque<Fault>>,
     next_message_id: i64,
     chats: HashMap<i64, Value>,
@@ -86,6 +88,8 @@ struct Inner {
 pub struct FakeTelegram {
     inner: Arc<Mutex<Inner>>,
     new_update: Arc<Notify>,
+    /// Count of `sendMessage` calls, signalled on each.
+    sent: Arc<(Mutex<usize>, std::sync::Condvar)>,
     /// Where it listens.
     pub addr: SocketAddr,
 }
@@ -104,6 +108,7 @@ impl FakeTelegram {
         let fake = Self {
             inner,
             new_update,
+            sent: Arc::new((Mutex::new(0), std::sync::Condvar::new())),
             addr,
         };
         let server = fake.clone();
@@ -185,12 +190,47 @@ impl FakeTelegram {
         self.inner.lock().unwrap().requests.clone()
     }
 
+    /// The requests of `method` from the `skip`-th on (cheap to call often).
+    pub fn requests_of(&self, method: &str, skip: usize) -> Vec<Request> {
+        let inner = self.inner.lock().unwrap();
+        let list = inner
+            .by_method
+            .get(method)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        list.iter()
+            .skip(skip)
+            .map(|&i| inner.requests[i].clone())
+            .collect()
+    }
+
+    /// Blocks until more than `seen` `sendMessage` calls arrived or `timeout` passed;
+    /// returns the count.
+    pub fn wait_sent_count(&self, seen: usize, timeout: Duration) -> usize {
+        let (count, signal) = &*self.sent;
+        let guard = count.lock().unwrap();
+        let (guard, _) = signal
+            .wait_timeout_while(guard, timeout, |n| *n <= seen)
+            .unwrap();
+        *guard
+    }
+
+    /// How many requests of `method` arrived so far.
+    pub fn count(&self, method: &str) -> usize {
+        self.inner
+            .lock()
+            .unwrap()
+            .by_method
+            .get(method)
+            .map_or(0, Vec::len)
+    }
+
     /// The `sendMessage` requests to `chat_id` so far.
     pub fn sent_to(&self, chat_id: i64) -> Vec<Value> {
-        self.requests()
+        self.requests_of("sendMessage", 0)
             .into_iter()
-            .filter(|r| r.method == "sendMessage" && r.body["chat_id"] == chat_id)
-            .map(|r| r.body)
+            .filter(|r| r.body["chat_id"] == chat_id)
+            .map(|r| (*r.body).clone())
             .collect()
     }
 
@@ -276,7 +316,7 @@ async fn handle(
     Path((bot, method)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let params: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let params: Arc<Value> = Arc::new(serde_json::from_slice(&body).unwrap_or(Value::Null));
     // Bot API method names are case-insensitive; teloxide sends `GetMe`. Record `getMe`.
     let method = match method.chars().next() {
         Some(first) => first
@@ -290,9 +330,15 @@ async fn handle(
     }
     let fault = {
         let mut inner = fake.inner.lock().unwrap();
+        let index = inner.requests.len();
+        inner
+            .by_method
+            .entry(method.clone())
+            .or_default()
+            .push(index);
         inner.requests.push(Request {
             method: method.clone(),
-            body: params.clone(),
+            body: Arc::clone(&params),
             at: Instant::now(),
         });
         inner.faults.get_mut(&method).and_then(VecDeque::pop_front)
@@ -355,10 +401,12 @@ async fn get_updates(fake: &FakeTelegram, params: &Value) -> Response {
         let notified = fake.new_update.notified();
         let ready: Vec<Value> = {
             let inner = fake.inner.lock().unwrap();
+            // Update ids are 1, 2, 3…: the update with id `offset` sits at `offset - 1`.
+            let first = (offset.max(1) - 1) as usize;
             inner
                 .updates
                 .iter()
-                .filter(|u| u["update_id"].as_i64().unwrap() >= offset)
+                .skip(first)
                 .take(100)
                 .cloned()
                 .collect()
@@ -384,6 +432,11 @@ fn send_message(fake: &FakeTelegram, params: &Value) -> Response {
         }
     }
     let chat_id = params["chat_id"].as_i64().unwrap_or_default();
+    {
+        let (count, signal) = &*fake.sent;
+        *count.lock().unwrap() += 1;
+        signal.notify_all();
+    }
     let mut inner = fake.inner.lock().unwrap();
     inner.next_message_id += 1;
     let chat = inner

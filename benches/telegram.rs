@@ -1,0 +1,193 @@
+//! Criterion benchmark of the Telegram front end on loopback: 2,000 text updates from 50
+//! chats (each chat asks, waits for the reply, asks again) through a fake Bot API, timed
+//! until every reply has arrived, for article-qa and for a plain teloxide echo bot in the
+//! same run. Also prints reply latency percentiles and the resident memory of the real
+//! `article-qa` binary under the same load.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use article_qa::answer::Engine;
+use article_qa::article::Corpus;
+use article_qa::config::{BotToken, Config, CorpusLocation, DEFAULT_CONTEXT_TTL};
+use criterion::{Criterion, criterion_group, criterion_main};
+use teloxide::prelude::*;
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use support::bot_process::{BotProcess, Launch};
+use support::fake_telegram::{Chat, FakeTelegram, TOKEN};
+
+const UPDATES: usize = 2000;
+const CHATS: i64 = 50;
+const QUESTIONS: [&str; 5] = [
+    "Who led the Russian delegation?",
+    "where are the russian navel bases",
+    "What did bogdanof say?",
+    "When did HTS take Damascus?",
+    "What is the capital of France?",
+];
+
+/// Runs one batch as 50 people chatting: each chat sends a question, waits for the reply,
+/// then sends the next, until 2,000 questions are answered. Returns the elapsed time and
+/// each reply's latency (question pushed to reply received by the fake server).
+fn batch(fake: &FakeTelegram) -> (Duration, Vec<Duration>) {
+    let chats: Vec<Chat> = (1..=CHATS).map(|i| Chat::private(1_000 + i)).collect();
+    let mut seen = fake.count("sendMessage");
+    let mut pushed_at: std::collections::HashMap<i64, Instant> = std::collections::HashMap::new();
+    let mut latencies = Vec::with_capacity(UPDATES);
+    let mut asked = 0;
+    let start = Instant::now();
+    for chat in &chats {
+        pushed_at.insert(chat.id, Instant::now());
+        fake.push_text(chat, QUESTIONS[asked % QUESTIONS.len()]);
+        asked += 1;
+    }
+    let deadline = start + Duration::from_secs(120);
+    while latencies.len() < UPDATES && Instant::now() < deadline {
+        let now_count = fake.wait_sent_count(seen, Duration::from_millis(100));
+        for reply in fake.requests_of("sendMessage", seen) {
+            let chat_id = reply.body["chat_id"].as_i64().unwrap_or_default();
+            let Some(pushed) = pushed_at.remove(&chat_id) else {
+                continue;
+            };
+            latencies.push(reply.at.saturating_duration_since(pushed));
+            if asked < UPDATES {
+                let chat = chats.iter().find(|c| c.id == chat_id).unwrap();
+                pushed_at.insert(chat_id, Instant::now());
+                fake.push_text(chat, QUESTIONS[asked % QUESTIONS.len()]);
+                asked += 1;
+            }
+        }
+        seen = now_count;
+    }
+    (start.elapsed(), latencies)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Runs `future` forever on a runtime of its own in a background thread.
+fn spawn_bot<F: std::future::Future<Output = ()> + Send + 'static>(
+    make: impl FnOnce() -> F + Send + 'static,
+) {
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(make());
+    });
+}
+
+fn wait_polling(fake: &FakeTelegram) {
+    fake.wait_for(Duration::from_secs(20), |r| r.method == "getUpdates")
+        .expect("bot polls");
+}
+
+fn start_article_qa() -> FakeTelegram {
+    let fake = FakeTelegram::start();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let config = Config {
+        corpus: CorpusLocation::Dir(seeds.clone()),
+        faq: None,
+        token: Some(BotToken::new(TOKEN).unwrap()),
+        api_url: Some(url::Url::parse(&fake.url()).unwrap()),
+        admins: Vec::new(),
+        unanswered_log: None,
+        redis_url: None,
+        context_ttl: DEFAULT_CONTEXT_TTL,
+    };
+    let engine = Engine::new(Corpus::load_dir(&seeds).unwrap());
+    spawn_bot(move || async move {
+        let secrets = article_qa::logging::Secrets::default();
+        article_qa::telegram::run(&config, engine, &secrets)
+            .await
+            .unwrap();
+    });
+    wait_polling(&fake);
+    fake
+}
+
+fn start_echo_bot() -> FakeTelegram {
+    let fake = FakeTelegram::start();
+    let url = url::Url::parse(&fake.url()).unwrap();
+    spawn_bot(move || async move {
+        let bot = Bot::new(TOKEN).set_api_url(url);
+        teloxide::repl(bot, |bot: Bot, msg: Message| async move {
+            bot.send_message(msg.chat.id, msg.text().unwrap_or("?"))
+                .await?;
+            Ok(())
+        })
+        .await;
+    });
+    wait_polling(&fake);
+    fake
+}
+
+fn benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("2,000 updates from 50 chats");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30))
+        .warm_up_time(Duration::from_secs(3));
+    let mut latencies = std::collections::HashMap::new();
+    for (name, fake) in [
+        ("teloxide echo bot", start_echo_bot()),
+        ("article-qa", start_article_qa()),
+    ] {
+        let mut all = Vec::new();
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let (elapsed, lat) = batch(&fake);
+                    total += elapsed;
+                    all.extend(lat);
+                }
+                total
+            })
+        });
+        all.sort();
+        latencies.insert(name, all);
+    }
+    group.finish();
+    for (name, lat) in &latencies {
+        println!(
+            "{name}: reply latency p50 {:.2} ms, p99 {:.2} ms over {} replies",
+            percentile(lat, 0.50).as_secs_f64() * 1000.0,
+            percentile(lat, 0.99).as_secs_f64() * 1000.0,
+            lat.len()
+        );
+    }
+    let fake = FakeTelegram::start();
+    let bot = BotProcess::launch(&fake, Launch::default());
+    wait_polling(&fake);
+    let (elapsed, _) = batch(&fake);
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", bot_pid(&bot))).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or("")
+            .to_string()
+    };
+    println!(
+        "article-qa binary under load ({elapsed:.2?} for {UPDATES} updates): {} / {}",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+}
+
+fn bot_pid(bot: &BotProcess) -> u32 {
+    bot.pid()
+}
+
+criterion_group!(telegram, benches);
+criterion_main!(telegram);
