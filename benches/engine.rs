@@ -57,15 +57,22 @@ fn big_corpus() -> (Corpus, Vec<String>) {
     (corpus, questions)
 }
 
-fn benches(c: &mut Criterion) {
+/// The shipped seeds with the shipped FAQ rules, as the bot runs them.
+fn shipped() -> Engine {
     let engine = Engine::new(Corpus::load_dir(Path::new(SEEDS)).expect("seeds"));
+    let faq = article_qa::faq::load(&Path::new(SEEDS).join("faq.toml"), &engine).expect("faq");
+    engine.with_faq(faq)
+}
+
+fn benches(c: &mut Criterion) {
+    let engine = shipped();
     let questions = article_questions();
     let mut next = questions.iter().cycle();
     c.bench_function("question against the shipped article", |b| {
         b.iter(|| black_box(engine.answer(next.next().expect("cycle"))))
     });
 
-    c.bench_function("load and index the seeds", |b| {
+    c.bench_function("load and index the seeds (articles and FAQ rules)", |b| {
         b.iter(|| {
             black_box(Engine::new(
                 Corpus::load_dir(Path::new(SEEDS)).expect("seeds"),
@@ -86,5 +93,45 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(engine, benches);
+/// 1,000 FAQ rules made from SQuAD questions (two phrasings each), and other questions to match.
+fn thousand_rules(engine: &Engine) -> (article_qa::faq::Faq, Vec<String>) {
+    let cases =
+        article_qa::eval::load_cases(&Path::new(SQUAD).join("questions.jsonl")).expect("questions");
+    let questions: Vec<String> = cases
+        .into_iter()
+        .filter_map(|c| c.turns.last().cloned())
+        .collect();
+    let mut toml = String::new();
+    for (i, pair) in questions.chunks(2).take(1000).enumerate() {
+        let phrasings: Vec<String> = pair.iter().map(|q| format!("{q:?}")).collect();
+        toml.push_str(&format!(
+            "[[rule]]\nid = \"r{i}\"\nquestions = [{}]\nanswer = \"Answer {i}.\"\n",
+            phrasings.join(", ")
+        ));
+    }
+    let checked = article_qa::faq::check(&toml, engine);
+    assert!(checked.errors.is_empty(), "{:?}", checked.errors.first());
+    let faq = checked.faq.expect("rules");
+    assert_eq!(faq.rules().len(), 1000);
+    (
+        faq,
+        questions
+            .into_iter()
+            .skip(2000)
+            .step_by(7)
+            .take(100)
+            .collect(),
+    )
+}
+
+fn faq_bench(c: &mut Criterion) {
+    let engine = Engine::new(Corpus::load_dir(Path::new(SEEDS)).expect("seeds"));
+    let (faq, questions) = thousand_rules(&engine);
+    let mut next = questions.iter().cycle();
+    c.bench_function("question against 1,000 FAQ rules", |b| {
+        b.iter(|| black_box(faq.best(next.next().expect("cycle"))))
+    });
+}
+
+criterion_group!(engine, benches, faq_bench);
 criterion_main!(engine);

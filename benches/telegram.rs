@@ -96,6 +96,7 @@ fn start_article_qa() -> FakeTelegram {
     let config = Config {
         corpus: CorpusLocation::Dir(seeds.clone()),
         faq: None,
+        faq_required: false,
         token: Some(BotToken::new(TOKEN).unwrap()),
         api_url: Some(url::Url::parse(&fake.url()).unwrap()),
         admins: Vec::new(),

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::analyze::Analyzer;
+use crate::analyze::{Analyzer, with_bigrams};
 use crate::article::Corpus;
+use crate::faq::Faq;
 use crate::retrieve::{self, ArticleIndex, Params, Query, Ranking};
 
 /// One quoted sentence and where it stands.
@@ -118,12 +119,14 @@ impl Answer {
     }
 }
 
-/// The engine: the corpus, its index and the scoring parameters. Cheap to clone.
+/// The engine: the corpus, its index, the FAQ rules and the scoring parameters. Cheap to
+/// clone (the parts are shared).
 #[derive(Debug, Clone)]
 pub struct Engine {
     analyzer: Arc<Analyzer>,
     corpus: Arc<Corpus>,
     index: Arc<ArticleIndex>,
+    faq: Option<Arc<Faq>>,
     params: Params,
 }
 
@@ -136,8 +139,27 @@ impl Engine {
             analyzer: Arc::new(analyzer),
             corpus: Arc::new(corpus),
             index: Arc::new(index),
+            faq: None,
             params: Params::default(),
         }
+    }
+
+    /// The same articles with these FAQ rules (replacing any before).
+    pub fn with_faq(&self, faq: Faq) -> Self {
+        Self {
+            faq: Some(Arc::new(faq)),
+            ..self.clone()
+        }
+    }
+
+    /// The FAQ rules in use, if any.
+    pub fn faq(&self) -> Option<&Faq> {
+        self.faq.as_deref()
+    }
+
+    /// The analyser (shared with the FAQ rules).
+    pub fn analyzer(&self) -> Arc<Analyzer> {
+        Arc::clone(&self.analyzer)
     }
 
     /// The same engine with other scoring parameters.
@@ -156,7 +178,8 @@ impl Engine {
         &self.params
     }
 
-    /// Answers a question with the article's best sentences, or abstains.
+    /// Answers a question: a FAQ rule that matches well enough wins; otherwise the article's
+    /// best sentences; otherwise the engine abstains.
     ///
     /// Any text is accepted; only its first 4,096 bytes are read.
     ///
@@ -172,6 +195,19 @@ impl Engine {
     /// assert!(matches!(engine.answer("What is the capital of France?"), Answer::NotFound(_)));
     /// ```
     pub fn answer(&self, question: &str) -> Answer {
+        let tokens = self.analyzer.analyze(question);
+        if let Some(faq) = &self.faq
+            && let Some(best) = faq.best_of(tokens.clone())
+        {
+            return faq.answer(&best);
+        }
+        let query = Query::from_tokens(&self.index.terms, &self.params, with_bigrams(tokens), &[]);
+        let ranking = retrieve::rank(&self.index, &self.params, &query);
+        self.decide(&query, &ranking)
+    }
+
+    /// Answers from the article alone (no FAQ rules).
+    pub fn article_answer(&self, question: &str) -> Answer {
         let query = self.query(question);
         let ranking = retrieve::rank(&self.index, &self.params, &query);
         self.decide(&query, &ranking)
@@ -187,6 +223,13 @@ impl Engine {
     /// The article index (for diagnostics).
     pub fn index(&self) -> &ArticleIndex {
         &self.index
+    }
+
+    /// Answers `question` and explains why (for `ask --explain`).
+    pub fn explain(&self, question: &str) -> crate::explain::Explanation {
+        let answer = self.answer(question);
+        let (query, ranking) = self.ranking(question);
+        crate::explain::Explanation::new(self, question, answer, &query, &ranking)
     }
 
     /// Analyses a question and looks its terms up in the article index.

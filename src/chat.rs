@@ -2,6 +2,8 @@
 //! The Telegram bot and the console chat parse input into a [`Turn`] and render the
 //! [`Response`]; neither decides what to say.
 
+use std::path::Path;
+
 use teloxide::utils::command::BotCommands;
 
 use crate::answer::{Answer, Engine};
@@ -20,6 +22,9 @@ pub enum Command {
     About,
     /// Ask a question, e.g. /ask Who led the Russian delegation?
     Ask(String),
+    /// Reload the FAQ rules file (admins only; not listed).
+    #[command(hide)]
+    Reload,
 }
 
 /// One thing a person sent.
@@ -49,11 +54,15 @@ pub enum Response {
     Text(String),
     /// The engine's answer to a question.
     Answer(Answer),
+    /// A command the bot does not offer to this person (groups stay silent).
+    UnknownCommand,
 }
 
-/// Answers one turn.
+/// Answers one turn. `/reload` is answered as an unknown command here: front ends that let
+/// someone reload do it themselves.
 pub fn respond(engine: &Engine, turn: &Turn) -> Response {
     match turn {
+        Turn::Command(Command::Reload) => Response::UnknownCommand,
         Turn::Command(Command::Start) => Response::Text(reply::Start(engine.corpus()).to_string()),
         Turn::Command(Command::Help) => {
             Response::Text(reply::help(&Command::descriptions().to_string()))
@@ -70,12 +79,32 @@ pub fn respond(engine: &Engine, turn: &Turn) -> Response {
     }
 }
 
+/// Handles `/reload` for someone allowed to: reads and checks the rules file. On success it
+/// returns the engine with the new rules; otherwise nothing changes (the old rules stay, never
+/// half a file) and the response says what is wrong.
+pub fn reload(engine: &Engine, path: Option<&Path>) -> (Option<Engine>, Response) {
+    let Some(path) = path else {
+        return (None, Response::Text(reply::NO_FAQ_FILE.to_string()));
+    };
+    match crate::setup::with_faq(engine, path) {
+        Ok(reloaded) => {
+            let rules = reloaded.faq().map_or(0, |f| f.rules().len());
+            (Some(reloaded), Response::Text(reply::reloaded(rules, path)))
+        }
+        Err(e) => (
+            None,
+            Response::Text(reply::reload_failed(&format!("{e:#}"))),
+        ),
+    }
+}
+
 impl Response {
     /// Plain text for a terminal.
     pub fn to_plain(&self) -> String {
         match self {
             Response::Text(text) => text.clone(),
             Response::Answer(answer) => reply::Plain(answer).to_string(),
+            Response::UnknownCommand => reply::UNKNOWN_COMMAND.to_string(),
         }
     }
 
@@ -84,15 +113,21 @@ impl Response {
         match self {
             Response::Text(text) => reply::pack(&[reply::escape(text)]),
             Response::Answer(answer) => reply::answer_html(answer),
+            Response::UnknownCommand => reply::pack(&[reply::escape(reply::UNKNOWN_COMMAND)]),
         }
     }
 
     /// `"article"`, `"faq"`, `"none"` for answers; `"text"` for fixed text (for logs).
     pub fn source(&self) -> &'static str {
         match self {
-            Response::Text(_) => "text",
+            Response::Text(_) | Response::UnknownCommand => "text",
             Response::Answer(answer) => answer.source(),
         }
+    }
+
+    /// True when the engine found no answer (the question goes to the unanswered log).
+    pub fn abstained(&self) -> bool {
+        matches!(self, Response::Answer(Answer::NotFound(_)))
     }
 }
 

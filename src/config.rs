@@ -110,8 +110,11 @@ pub enum ConfigError {
 pub struct Config {
     /// Where the articles come from.
     pub corpus: CorpusLocation,
-    /// The FAQ rules file; `None` when FAQ rules are off or the default file does not exist.
+    /// The FAQ rules file; `None` when FAQ rules are off (`--no-faq`).
     pub faq: Option<PathBuf>,
+    /// True when the FAQ file was named (flag or variable): then a missing file is an error.
+    /// The default `faq.toml` beside the articles may be absent.
+    pub faq_required: bool,
     /// The bot token, when one is configured.
     pub token: Option<BotToken>,
     /// The Bot API server, when not the official one.
@@ -147,13 +150,12 @@ impl Config {
                     .unwrap_or_else(default_seeds),
             ),
         };
+        let named = cli.faq.clone().or_else(|| var(FAQ_VAR).map(PathBuf::from));
+        let faq_required = named.is_some() && !cli.no_faq;
         let faq = if cli.no_faq {
             None
         } else {
-            match cli.faq.clone().or_else(|| var(FAQ_VAR).map(PathBuf::from)) {
-                Some(path) => Some(path),
-                None => Some(corpus.folder().join("faq.toml")).filter(|p| p.is_file()),
-            }
+            Some(named.unwrap_or_else(|| corpus.folder().join("faq.toml")))
         };
         let token = var(TOKEN_VAR).map(|t| BotToken::new(&t)).transpose()?;
         let api_url = var(API_URL_VAR)
@@ -183,6 +185,7 @@ impl Config {
         Ok(Self {
             corpus,
             faq,
+            faq_required,
             token,
             api_url,
             admins,

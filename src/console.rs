@@ -3,15 +3,27 @@
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
-use crate::answer::Engine;
-use crate::chat::{self, Command, Response, Turn};
+use std::path::Path;
 
-/// Talks on standard input and output until end of input, `/quit` or `/exit`.
+use crate::answer::Engine;
+use crate::chat::{self, Command, Turn};
+use crate::unanswered::UnansweredLog;
+
+/// Talks on standard input and output until end of input, `/quit` or `/exit`. The person
+/// at the terminal runs the bot, so `/reload` is allowed (it reads `faq_path`). Abstained
+/// questions go to `unanswered` when given.
 ///
 /// Errors: only when standard output cannot be written (a closed pipe ends quietly).
-pub fn run(engine: &Engine, input: impl BufRead, mut out: impl Write) -> io::Result<()> {
+pub fn run(
+    engine: Engine,
+    faq_path: Option<&Path>,
+    unanswered: Option<&UnansweredLog>,
+    input: impl BufRead,
+    mut out: impl Write,
+) -> io::Result<()> {
+    let mut engine = engine;
     let interactive = io::stdin().is_terminal();
-    let greeting = chat::respond(engine, &Turn::Command(Command::Start));
+    let greeting = chat::respond(&engine, &Turn::Command(Command::Start));
     writeln!(
         out,
         "{}\n(Type a question, /help for commands, /quit to leave.)",
@@ -29,7 +41,23 @@ pub fn run(engine: &Engine, input: impl BufRead, mut out: impl Write) -> io::Res
             break;
         }
         if !line.is_empty() {
-            let response: Response = chat::respond(engine, &Turn::parse(line));
+            let turn = Turn::parse(line);
+            let response = match turn {
+                Turn::Command(Command::Reload) => {
+                    let (reloaded, response) = chat::reload(&engine, faq_path);
+                    if let Some(reloaded) = reloaded {
+                        engine = reloaded;
+                    }
+                    response
+                }
+                _ => chat::respond(&engine, &turn),
+            };
+            if let (Some(log), Turn::Question(question) | Turn::Command(Command::Ask(question))) =
+                (unanswered, &turn)
+                && response.abstained()
+            {
+                let _ = log.record(question);
+            }
             writeln!(out, "{}\n", response.to_plain())?;
         }
         prompt(&mut out, interactive)?;

@@ -3,16 +3,18 @@
 //! standard error and exit code 2.
 
 use std::io::{self, BufRead, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use clap::Parser;
 
+use article_qa::analyze::Analyzer;
 use article_qa::answer::Engine;
-use article_qa::cli::{AskArgs, Cli, Command, EvalArgs};
+use article_qa::cli::{AskArgs, Cli, Command, EvalArgs, FaqCommand};
 use article_qa::config::{self, Config};
 use article_qa::reply::Plain;
-use article_qa::{console, eval, logging, setup};
+use article_qa::{console, eval, faq, logging, setup, unanswered};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -35,7 +37,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Eval(args)) => run_eval(&config, &args),
         Some(Command::Chat) => chat(&config),
         Some(Command::Telegram) => telegram(&config),
-        Some(Command::Faq(_)) => anyhow::bail!("this mode is not available yet"),
+        Some(Command::Faq(FaqCommand::Check { file })) => faq_check(&config, file.as_deref()),
+        Some(Command::Faq(FaqCommand::Unanswered { file })) => {
+            faq_unanswered(&config, file.as_deref())
+        }
         None if config.token.is_some() => telegram(&config),
         None => {
             eprintln!(
@@ -50,7 +55,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
 /// `chat`: the conversation in the terminal.
 fn chat(config: &Config) -> Result<ExitCode> {
     let engine = setup::engine(config)?;
-    console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
+    let log = config
+        .unanswered_log
+        .as_deref()
+        .map(unanswered::UnansweredLog::open)
+        .transpose()?;
+    console::run(
+        engine,
+        config.faq.as_deref(),
+        log.as_ref(),
+        io::stdin().lock(),
+        io::stdout().lock(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -92,6 +108,10 @@ fn print_answer(
     args: &AskArgs,
     out: &mut impl Write,
 ) -> Result<()> {
+    if args.explain {
+        writeln!(out, "{}\n", engine.explain(question))?;
+        return Ok(());
+    }
     let answer = engine.answer(question);
     if args.json {
         writeln!(out, "{}", answer.to_json(question))?;
@@ -127,6 +147,59 @@ fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
         eval::write_predictions(path, &cases, &report.predictions)?;
     }
     writeln!(out, "{}", report.summary)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `faq check`: validates a rules file; exit 1 when it has errors.
+fn faq_check(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
+    let path = match file.or(config.faq.as_deref()) {
+        Some(path) => path.to_path_buf(),
+        None => config.corpus.folder().join("faq.toml"),
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let engine = setup::engine(&Config {
+        faq: None,
+        ..config.clone()
+    })?;
+    let checked = faq::check(&text, &engine);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    for error in &checked.errors {
+        writeln!(out, "error: {}: {error}", path.display())?;
+    }
+    for warning in &checked.warnings {
+        writeln!(out, "warning: {}: {warning}", path.display())?;
+    }
+    let rules = checked.faq.as_ref().map_or(0, |f| f.rules().len());
+    writeln!(
+        out,
+        "{}: {rules} rules, {} errors, {} warnings",
+        path.display(),
+        checked.errors.len(),
+        checked.warnings.len()
+    )?;
+    Ok(if checked.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `faq unanswered`: the logged unanswered questions, grouped, most frequent first.
+fn faq_unanswered(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
+    let Some(path) = file.or(config.unanswered_log.as_deref()) else {
+        anyhow::bail!("no log to read: pass a FILE or set ARTICLE_QA_UNANSWERED_LOG");
+    };
+    let groups = unanswered::groups(path, &Analyzer::new())?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if groups.is_empty() {
+        writeln!(out, "{}: no unanswered questions logged", path.display())?;
+    }
+    for group in &groups {
+        writeln!(out, "{group}")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -305,6 +305,22 @@ pub fn help(commands: &str) -> String {
 pub const ASK_WHAT: &str =
     "Ask me something after the command, for example: /ask Who led the Russian delegation?";
 
+/// What the bot says to a command it does not know (or does not offer to this person).
+pub const UNKNOWN_COMMAND: &str = "I don't know that command. Send /help to see what I can do.";
+
+/// What `/reload` says when no FAQ rules file is configured.
+pub const NO_FAQ_FILE: &str = "No FAQ rules file is configured, so there is nothing to reload.";
+
+/// What `/reload` says after loading the rules.
+pub fn reloaded(rules: usize, path: &std::path::Path) -> String {
+    format!("Reloaded {rules} FAQ rules from {}.", path.display())
+}
+
+/// What `/reload` says when the new file fails its check.
+pub fn reload_failed(error: &str) -> String {
+    format!("The rules file has errors, so I kept the previous rules.\n{error}")
+}
+
 /// What the bot says to a sticker, photo, voice message or anything else that is not text.
 pub const TEXT_ONLY: &str = "I can only read text. Send me your question as a message.";
 

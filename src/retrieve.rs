@@ -164,7 +164,21 @@ impl Query {
         question: &str,
         extra: &[(Token, f32)],
     ) -> Self {
-        let tokens = with_bigrams(analyzer.analyze(question));
+        Self::from_tokens(
+            index,
+            params,
+            with_bigrams(analyzer.analyze(question)),
+            extra,
+        )
+    }
+
+    /// Builds a query from analysed tokens (stopwords are left out) and looks them up.
+    pub fn from_tokens(
+        index: &TermIndex,
+        params: &Params,
+        tokens: Vec<Token>,
+        extra: &[(Token, f32)],
+    ) -> Self {
         let answer_type = answer_type(&tokens);
         let mut terms: Vec<QueryTerm> = Vec::new();
         let own = tokens.into_iter().filter(|t| !t.stop).map(|t| {
@@ -571,8 +585,8 @@ fn compare(a: &Hit, b: &Hit) -> std::cmp::Ordering {
     b.score.total_cmp(&a.score).then(a.unit.cmp(&b.unit))
 }
 
-/// Facts about the question computed once per ranking.
-struct QueryView<'q> {
+/// Facts about the question computed once per ranking (or per FAQ match).
+pub(crate) struct QueryView<'q> {
     /// The same without fuzzy matches: the terms the question itself holds.
     literal: Vec<TermId>,
     /// The question's own matched words in order, for proximity.
@@ -588,7 +602,7 @@ struct QueryView<'q> {
 }
 
 impl<'q> QueryView<'q> {
-    fn new(query: &'q Query) -> Self {
+    pub(crate) fn new(query: &'q Query) -> Self {
         let mut literal: Vec<TermId> = query
             .words()
             .flat_map(|q| &q.matches)
@@ -629,6 +643,35 @@ impl<'q> QueryView<'q> {
         }
     }
 
+    /// How the question and one unit (a sentence, a FAQ example) overlap: the shared scorer
+    /// of article retrieval and FAQ matching. `best` is scratch space.
+    pub(crate) fn overlap(
+        &self,
+        index: &TermIndex,
+        held: &[UnitTerm],
+        best: &mut Vec<f32>,
+    ) -> Overlap {
+        let (question, matched) = self.coverage(held, best);
+        let (mut covered, mut total) = (0.0, 0.0);
+        for t in held {
+            let idf = index.idf_of(t.term).0;
+            total += idf;
+            let start = self.term_hits.partition_point(|h| h.0 < t.term);
+            let similarity = self.term_hits[start..]
+                .iter()
+                .take_while(|h| h.0 == t.term)
+                .map(|h| h.2)
+                .fold(0.0f32, f32::max);
+            covered += idf * similarity;
+        }
+        let unit = if total > 0.0 { covered / total } else { 0.0 };
+        Overlap {
+            question,
+            unit,
+            matched,
+        }
+    }
+
     /// Share of the question's weight matched by these sentence terms, and how many of the
     /// terms match. `best` is scratch space.
     fn coverage(&self, held: &[UnitTerm], best: &mut Vec<f32>) -> (f32, usize) {
@@ -648,6 +691,29 @@ impl<'q> QueryView<'q> {
         }
         let covered: f32 = best.iter().zip(&self.weights).map(|(s, w)| s * w).sum();
         (covered / self.total_weight, matched)
+    }
+}
+
+/// How much a question and a unit share.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overlap {
+    /// Share (0..=1) of the question's IDF weight the unit matches.
+    pub question: f32,
+    /// Share (0..=1) of the unit's IDF weight the question matches.
+    pub unit: f32,
+    /// How many of the unit's terms match.
+    pub matched: usize,
+}
+
+impl Overlap {
+    /// The harmonic mean of the two shares: 1 when question and unit say the same thing.
+    pub fn f1(&self) -> f32 {
+        let sum = self.question + self.unit;
+        if sum > 0.0 {
+            2.0 * self.question * self.unit / sum
+        } else {
+            0.0
+        }
     }
 }
 

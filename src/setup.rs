@@ -1,6 +1,8 @@
 //! Building the engine from the configuration: loading the articles (and, when configured,
 //! the FAQ rules) with errors that name the path.
 
+use std::path::Path;
+
 use anyhow::{Context as _, Result};
 
 use crate::answer::Engine;
@@ -19,7 +21,19 @@ pub fn corpus(config: &Config) -> Result<Corpus> {
     corpus.context("cannot load the articles")
 }
 
-/// Loads the corpus and builds the answer engine.
+/// Loads the corpus and the FAQ rules (when configured) and builds the answer engine.
+///
+/// Errors: as [`corpus`], and a FAQ rules file that cannot be read or fails its check.
 pub fn engine(config: &Config) -> Result<Engine> {
-    Ok(Engine::new(corpus(config)?))
+    let engine = Engine::new(corpus(config)?);
+    match &config.faq {
+        Some(path) if config.faq_required || path.exists() => with_faq(&engine, path),
+        _ => Ok(engine),
+    }
+}
+
+/// The engine with the FAQ rules at `path`, checked against its articles.
+pub fn with_faq(engine: &Engine, path: &Path) -> Result<Engine> {
+    let faq = crate::faq::load(path, engine).context("cannot load the FAQ rules")?;
+    Ok(engine.with_faq(faq))
 }

@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,7 @@ use crate::chat::{self, Command, Response, Turn};
 use crate::config::{BotToken, Config};
 use crate::logging::Secrets;
 use crate::reply;
+use crate::unanswered::UnansweredLog;
 
 /// The bot type every handler receives.
 pub type BotT = Bot;
@@ -48,14 +50,59 @@ pub struct State {
     engine: RwLock<Arc<Engine>>,
     /// Chats whose user blocked the bot (403), logged once each.
     blocked: Mutex<HashSet<ChatId>>,
+    /// User ids allowed to `/reload`.
+    admins: Vec<u64>,
+    /// The FAQ rules file `/reload` reads.
+    faq_path: Option<PathBuf>,
+    /// Where abstained questions go, when logging is on.
+    unanswered: Option<UnansweredLog>,
 }
 
 impl State {
-    /// State around an engine.
-    pub fn new(engine: Engine) -> Self {
-        Self {
+    /// State around an engine, with the configuration's admins, rules file and log.
+    ///
+    /// Errors: the unanswered-question log cannot be opened.
+    pub fn new(engine: Engine, config: &Config) -> Result<Self> {
+        let unanswered = match &config.unanswered_log {
+            Some(path) => Some(UnansweredLog::open(path)?),
+            None => None,
+        };
+        Ok(Self {
             engine: RwLock::new(Arc::new(engine)),
             blocked: Mutex::new(HashSet::new()),
+            admins: config.admins.clone(),
+            faq_path: config.faq.clone(),
+            unanswered,
+        })
+    }
+
+    /// `/reload` from an admin: swaps in the new rules, or keeps the old ones and says why.
+    fn reload(&self) -> Response {
+        let (reloaded, response) = chat::reload(&self.engine(), self.faq_path.as_deref());
+        match reloaded {
+            Some(engine) => {
+                info!("{}", response.to_plain());
+                if let Ok(mut current) = self.engine.write() {
+                    *current = Arc::new(engine);
+                }
+            }
+            None => error!(
+                "FAQ reload rejected: {}",
+                response.to_plain().replace('\n', " ")
+            ),
+        }
+        response
+    }
+
+    /// Appends an abstained question to the log, if logging is on.
+    fn log_unanswered(&self, question: &str, response: &Response) {
+        if let (Some(log), true) = (&self.unanswered, response.abstained())
+            && let Err(e) = log.record(question)
+        {
+            warn!(
+                "cannot write the unanswered-question log {}: {e}",
+                log.path().display()
+            );
         }
     }
 
@@ -91,7 +138,7 @@ pub async fn run(config: &Config, engine: Engine, secrets: &Secrets) -> Result<(
         me.username(),
         engine.corpus().articles.len()
     );
-    let state = Arc::new(State::new(engine));
+    let state = Arc::new(State::new(engine, config)?);
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![state])
         .default_handler(|_| async {})
@@ -207,10 +254,15 @@ fn e_without_url(error: &reqwest::Error) -> String {
 pub fn schema() -> UpdateHandler<RequestError> {
     let commands = teloxide::filter_command::<Command, _>().endpoint(answer_command);
     let questions = dptree::filter_map(addressed_question).endpoint(answer_question);
+    let unknown_commands = dptree::filter(|msg: Message| {
+        msg.chat.is_private() && msg.text().is_some_and(|t| t.starts_with('/'))
+    })
+    .endpoint(answer_unknown_command);
     let others = dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(answer_other);
     let messages = Update::filter_message()
         .branch(commands)
         .branch(questions)
+        .branch(unknown_commands)
         .branch(others);
     let callbacks = Update::filter_callback_query().endpoint(answer_callback);
     dptree::entry().branch(messages).branch(callbacks)
@@ -267,10 +319,33 @@ async fn answer_command(
 ) -> HandlerResult {
     guarded(&bot, &msg, async {
         let started = Instant::now();
-        let response = chat::respond(&state.engine(), &Turn::Command(command));
+        let is_admin = msg
+            .from
+            .as_ref()
+            .is_some_and(|u| state.admins.contains(&u.id.0));
+        let response = match &command {
+            Command::Reload if is_admin => state.reload(),
+            command => chat::respond(&state.engine(), &Turn::Command(command.clone())),
+        };
+        if response == Response::UnknownCommand && !msg.chat.is_private() {
+            return Ok(());
+        }
         send(&bot, &msg, &state, &response).await?;
-        log_update(&msg, 0, &response, started);
+        let question = match &command {
+            Command::Ask(question) => question.as_str(),
+            _ => "",
+        };
+        state.log_unanswered(question, &response);
+        log_update(&msg, question.chars().count(), &response, started);
         Ok(())
+    })
+    .await
+}
+
+/// A command the bot does not have, in a private chat (groups: other bots' commands).
+async fn answer_unknown_command(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
+    guarded(&bot, &msg, async {
+        send(&bot, &msg, &state, &Response::UnknownCommand).await
     })
     .await
 }
@@ -285,6 +360,7 @@ async fn answer_question(
         let started = Instant::now();
         let response = chat::respond(&state.engine(), &Turn::Question(question.0.clone()));
         send(&bot, &msg, &state, &response).await?;
+        state.log_unanswered(&question.0, &response);
         log_update(&msg, question.0.chars().count(), &response, started);
         Ok(())
     })

@@ -4,5 +4,6 @@
 mod cli;
 mod common;
 mod engine;
+mod faq;
 mod support;
 mod telegram;

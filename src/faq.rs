@@ -1,0 +1,609 @@
+//! FAQ rules that maintainers write: the rules file (TOML), matching a question against the
+//! rules with the scorer article retrieval uses, and the checks behind `faq check`.
+//!
+//! A rules file is a list of `[[rule]]` tables:
+//!
+//! ```toml
+//! [[rule]]
+//! id = "greeting"                      # unique, required
+//! questions = ["hello", "hi there"]    # phrasings people use (at least one, or keywords)
+//! keywords = ["hello", "hi", "hey"]    # optional: words that alone point to this rule
+//! answer = "Hello! Ask me about the article."   # the rule's own text, and/or:
+//! quote = ["8.2", "4"]                 # article sentences (¶8, sentence 2) or whole paragraphs
+//! priority = 0                         # optional: wins ties with other rules
+//! threshold = 0.7                      # optional: how well a question must match (0..=1)
+//! ```
+//!
+//! With several articles, a quote names its article: `"putin-al-sharaa-phone-call:8.2"`.
+//! Unknown fields are errors.
+//!
+//! **Matching.** Each example question (and a rule's keyword list) is a unit of a small term
+//! index, analysed like the article; a question is looked up in it with the same matcher
+//! (exact, stem, related, fuzzy) and IDF weights, and the same overlap as article sentences
+//! ([`crate::retrieve::Overlap`]). An example scores the harmonic mean of the share of the
+//! question it covers and the share of itself the question covers; keywords score the share
+//! of the question they cover. A rule scores its best unit. Questions made only of stopwords
+//! (`who are you?`) are matched on those words, since they are all they have.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::analyze::{Analyzer, Token};
+use crate::answer::{Answer, Engine, FaqAnswer, Quote};
+use crate::article::Corpus;
+use crate::error::{Error, Result};
+use crate::index::TermIndex;
+use crate::reply;
+use crate::retrieve::{Params, Query, QueryView};
+
+/// How well a question must match a rule, by default (0..=1).
+pub const DEFAULT_THRESHOLD: f32 = 0.7;
+/// Two rules whose scores for a question differ by less than this are a near-tie.
+pub const NEAR_TIE: f32 = 0.05;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Option<String>,
+    #[serde(default)]
+    questions: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    answer: Option<String>,
+    #[serde(default)]
+    quote: Vec<String>,
+    #[serde(default)]
+    priority: i32,
+    threshold: Option<f32>,
+}
+
+/// One checked rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Unique id.
+    pub id: String,
+    /// Example phrasings.
+    pub questions: Vec<String>,
+    /// Words that alone point to the rule.
+    pub keywords: Vec<String>,
+    /// The rule's own text (may be empty when it only quotes).
+    pub answer: String,
+    /// The article sentences it quotes, resolved.
+    pub quotes: Vec<Quote>,
+    /// Wins ties against lower priorities.
+    pub priority: i32,
+    /// Smallest score at which the rule answers.
+    pub threshold: f32,
+}
+
+/// What a unit of the FAQ index is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// Example question number `n` of its rule.
+    Question(usize),
+    /// The rule's keyword list.
+    Keywords,
+}
+
+/// A rule's score for a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleScore {
+    /// Index into [`Faq::rules`].
+    pub rule: usize,
+    /// Score, 0..=1.
+    pub score: f32,
+    /// The phrasing that scored best (an example question, or `keywords: …`).
+    pub matched: String,
+}
+
+/// A loaded, checked set of rules, ready to match questions.
+#[derive(Debug)]
+pub struct Faq {
+    rules: Vec<Rule>,
+    index: TermIndex,
+    units: Vec<(usize, Unit)>,
+    analyzer: Arc<Analyzer>,
+    params: Params,
+}
+
+/// A problem found in a rules file: one line, naming the rule when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The rule's id (or `#n` for a rule without one), if the problem is in a rule.
+    pub rule: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.rule {
+            Some(rule) => write!(f, "rule {rule}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The outcome of checking a rules file.
+#[derive(Debug)]
+pub struct Checked {
+    /// The rules, when there were no errors.
+    pub faq: Option<Faq>,
+    /// Problems that make the file unusable.
+    pub errors: Vec<Problem>,
+    /// Problems worth a look that do not stop the file from loading.
+    pub warnings: Vec<Problem>,
+}
+
+impl Faq {
+    /// The rules, in file order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The scores of the rules that share a term with `question`, best first (ties: higher
+    /// priority, then file order). Rules that share none score 0 and are left out.
+    pub fn scores(&self, question: &str) -> Vec<RuleScore> {
+        self.scores_of(self.analyzer.analyze(question))
+    }
+
+    /// [`Faq::scores`] for a question already analysed.
+    pub fn scores_of(&self, tokens: Vec<Token>) -> Vec<RuleScore> {
+        let tokens = content_or_all(tokens);
+        let query = Query::from_tokens(&self.index, &self.params, tokens, &[]);
+        let view = QueryView::new(&query);
+        // Only units holding one of the question's terms can score above 0.
+        let mut candidates: Vec<u32> = query
+            .terms
+            .iter()
+            .flat_map(|q| &q.matches)
+            .flat_map(|m| self.index.postings(m.term))
+            .map(|p| p.unit)
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        // Best (score, unit) per rule, among the candidates (units are grouped by rule).
+        let mut best: Vec<(usize, f32, u32)> = Vec::new();
+        let mut scratch = Vec::new();
+        for unit in candidates {
+            let (rule, kind) = self.units[unit as usize];
+            let overlap = view.overlap(&self.index, self.index.unit_terms(unit), &mut scratch);
+            let score = match kind {
+                Unit::Question(_) => overlap.f1(),
+                Unit::Keywords => overlap.question,
+            };
+            match best.last_mut() {
+                Some(last) if last.0 == rule => {
+                    if score > last.1 {
+                        *last = (rule, score, unit);
+                    }
+                }
+                _ => best.push((rule, score, unit)),
+            }
+        }
+        let mut best: Vec<RuleScore> = best
+            .into_iter()
+            .filter(|&(_, score, _)| score > 0.0)
+            .map(|(rule, score, unit)| RuleScore {
+                rule,
+                score,
+                matched: match self.units[unit as usize].1 {
+                    Unit::Question(n) => self.rules[rule].questions[n].clone(),
+                    Unit::Keywords => format!("keywords: {}", self.rules[rule].keywords.join(", ")),
+                },
+            })
+            .collect();
+        best.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(
+                    self.rules[b.rule]
+                        .priority
+                        .cmp(&self.rules[a.rule].priority),
+                )
+                .then(a.rule.cmp(&b.rule))
+        });
+        best
+    }
+
+    /// The rule that answers `question`: the best-scoring rule whose threshold the score
+    /// reaches; `None` when no rule matches well enough.
+    pub fn best(&self, question: &str) -> Option<RuleScore> {
+        self.best_of(self.analyzer.analyze(question))
+    }
+
+    /// [`Faq::best`] for a question already analysed.
+    pub fn best_of(&self, tokens: Vec<Token>) -> Option<RuleScore> {
+        self.scores_of(tokens)
+            .into_iter()
+            .find(|s| s.score >= self.rules[s.rule].threshold)
+    }
+
+    /// The answer a rule gives.
+    pub fn answer(&self, score: &RuleScore) -> Answer {
+        let rule = &self.rules[score.rule];
+        Answer::Faq(FaqAnswer {
+            rule: rule.id.clone(),
+            text: rule.answer.clone(),
+            quotes: rule.quotes.clone(),
+            score: score.score,
+        })
+    }
+}
+
+/// Analysed tokens as FAQ matching sees them: question words (`who`, `when`…) count, since
+/// they tell `who published it?` from `when was it published?`; and when a question has
+/// nothing else (`who are you?`), all its words count, since they are all it has.
+fn content_or_all(mut tokens: Vec<Token>) -> Vec<Token> {
+    let is_wh = |t: &Token| QUESTION_WORDS.contains(&t.text.as_str());
+    let only_question_words = tokens.iter().all(|t| t.stop || is_wh(t));
+    for token in &mut tokens {
+        if only_question_words || is_wh(token) {
+            token.stop = false;
+        }
+    }
+    tokens
+}
+
+/// Question words, kept as terms in FAQ matching.
+const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
+];
+
+/// Reads and checks a rules file; errors name the file and the first problem.
+pub fn load(path: &Path, engine: &Engine) -> Result<Faq> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let checked = check(&text, engine);
+    match (checked.faq, checked.errors.first()) {
+        (Some(faq), None) => Ok(faq),
+        (_, first) => Err(Error::Faq {
+            path: path.to_path_buf(),
+            message: match (first, checked.errors.len()) {
+                (Some(first), 1) => first.to_string(),
+                (Some(first), n) => {
+                    format!("{first} (and {} more; run `article-qa faq check`)", n - 1)
+                }
+                (None, _) => "no rules".to_string(),
+            },
+        }),
+    }
+}
+
+/// Checks a rules file's text against the engine's articles. Errors: TOML syntax (with line
+/// and column), unknown fields, missing or duplicate ids, empty questions or answers, quotes
+/// of paragraphs or sentences that do not exist, answers too long for one Telegram message.
+/// Warnings: example questions another rule matches as well or better, and example questions
+/// the article already answers (with at least two of their words) with more confidence than
+/// the rule's other phrasings would.
+pub fn check(text: &str, engine: &Engine) -> Checked {
+    let file: RulesFile = match toml::from_str(text) {
+        Ok(file) => file,
+        Err(e) => {
+            return Checked {
+                faq: None,
+                errors: vec![Problem {
+                    rule: None,
+                    message: toml_error(text, &e),
+                }],
+                warnings: Vec::new(),
+            };
+        }
+    };
+    let mut errors = Vec::new();
+    let mut rules = Vec::new();
+    for (i, raw) in file.rule.into_iter().enumerate() {
+        match validate(raw, i, engine.corpus(), &rules) {
+            Ok(rule) => rules.push(rule),
+            Err(mut problems) => errors.append(&mut problems),
+        }
+    }
+    if rules.is_empty() && errors.is_empty() {
+        errors.push(Problem {
+            rule: None,
+            message: "the file has no [[rule]] tables".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Checked {
+            faq: None,
+            errors,
+            warnings: Vec::new(),
+        };
+    }
+    let faq = build(rules, engine);
+    let warnings = warnings(&faq, engine);
+    Checked {
+        faq: Some(faq),
+        errors,
+        warnings,
+    }
+}
+
+/// "line L, column C: message" from a TOML error.
+fn toml_error(text: &str, error: &toml::de::Error) -> String {
+    let message = error
+        .message()
+        .trim()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ");
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
+fn validate(
+    raw: RawRule,
+    position: usize,
+    corpus: &Corpus,
+    earlier: &[Rule],
+) -> std::result::Result<Rule, Vec<Problem>> {
+    let name = raw
+        .id
+        .clone()
+        .filter(|id| !id.trim().is_empty())
+        .unwrap_or_else(|| format!("#{}", position + 1));
+    let mut problems = Vec::new();
+    let mut problem = |message: String| {
+        problems.push(Problem {
+            rule: Some(name.clone()),
+            message,
+        })
+    };
+    match raw.id.as_deref().map(str::trim) {
+        None | Some("") => problem("has no id".into()),
+        Some(id) if earlier.iter().any(|r| r.id == id) => problem(format!("duplicate id {id:?}")),
+        Some(_) => {}
+    }
+    if raw.questions.is_empty() && raw.keywords.is_empty() {
+        problem("has no example questions and no keywords".into());
+    }
+    for (n, q) in raw.questions.iter().enumerate() {
+        if q.trim().is_empty() {
+            problem(format!("example question {} is empty", n + 1));
+        }
+    }
+    if raw.keywords.iter().any(|k| k.trim().is_empty()) {
+        problem("has an empty keyword".into());
+    }
+    let answer = raw.answer.clone().unwrap_or_default();
+    if answer.trim().is_empty() && raw.quote.is_empty() {
+        problem("has no answer: give `answer` text, `quote` references, or both".into());
+    }
+    if let Some(t) = raw.threshold
+        && !(0.0..=1.0).contains(&t)
+    {
+        problem(format!("threshold {t} is outside 0..=1"));
+    }
+    let mut quotes = Vec::new();
+    for reference in &raw.quote {
+        match resolve(reference, corpus) {
+            Ok(mut resolved) => quotes.append(&mut resolved),
+            Err(message) => problem(message),
+        }
+    }
+    let rule = Rule {
+        id: name.clone(),
+        questions: raw.questions,
+        keywords: raw.keywords,
+        answer: answer.trim().to_string(),
+        quotes,
+        priority: raw.priority,
+        threshold: raw.threshold.unwrap_or(DEFAULT_THRESHOLD),
+    };
+    let answer = Answer::Faq(FaqAnswer {
+        rule: rule.id.clone(),
+        text: rule.answer.clone(),
+        quotes: rule.quotes.clone(),
+        score: 1.0,
+    });
+    let messages = reply::answer_html(&answer);
+    if messages.len() > 1 {
+        let length: usize = messages.iter().map(|m| reply::telegram_len(m)).sum();
+        problem(format!(
+            "the answer is {length} characters as Telegram counts them, over the {}-character limit of one message",
+            reply::TELEGRAM_LIMIT
+        ));
+    }
+    if problems.is_empty() {
+        Ok(rule)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Resolves `"8"` (¶8), `"8.2"` (¶8, sentence 2) or `"article:8.2"` to quotes.
+fn resolve(reference: &str, corpus: &Corpus) -> std::result::Result<Vec<Quote>, String> {
+    let (article_name, place) = match reference.rsplit_once(':') {
+        Some((name, place)) => (Some(name.trim()), place.trim()),
+        None => (None, reference.trim()),
+    };
+    let article = match article_name {
+        Some(name) => corpus
+            .articles
+            .iter()
+            .find(|a| a.name == name)
+            .ok_or_else(|| format!("quote {reference:?}: no article named {name:?}"))?,
+        None if corpus.articles.len() == 1 => &corpus.articles[0],
+        None => {
+            return Err(format!(
+                "quote {reference:?}: there are several articles; write name:{place}"
+            ));
+        }
+    };
+    let bad = || {
+        format!("quote {reference:?}: expected a paragraph number (8) or paragraph.sentence (8.2)")
+    };
+    let (paragraph, sentence) = match place.split_once('.') {
+        Some((p, s)) => (
+            p.trim().parse::<usize>().map_err(|_| bad())?,
+            Some(s.trim().parse::<usize>().map_err(|_| bad())?),
+        ),
+        None => (
+            place
+                .trim_start_matches('¶')
+                .parse::<usize>()
+                .map_err(|_| bad())?,
+            None,
+        ),
+    };
+    let p = article
+        .paragraphs
+        .iter()
+        .find(|p| p.number == paragraph)
+        .ok_or_else(|| {
+            format!(
+                "quote {reference:?}: {} has no paragraph {paragraph} (it has {})",
+                article.name,
+                article.paragraphs.len()
+            )
+        })?;
+    let sentences: Vec<_> = match sentence {
+        Some(n) => vec![p.sentences.iter().find(|s| s.number == n).ok_or_else(|| {
+            format!(
+                "quote {reference:?}: paragraph {paragraph} has no sentence {n} (it has {})",
+                p.sentences.len()
+            )
+        })?],
+        None => p.sentences.iter().collect(),
+    };
+    Ok(sentences
+        .into_iter()
+        .map(|s| Quote {
+            text: article.sentence_text(s).to_string(),
+            article: article.name.clone(),
+            title: article.title.clone(),
+            paragraph: p.number,
+            sentence: s.number,
+            score: 1.0,
+        })
+        .collect())
+}
+
+/// Indexes the rules' example questions and keywords.
+fn build(rules: Vec<Rule>, engine: &Engine) -> Faq {
+    let analyzer = engine.analyzer();
+    let mut units = Vec::new();
+    let mut analysed: Vec<(u32, Vec<Token>)> = Vec::new();
+    for (r, rule) in rules.iter().enumerate() {
+        for (n, question) in rule.questions.iter().enumerate() {
+            units.push((r, Unit::Question(n)));
+            analysed.push((r as u32, content_or_all(analyzer.analyze(question))));
+        }
+        if !rule.keywords.is_empty() {
+            units.push((r, Unit::Keywords));
+            analysed.push((
+                r as u32,
+                content_or_all(analyzer.analyze(&rule.keywords.join(" "))),
+            ));
+        }
+    }
+    let index = TermIndex::build(analysed.iter().map(|(g, t)| (*g, t.as_slice())));
+    Faq {
+        rules,
+        index,
+        units,
+        analyzer,
+        params: *engine.params(),
+    }
+}
+
+/// Near-ties between rules, and example questions the article answers better.
+fn warnings(faq: &Faq, engine: &Engine) -> Vec<Problem> {
+    let mut warnings = Vec::new();
+    for (r, rule) in faq.rules.iter().enumerate() {
+        for question in &rule.questions {
+            let scores = faq.scores(question);
+            let own = scores.iter().find(|s| s.rule == r).map_or(0.0, |s| s.score);
+            if let Some(other) = scores
+                .iter()
+                .find(|s| s.rule != r && s.score >= own - NEAR_TIE)
+            {
+                let relation = if other.score > own {
+                    "matched better"
+                } else {
+                    "matched as well"
+                };
+                warnings.push(Problem {
+                    rule: Some(rule.id.clone()),
+                    message: format!(
+                        "example {question:?} is {relation} by rule {} ({:.2} vs {own:.2}); ties go to the higher priority, then the earlier rule",
+                        faq.rules[other.rule].id, other.score
+                    ),
+                });
+            }
+            let (query, ranking) = engine.ranking(question);
+            let found_words = query.words().filter(|q| !q.matches.is_empty()).count();
+            let article_answers =
+                matches!(engine.article_answer(question), Answer::Article(_)) && found_words >= 2;
+            let without = faq.score_without(r, question);
+            if article_answers && ranking.coverage > without {
+                warnings.push(Problem {
+                    rule: Some(rule.id.clone()),
+                    message: format!(
+                        "example {question:?} is already answered by the article (coverage {:.2}) better than the rule's other phrasings match it ({without:.2})",
+                        ranking.coverage
+                    ),
+                });
+            }
+        }
+    }
+    warnings
+}
+
+impl Faq {
+    /// A rule's score for `question` counting only its other phrasings and its keywords (the
+    /// example itself left out), as the checker compares it with the article.
+    fn score_without(&self, rule: usize, question: &str) -> f32 {
+        let tokens = content_or_all(self.analyzer.analyze(question));
+        let query = Query::from_tokens(&self.index, &self.params, tokens, &[]);
+        let view = QueryView::new(&query);
+        let mut scratch = Vec::new();
+        let mut best = 0.0f32;
+        for (unit, &(r, kind)) in self.units.iter().enumerate() {
+            if r != rule {
+                continue;
+            }
+            let score = match kind {
+                Unit::Question(n) if self.rules[r].questions[n] == question => continue,
+                Unit::Question(_) => view
+                    .overlap(
+                        &self.index,
+                        self.index.unit_terms(unit as u32),
+                        &mut scratch,
+                    )
+                    .f1(),
+                Unit::Keywords => {
+                    view.overlap(
+                        &self.index,
+                        self.index.unit_terms(unit as u32),
+                        &mut scratch,
+                    )
+                    .question
+                }
+            };
+            best = best.max(score);
+        }
+        best
+    }
+}

@@ -1,0 +1,387 @@
+//! FAQ rules as a maintainer meets them: the checker's errors and warnings, rules against the
+//! article, `/reload` (good file, bad file, non-admin) and the unanswered-question log.
+
+use std::process::Command;
+use std::time::Duration;
+
+use article_qa::answer::{Answer, Engine};
+use article_qa::faq;
+
+use crate::common::{article_engine, repo};
+use crate::support::bot_process::{BotProcess, Launch};
+use crate::support::fake_telegram::{Chat, FakeTelegram, strip_tags};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn check(text: &str) -> faq::Checked {
+    faq::check(text, article_engine())
+}
+
+fn messages(problems: &[faq::Problem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_shipped_rules_pass_their_check_without_warnings() {
+    let text = std::fs::read_to_string(repo("seeds/faq.toml")).unwrap();
+    let checked = check(&text);
+    assert!(checked.errors.is_empty(), "{}", messages(&checked.errors));
+    assert!(
+        checked.warnings.is_empty(),
+        "{}",
+        messages(&checked.warnings)
+    );
+}
+
+#[test]
+fn each_kind_of_error_is_reported() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "[[rule]]\nid = \"a\"\nquestions = [\"hi\"\nanswer = \"x\"\n",
+            "line 4, column 1: invalid array; expected `]`",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nquestions = [\"hi\"]\nanswer = \"x\"\ncolour = \"red\"\n",
+            "unknown field `colour`",
+        ),
+        (
+            "[[rule]]\nquestions = [\"hi\"]\nanswer = \"x\"\n",
+            "has no id",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nquestions = [\"hi\"]\nanswer = \"x\"\n[[rule]]\nid = \"a\"\nquestions = [\"yo\"]\nanswer = \"y\"\n",
+            "duplicate id",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nquestions = [\"hi\", \"  \"]\nanswer = \"x\"\n",
+            "example question 2 is empty",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nanswer = \"x\"\n",
+            "no example questions",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nquestions = [\"hi\"]\nanswer = \"  \"\n",
+            "has no answer",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nquestions = [\"hi\"]\nquote = [\"99\"]\n",
+            "has no paragraph 99",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nquestions = [\"hi\"]\nquote = [\"8.9\"]\n",
+            "has no sentence 9",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nquestions = [\"hi\"]\nquote = [\"eight\"]\n",
+            "expected a paragraph number",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nquestions = [\"hi\"]\nanswer = \"x\"\nthreshold = 2.0\n",
+            "outside 0..=1",
+        ),
+        ("", "no [[rule]] tables"),
+    ];
+    for (text, expected) in cases {
+        let checked = check(text);
+        assert!(checked.faq.is_none(), "{text:?} was accepted");
+        let all = messages(&checked.errors);
+        assert!(
+            all.contains(expected),
+            "{text:?}: expected {expected:?} in\n{all}"
+        );
+        assert!(
+            checked.errors.iter().all(|e| !e.to_string().contains('\n')),
+            "{all}"
+        );
+    }
+    let long = format!(
+        "[[rule]]\nid = \"long\"\nquestions = [\"hi\"]\nanswer = \"{}\"\n",
+        "word ".repeat(1000)
+    );
+    assert!(messages(&check(&long).errors).contains("over the 4096-character limit"));
+}
+
+#[test]
+fn warnings_name_near_ties_and_questions_the_article_answers() {
+    let text = r#"
+[[rule]]
+id = "hello-a"
+questions = ["hello there"]
+answer = "A"
+
+[[rule]]
+id = "hello-b"
+questions = ["hello there"]
+answer = "B"
+
+[[rule]]
+id = "bases"
+questions = ["where are the russian naval bases in tartus"]
+answer = "Somewhere."
+"#;
+    let checked = check(text);
+    assert!(checked.errors.is_empty(), "{}", messages(&checked.errors));
+    let all = messages(&checked.warnings);
+    assert!(
+        all.contains("rule hello-b") && all.contains("matched as well by rule hello-a"),
+        "{all}"
+    );
+    assert!(
+        all.contains("rule bases") && all.contains("already answered by the article"),
+        "{all}"
+    );
+}
+
+fn engine_with(rules: &str) -> Engine {
+    let checked = check(rules);
+    assert!(checked.errors.is_empty(), "{}", messages(&checked.errors));
+    article_engine().with_faq(checked.faq.unwrap())
+}
+
+#[test]
+fn a_rule_that_matches_beats_the_article() {
+    let engine = engine_with(
+        "[[rule]]\nid = \"bases\"\nquestions = [\"where are the russian bases\"]\nanswer = \"Tartus and Hmeimim.\"\nquote = [\"8.2\"]\n",
+    );
+    let Answer::Faq(faq) = engine.answer("Where are the Russian bases?") else {
+        panic!("the rule did not answer")
+    };
+    assert_eq!(faq.rule, "bases");
+    assert_eq!(faq.quotes[0].paragraph, 8);
+    assert!(faq.quotes[0].text.contains("Tartus and Hmeimim"));
+    let json = engine.answer("where are the russian bases").to_json("q");
+    assert_eq!(json["source"], "faq");
+    assert_eq!(json["rule"], "bases");
+}
+
+#[test]
+fn the_article_beats_a_weak_rule() {
+    let engine = engine_with(
+        "[[rule]]\nid = \"putin\"\nquestions = [\"what does putin think about turkey\"]\nanswer = \"No idea.\"\n",
+    );
+    let answer = engine.answer("Who led the Russian delegation?");
+    assert!(matches!(answer, Answer::Article(_)), "{answer:?}");
+    let answer = engine.answer("What did Putin reaffirm during the conversation?");
+    assert!(matches!(answer, Answer::Article(_)), "{answer:?}");
+}
+
+#[test]
+fn greetings_and_thanks_get_a_friendly_faq_answer() {
+    let engine = article_qa::setup::engine(
+        &article_qa::config::Config::from_sources(
+            &<article_qa::cli::Cli as clap::Parser>::parse_from([
+                "article-qa",
+                "--seeds",
+                repo("seeds").to_str().unwrap(),
+            ]),
+            |_| None,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for (question, rule) in [
+        ("hi!", "greeting"),
+        ("Hello there", "greeting"),
+        ("thanks a lot", "thanks"),
+        ("Thank you!", "thanks"),
+        ("who are you?", "who-are-you"),
+    ] {
+        match engine.answer(question) {
+            Answer::Faq(faq) => assert_eq!(faq.rule, rule, "{question}"),
+            other => panic!("{question:?} got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn faq_check_command_exits_nonzero_on_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[rule]]\nid = \"a\"\n").unwrap();
+    let run = |file: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_article-qa"))
+            .args([
+                "faq",
+                "check",
+                file.to_str().unwrap(),
+                "--seeds",
+                repo("seeds").to_str().unwrap(),
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run(&bad);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error:"));
+    let out = run(&repo("seeds/faq.toml"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// The Telegram bot with a rules file in a temp folder, one admin, and the unanswered log on.
+struct Setup {
+    fake: FakeTelegram,
+    bot: BotProcess,
+    rules: std::path::PathBuf,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+const ADMIN: i64 = 777;
+
+fn start_with_rules(rules_text: &str) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("faq.toml");
+    std::fs::write(&rules, rules_text).unwrap();
+    let log = dir.path().join("unanswered.jsonl");
+    let fake = FakeTelegram::start();
+    let bot = BotProcess::launch(
+        &fake,
+        Launch {
+            args: vec!["--faq".into(), rules.to_str().unwrap().into()],
+            env: vec![
+                ("ADMIN_USER_IDS".into(), ADMIN.to_string()),
+                (
+                    "ARTICLE_QA_UNANSWERED_LOG".into(),
+                    log.to_str().unwrap().into(),
+                ),
+            ],
+            ..Launch::default()
+        },
+    );
+    assert!(
+        fake.wait_for(WAIT, |r| r.method == "getUpdates").is_some(),
+        "{}",
+        bot.log()
+    );
+    Setup {
+        fake,
+        bot,
+        rules,
+        log,
+        _dir: dir,
+    }
+}
+
+fn last_text(fake: &FakeTelegram, chat: i64, count: usize) -> String {
+    let sent = fake.wait_sent(chat, count, WAIT);
+    assert!(sent.len() >= count, "only {} replies to {chat}", sent.len());
+    strip_tags(sent[count - 1]["text"].as_str().unwrap())
+}
+
+const RULES_V1: &str = "[[rule]]\nid = \"colour\"\nquestions = [\"what is your favourite colour\"]\nanswer = \"Blue, version one.\"\n";
+const RULES_V2: &str = "[[rule]]\nid = \"colour\"\nquestions = [\"what is your favourite colour\"]\nanswer = \"Green, version two.\"\n";
+
+#[test]
+fn reload_by_an_admin_swaps_the_rules_and_a_bad_file_keeps_the_old_ones() {
+    let mut s = start_with_rules(RULES_V1);
+    let admin = Chat::private(ADMIN);
+    s.fake.push_text(&admin, "what is your favourite colour?");
+    assert!(last_text(&s.fake, ADMIN, 1).contains("version one"));
+
+    std::fs::write(
+        &s.rules,
+        "[[rule]]\nid = \"colour\"\nquestions = [\"what is your favourite colour\"]\n",
+    )
+    .unwrap();
+    s.fake.push_text(&admin, "/reload");
+    let reply = last_text(&s.fake, ADMIN, 2);
+    assert!(
+        reply.contains("kept the previous rules") && reply.contains("has no answer"),
+        "{reply}"
+    );
+    s.fake.push_text(&admin, "what is your favourite colour?");
+    assert!(
+        last_text(&s.fake, ADMIN, 3).contains("version one"),
+        "old rules were lost"
+    );
+
+    std::fs::write(&s.rules, RULES_V2).unwrap();
+    s.fake.push_text(&admin, "/reload");
+    assert!(last_text(&s.fake, ADMIN, 4).contains("Reloaded 1 FAQ rules"));
+    s.fake.push_text(&admin, "what is your favourite colour?");
+    assert!(last_text(&s.fake, ADMIN, 5).contains("version two"));
+    assert!(s.bot.stop().unwrap().success());
+    assert!(
+        s.bot.log().contains("FAQ reload rejected"),
+        "{}",
+        s.bot.log()
+    );
+}
+
+#[test]
+fn reload_from_a_non_admin_does_nothing_and_gives_no_hint() {
+    let s = start_with_rules(RULES_V1);
+    std::fs::write(&s.rules, RULES_V2).unwrap();
+    let stranger = Chat::private(5);
+    s.fake.push_text(&stranger, "/reload");
+    let reply = last_text(&s.fake, 5, 1);
+    s.fake.push_text(&stranger, "/nosuchcommand");
+    let unknown = last_text(&s.fake, 5, 2);
+    assert_eq!(
+        reply, unknown,
+        "/reload answered differently from an unknown command"
+    );
+    let help_chat = Chat::private(6);
+    s.fake.push_text(&help_chat, "/help");
+    assert!(
+        !last_text(&s.fake, 6, 1).contains("reload"),
+        "/help mentions /reload"
+    );
+    s.fake
+        .push_text(&stranger, "what is your favourite colour?");
+    assert!(
+        last_text(&s.fake, 5, 3).contains("version one"),
+        "a non-admin reloaded the rules"
+    );
+    let group = Chat::group(-300, 5);
+    s.fake.push_text(&group, "/reload");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(s.fake.sent_to(-300).is_empty());
+}
+
+#[test]
+fn unanswered_questions_are_logged_without_identifiers() {
+    let s = start_with_rules(RULES_V1);
+    let chat = Chat::private(4242);
+    s.fake.push_text(&chat, "What is the capital of France?");
+    s.fake.push_text(&chat, "Who led the Russian delegation?");
+    s.fake
+        .push_text(&chat, "/ask How much does a new Tesla cost?");
+    s.fake.wait_sent(4242, 3, WAIT);
+    std::thread::sleep(Duration::from_millis(300));
+    let text = std::fs::read_to_string(&s.log).unwrap();
+    let entries: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let questions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        questions,
+        [
+            "What is the capital of France?",
+            "How much does a new Tesla cost?"
+        ]
+    );
+    for entry in &entries {
+        let keys: Vec<&String> = entry.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["time", "question"]);
+    }
+    assert!(!text.contains("4242") && !text.contains("Tester"), "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_article-qa"))
+        .args(["faq", "unanswered", s.log.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1×  What is the capital of France?"));
+}
