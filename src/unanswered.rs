@@ -125,11 +125,8 @@ pub fn groups(path: &Path, analyzer: &Analyzer) -> Result<Vec<Group>> {
         match close {
             Some(group) if jaccard(&group.key, &key) >= SAME_WORDING => {
                 group.count += 1;
-                let known = group.example.eq_ignore_ascii_case(question)
-                    || group
-                        .variants
-                        .iter()
-                        .any(|v| v.eq_ignore_ascii_case(question));
+                let same = |other: &str| wording(other) == wording(question);
+                let known = same(&group.example) || group.variants.iter().any(|v| same(v));
                 if !known {
                     group.variants.push(question.to_string());
                 }
