@@ -129,7 +129,39 @@ impl Analyzer {
         for raw in tokens(&normalized) {
             self.push_token(&raw, shouting, &mut out);
         }
+        self.add_idioms(&mut out);
         out
+    }
+
+    /// Stage 3b: a phrasal verb adds the word it means (`come from` → `origin`), since
+    /// articles say `origins` where people ask where something `comes from`.
+    fn add_idioms(&self, tokens: &mut Vec<Token>) {
+        let mut found = Vec::new();
+        for pair in tokens.windows(2) {
+            let (verb, particle) = (&pair[0], &pair[1]);
+            if verb.position + 1 != particle.position {
+                continue;
+            }
+            let verb_base = irregular()
+                .get(verb.text.as_str())
+                .copied()
+                .unwrap_or(verb.text.as_str());
+            let verb_base = verb_base.trim_end_matches('s');
+            if let Some(&(_, _, meaning)) = IDIOMS
+                .iter()
+                .find(|(v, p, _)| *v == verb_base && *p == particle.text)
+            {
+                found.push(Token {
+                    text: meaning.to_string(),
+                    stem: self.stem(meaning),
+                    kind: TokenKind::Expansion,
+                    stop: false,
+                    capitalized: false,
+                    position: particle.position,
+                });
+            }
+        }
+        tokens.extend(found);
     }
 
     /// Stems one lower-case word: irregular verb forms first become their base form
@@ -368,7 +400,6 @@ const STOPWORDS: &[&str] = &[
     "as",
     "at",
     "be",
-    "because",
     "been",
     "being",
     "but",
@@ -491,6 +522,15 @@ const STOPWORDS: &[&str] = &[
     "yours",
     "yourself",
     "yourselves",
+];
+
+/// Phrasal verbs and the word they mean: (verb base form, particle, meaning).
+const IDIOMS: &[(&str, &str, &str)] = &[
+    ("come", "from", "origin"),
+    ("find", "out", "discover"),
+    ("give", "up", "surrender"),
+    ("set", "up", "establish"),
+    ("take", "place", "happen"),
 ];
 
 /// Irregular English verb forms and their base form, sorted by form (duplicates show).
@@ -681,6 +721,13 @@ mod tests {
     fn word_lists_are_sorted_without_duplicates() {
         assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(IRREGULAR.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn phrasal_verbs_add_their_meaning() {
+        assert_eq!(texts("Where does it come from?"), vec!["come", "origin"]);
+        assert_eq!(texts("It came from Idlib"), vec!["came", "idlib", "origin"]);
+        assert_eq!(texts("come and go from"), vec!["come", "go"]);
     }
 
     #[test]

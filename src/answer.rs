@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::analyze::{Analyzer, with_bigrams};
+use crate::analyze::{Analyzer, Token, with_bigrams};
 use crate::article::Corpus;
 use crate::faq::Faq;
 use crate::retrieve::{self, ArticleIndex, Params, Query, Ranking};
@@ -201,35 +201,38 @@ impl Engine {
         {
             return faq.answer(&best);
         }
-        let query = Query::from_tokens(&self.index.terms, &self.params, with_bigrams(tokens), &[]);
-        let ranking = retrieve::rank(&self.index, &self.params, &query);
+        let query = self.query_tokens(with_bigrams(tokens), &[]);
+        let ranking = self.rank(&query, None);
         self.decide(&query, &ranking)
+    }
+
+    /// A query from analysed tokens (and context terms with their factors).
+    pub(crate) fn query_tokens(&self, tokens: Vec<Token>, extra: &[(Token, f32)]) -> Query {
+        Query::from_tokens(&self.index.terms, &self.params, tokens, extra)
+    }
+
+    /// Ranks the article's sentences for a query.
+    pub(crate) fn rank(&self, query: &Query, focus: Option<&retrieve::Focus>) -> Ranking {
+        retrieve::rank(&self.index, &self.params, query, focus)
     }
 
     /// Answers from the article alone (no FAQ rules).
     pub fn article_answer(&self, question: &str) -> Answer {
         let query = self.query(question);
-        let ranking = retrieve::rank(&self.index, &self.params, &query);
+        let ranking = retrieve::rank(&self.index, &self.params, &query, None);
         self.decide(&query, &ranking)
     }
 
     /// The full ranking behind [`Engine::answer`], for explanations and diagnostics.
     pub fn ranking(&self, question: &str) -> (Query, Ranking) {
         let query = self.query(question);
-        let ranking = retrieve::rank(&self.index, &self.params, &query);
+        let ranking = retrieve::rank(&self.index, &self.params, &query, None);
         (query, ranking)
     }
 
     /// The article index (for diagnostics).
     pub fn index(&self) -> &ArticleIndex {
         &self.index
-    }
-
-    /// Answers `question` and explains why (for `ask --explain`).
-    pub fn explain(&self, question: &str) -> crate::explain::Explanation {
-        let answer = self.answer(question);
-        let (query, ranking) = self.ranking(question);
-        crate::explain::Explanation::new(self, question, answer, &query, &ranking)
     }
 
     /// Analyses a question and looks its terms up in the article index.
@@ -244,7 +247,7 @@ impl Engine {
     }
 
     /// Turns a ranking into an answer, abstaining below the coverage threshold.
-    fn decide(&self, query: &Query, ranking: &Ranking) -> Answer {
+    pub(crate) fn decide(&self, query: &Query, ranking: &Ranking) -> Answer {
         if query.is_empty() {
             return Answer::NotFound(Abstention::NoTerms);
         }

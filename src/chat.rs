@@ -3,10 +3,12 @@
 //! [`Response`]; neither decides what to say.
 
 use std::path::Path;
+use std::time::Duration;
 
 use teloxide::utils::command::BotCommands;
 
 use crate::answer::{Answer, Engine};
+use crate::conversation::Context;
 use crate::reply;
 
 // The doc comments below are what `/help` and the Telegram command menu show.
@@ -22,6 +24,8 @@ pub enum Command {
     About,
     /// Ask a question, e.g. /ask Who led the Russian delegation?
     Ask(String),
+    /// Forget this conversation, so the next question starts fresh.
+    Reset,
     /// Reload the FAQ rules file (admins only; not listed).
     #[command(hide)]
     Reload,
@@ -58,11 +62,23 @@ pub enum Response {
     UnknownCommand,
 }
 
-/// Answers one turn. `/reload` is answered as an unknown command here: front ends that let
-/// someone reload do it themselves.
-pub fn respond(engine: &Engine, turn: &Turn) -> Response {
+/// Answers one turn in a chat's conversation `context` (updated: questions are remembered,
+/// `/reset` empties it; `now` in seconds since the epoch, `ttl` the idle time after which it
+/// expires). `/reload` is answered as an unknown command here: front ends that let someone
+/// reload do it themselves.
+pub fn respond(
+    engine: &Engine,
+    turn: &Turn,
+    context: &mut Context,
+    now: u64,
+    ttl: Duration,
+) -> Response {
     match turn {
         Turn::Command(Command::Reload) => Response::UnknownCommand,
+        Turn::Command(Command::Reset) => {
+            *context = Context::default();
+            Response::Text(reply::RESET.to_string())
+        }
         Turn::Command(Command::Start) => Response::Text(reply::Start(engine.corpus()).to_string()),
         Turn::Command(Command::Help) => {
             Response::Text(reply::help(&Command::descriptions().to_string()))
@@ -74,7 +90,7 @@ pub fn respond(engine: &Engine, turn: &Turn) -> Response {
             Response::Text(reply::ASK_WHAT.to_string())
         }
         Turn::Command(Command::Ask(question)) | Turn::Question(question) => {
-            Response::Answer(engine.answer(question))
+            Response::Answer(engine.converse(question, context, now, ttl).answer)
         }
     }
 }

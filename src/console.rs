@@ -4,26 +4,37 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use std::path::Path;
+use std::time::Duration;
 
 use crate::answer::Engine;
 use crate::chat::{self, Command, Turn};
+use crate::conversation::{Context, now};
 use crate::unanswered::UnansweredLog;
 
-/// Talks on standard input and output until end of input, `/quit` or `/exit`. The person
-/// at the terminal runs the bot, so `/reload` is allowed (it reads `faq_path`). Abstained
-/// questions go to `unanswered` when given.
+/// Talks on standard input and output until end of input, `/quit` or `/exit`, keeping one
+/// conversation context (idle time `ttl`) as a Telegram chat does. The person at the
+/// terminal runs the bot, so `/reload` is allowed (it reads `faq_path`). Abstained questions
+/// go to `unanswered` when given.
 ///
 /// Errors: only when standard output cannot be written (a closed pipe ends quietly).
 pub fn run(
     engine: Engine,
+    ttl: Duration,
     faq_path: Option<&Path>,
     unanswered: Option<&UnansweredLog>,
     input: impl BufRead,
     mut out: impl Write,
 ) -> io::Result<()> {
     let mut engine = engine;
+    let mut context = Context::default();
     let interactive = io::stdin().is_terminal();
-    let greeting = chat::respond(&engine, &Turn::Command(Command::Start));
+    let greeting = chat::respond(
+        &engine,
+        &Turn::Command(Command::Start),
+        &mut context,
+        now(),
+        ttl,
+    );
     writeln!(
         out,
         "{}\n(Type a question, /help for commands, /quit to leave.)",
@@ -50,7 +61,7 @@ pub fn run(
                     }
                     response
                 }
-                _ => chat::respond(&engine, &turn),
+                _ => chat::respond(&engine, &turn, &mut context, now(), ttl),
             };
             if let (Some(log), Turn::Question(question) | Turn::Command(Command::Ask(question))) =
                 (unanswered, &turn)

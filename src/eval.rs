@@ -22,6 +22,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::answer::Engine;
 use crate::article::Corpus;
+use crate::config::DEFAULT_CONTEXT_TTL;
+use crate::conversation::Context;
 use crate::error::{Error, Result};
 use crate::retrieve::Params;
 
@@ -274,15 +276,21 @@ pub fn run(
     })
 }
 
-/// The sentences the engine returns for a case's last turn.
+/// The sentences the engine returns for a case's last turn, each turn answered in the
+/// conversation context of the turns before it.
 fn answer_case(engine: &Engine, case: &Case) -> Vec<String> {
-    let question = case.turns.last().map(String::as_str).unwrap_or_default();
-    engine
-        .answer(question)
-        .quotes()
-        .iter()
-        .map(|q| q.text.clone())
-        .collect()
+    let mut context = Context::default();
+    let mut answer = None;
+    for turn in &case.turns {
+        answer = Some(
+            engine
+                .converse(turn, &mut context, 0, DEFAULT_CONTEXT_TTL)
+                .answer,
+        );
+    }
+    answer
+        .map(|a| a.quotes().iter().map(|q| q.text.clone()).collect())
+        .unwrap_or_default()
 }
 
 /// Writes `{"id", "sentences"}` lines for the team's scoring scripts.

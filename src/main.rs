@@ -12,7 +12,10 @@ use clap::Parser;
 use article_qa::analyze::Analyzer;
 use article_qa::answer::Engine;
 use article_qa::cli::{AskArgs, Cli, Command, EvalArgs, FaqCommand};
+use article_qa::config::DEFAULT_CONTEXT_TTL;
 use article_qa::config::{self, Config};
+use article_qa::conversation::Context;
+use article_qa::explain::Explanation;
 use article_qa::reply::Plain;
 use article_qa::{console, eval, faq, logging, setup, unanswered};
 
@@ -62,6 +65,7 @@ fn chat(config: &Config) -> Result<ExitCode> {
         .transpose()?;
     console::run(
         engine,
+        config.context_ttl,
         config.faq.as_deref(),
         log.as_ref(),
         io::stdin().lock(),
@@ -82,7 +86,8 @@ fn telegram(config: &Config) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `ask`: answers the question (or each line of standard input for `-`).
+/// `ask`: answers the question (or each line of standard input for `-`: a question, or a
+/// JSON object `{"turns": [...]}` whose last turn is answered in the context of the others).
 fn ask(config: &Config, args: &AskArgs) -> Result<ExitCode> {
     let engine = setup::engine(config)?;
     let stdout = io::stdout();
@@ -93,30 +98,61 @@ fn ask(config: &Config, args: &AskArgs) -> Result<ExitCode> {
             if line.trim().is_empty() {
                 continue;
             }
-            print_answer(&engine, &line, args, &mut out)?;
+            print_answer(&engine, &turns_of(&line), args, &mut out)?;
             out.flush()?;
         }
     } else {
-        print_answer(&engine, &args.question.join(" "), args, &mut out)?;
+        print_answer(&engine, &[args.question.join(" ")], args, &mut out)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// The turns a line of `ask -` input holds: `{"turns": [...]}`, `{"question": "..."}`, or
+/// the line itself as one question.
+fn turns_of(line: &str) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        turns: Option<Vec<String>>,
+        question: Option<String>,
+    }
+    match serde_json::from_str::<Line>(line) {
+        Ok(Line {
+            turns: Some(turns), ..
+        }) if !turns.is_empty() => turns,
+        Ok(Line {
+            question: Some(question),
+            ..
+        }) => vec![question],
+        _ => vec![line.to_string()],
+    }
+}
+
+/// Answers the last of `turns` in the context of the ones before and prints it.
 fn print_answer(
     engine: &Engine,
-    question: &str,
+    turns: &[String],
     args: &AskArgs,
     out: &mut impl Write,
 ) -> Result<()> {
-    if args.explain {
-        writeln!(out, "{}\n", engine.explain(question))?;
+    let mut context = Context::default();
+    let Some((last, earlier)) = turns.split_last() else {
         return Ok(());
+    };
+    for turn in earlier {
+        engine.converse(turn, &mut context, 0, DEFAULT_CONTEXT_TTL);
     }
-    let answer = engine.answer(question);
-    if args.json {
-        writeln!(out, "{}", answer.to_json(question))?;
+    let reply = engine.converse(last, &mut context, 0, DEFAULT_CONTEXT_TTL);
+    if args.explain {
+        let mut explanation =
+            Explanation::new(engine, last, reply.answer, &reply.query, &reply.ranking);
+        if !earlier.is_empty() {
+            explanation.note(reply.decision.to_string());
+        }
+        writeln!(out, "{explanation}\n")?;
+    } else if args.json {
+        writeln!(out, "{}", reply.answer.to_json(last))?;
     } else {
-        writeln!(out, "{}", Plain(&answer))?;
+        writeln!(out, "{}", Plain(&reply.answer))?;
     }
     Ok(())
 }

@@ -305,6 +305,28 @@ pub fn help(commands: &str) -> String {
 pub const ASK_WHAT: &str =
     "Ask me something after the command, for example: /ask Who led the Russian delegation?";
 
+/// What `/reset` says.
+pub const RESET: &str = "Done — I've forgotten our conversation. Your next question starts fresh.";
+
+/// Label of the button that shows more sentences.
+pub const MORE_BUTTON: &str = "More";
+/// Label of the button that shows the whole paragraph.
+pub const PARAGRAPH_BUTTON: &str = "Show paragraph";
+/// What a "More" press says when everything relevant has been shown.
+pub const NOTHING_MORE: &str = "That's all the article has on this.";
+/// What a press on a button of an older answer says.
+pub const STALE_BUTTON: &str = "This button has expired. Please ask again.";
+/// What a press on a button that is not valid here says (forged, or from another chat).
+pub const INVALID_BUTTON: &str = "This button is not valid here.";
+
+/// A whole paragraph as Telegram HTML messages.
+pub fn paragraph_html(title: &str, number: usize, text: &str) -> Vec<String> {
+    pack(&[
+        format!("<b>¶{number}</b> <i>{}</i>", escape(title)),
+        format!("<blockquote>{}</blockquote>", escape(text)),
+    ])
+}
+
 /// What the bot says to a command it does not know (or does not offer to this person).
 pub const UNKNOWN_COMMAND: &str = "I don't know that command. Send /help to see what I can do.";
 

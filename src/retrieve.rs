@@ -116,7 +116,7 @@ impl Params {
 }
 
 /// What a question asks for, read from its question words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnswerType {
     /// *when*, *what year*: a date or year.
@@ -127,7 +127,10 @@ pub enum AnswerType {
     Name,
     /// *where*: a place, named after `in`, `at`, `near`…
     Place,
+    /// *why*: a reason or a purpose (`because`, `due to`, `critical`, `enables`…).
+    Reason,
     /// Anything else.
+    #[default]
     Other,
 }
 
@@ -146,7 +149,7 @@ pub struct QueryTerm {
 }
 
 /// A question, analysed and looked up in an index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Query {
     /// Content terms, deduplicated by stem.
     pub terms: Vec<QueryTerm>,
@@ -270,6 +273,7 @@ fn answer_type(tokens: &[Token]) -> AnswerType {
             }
             "who" | "whom" | "whose" => return AnswerType::Name,
             "where" => return AnswerType::Place,
+            "why" => return AnswerType::Reason,
             "what" | "which"
                 if matches!(
                     next,
@@ -293,7 +297,7 @@ fn answer_type(tokens: &[Token]) -> AnswerType {
 }
 
 /// Where one unit of the index stands in the corpus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SentenceRef {
     /// Index into [`Corpus::articles`].
     pub article: u32,
@@ -423,11 +427,34 @@ pub struct Ranking {
     pub coverage: f32,
     /// Paragraphs (group numbers) by paragraph score, best first (up to 5), with scores.
     pub top_paragraphs: Vec<(u32, f32)>,
+    /// Every re-ranked sentence, best first (the hits, then the next best): what "More" shows.
+    pub ranked: Vec<SentenceRef>,
 }
 
+/// Conversation context for ranking a follow-up: what the chat has seen, where it was.
+#[derive(Debug, Clone, Default)]
+pub struct Focus {
+    /// Sentences the last answer showed: a follow-up wants something new.
+    pub shown: Vec<SentenceRef>,
+    /// (article, paragraph index) of the last answer: nearby paragraphs are preferred.
+    pub near: Vec<(u32, u32)>,
+}
+
+/// Share of its score a sentence the chat has already seen loses in a follow-up.
+pub const SHOWN_PENALTY: f32 = 0.5;
+/// Bonus, as a share of the best sentence score, for a follow-up sentence in or next to the
+/// last answer's paragraph.
+pub const NEAR_BONUS: f32 = 0.2;
+
 /// Scores every sentence against `query` and returns the best, best first. Returns an
-/// empty ranking when no term of the question occurs in the article.
-pub fn rank(index: &ArticleIndex, params: &Params, query: &Query) -> Ranking {
+/// empty ranking when no term of the question occurs in the article. A `focus` (follow-ups)
+/// moves sentences already shown down and sentences near the last answer up.
+pub fn rank(
+    index: &ArticleIndex,
+    params: &Params,
+    query: &Query,
+    focus: Option<&Focus>,
+) -> Ranking {
     let terms = &index.terms;
     let units = terms.unit_count();
     let groups = terms.group_count();
@@ -510,8 +537,21 @@ pub fn rank(index: &ArticleIndex, params: &Params, query: &Query) -> Ranking {
         hit.score += params.proximity_weight * f.proximity * view.total_weight;
         hit.score += params.lead_weight * scale / (1.0 + hit.at.paragraph as f32).sqrt();
         hit.score += params.coverage_weight * scale * f.coverage;
+        if let Some(focus) = focus {
+            if focus.shown.contains(&hit.at) {
+                hit.score *= 1.0 - SHOWN_PENALTY;
+            }
+            let near = focus
+                .near
+                .iter()
+                .any(|&(a, p)| a == hit.at.article && p.abs_diff(hit.at.paragraph) <= 1);
+            if near {
+                hit.score += NEAR_BONUS * scale;
+            }
+        }
     }
     by_score(&mut candidates);
+    let ranked: Vec<SentenceRef> = candidates.iter().map(|h| h.at).collect();
     let top = candidates[0].score;
     let hits: Vec<Hit> = candidates
         .into_iter()
@@ -534,6 +574,7 @@ pub fn rank(index: &ArticleIndex, params: &Params, query: &Query) -> Ranking {
         hits,
         coverage,
         top_paragraphs,
+        ranked,
     }
 }
 
@@ -817,11 +858,18 @@ fn holds_answer_type(
             AnswerType::Quantity => t.kind == TokenKind::Number,
             AnswerType::Name => t.capitalized,
             AnswerType::Place => t.place,
+            AnswerType::Reason => REASON_WORDS.contains(&terms.stem(t.term)),
             AnswerType::Other => false,
         };
         fits && literal.binary_search(&t.term).is_err()
     })
 }
+
+/// Stems of words that give a reason or a purpose.
+const REASON_WORDS: &[&str] = &[
+    "aim", "allow", "becaus", "caus", "critic", "crucial", "due", "enabl", "essenti", "import",
+    "key", "led", "purpos", "reason", "result", "sinc", "therefor", "thus", "vital",
+];
 
 /// Stems of words that date an event.
 const TIME_WORDS: &[&str] = &[

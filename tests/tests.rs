@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod conversation;
 mod engine;
 mod faq;
 mod support;

@@ -81,6 +81,8 @@ struct Inner {
     faults: HashMap<String, VecDeque<Fault>>,
     next_message_id: i64,
     chats: HashMap<i64, Value>,
+    /// Updates below this id were confirmed (as Telegram forgets them for the next poller).
+    confirmed: i64,
 }
 
 /// The fake server. Dropping it stops nothing (its thread ends with the test process).
@@ -394,7 +396,12 @@ async fn handle(
 }
 
 async fn get_updates(fake: &FakeTelegram, params: &Value) -> Response {
-    let offset = params["offset"].as_i64().unwrap_or(0);
+    let offset = {
+        let mut inner = fake.inner.lock().unwrap();
+        let asked = params["offset"].as_i64().unwrap_or(0);
+        inner.confirmed = inner.confirmed.max(asked);
+        inner.confirmed
+    };
     let timeout = Duration::from_secs(params["timeout"].as_u64().unwrap_or(0).min(30));
     let deadline = tokio::time::Instant::now() + timeout;
     loop {

@@ -1,0 +1,271 @@
+//! Where conversation contexts live, behind one small interface: in memory (bounded: the
+//! least recently used context is evicted past [`MEMORY_CAPACITY`] chats), or in Redis when
+//! `REDIS_URL` is set, so several bot instances share conversations. Contexts expire after
+//! the idle time in both. Redis trouble never drops a question: loading gives an empty
+//! context and saving is skipped, with a warning in the log (at most one a minute).
+
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use lru::LruCache;
+use tracing::warn;
+
+use crate::conversation::Context;
+
+/// Most contexts kept in memory; each is under 4 KB, so the store stays under 40 MB even
+/// when every slot holds a full context (a typical one is about 1 KB).
+pub const MEMORY_CAPACITY: usize = 10_000;
+/// How long one Redis call may take before the bot answers without context.
+pub const REDIS_TIMEOUT: Duration = Duration::from_millis(300);
+/// Key prefix of contexts in Redis.
+const KEY_PREFIX: &str = "article-qa:context:";
+
+/// The context store.
+pub enum ContextStore {
+    /// In this process.
+    Memory(MemoryStore),
+    /// In a Redis server.
+    Redis(Box<RedisStore>),
+}
+
+impl ContextStore {
+    /// An in-memory store of at most `capacity` contexts.
+    pub fn memory(capacity: usize) -> Self {
+        ContextStore::Memory(MemoryStore::new(capacity))
+    }
+
+    /// A Redis store at `url` (`redis://host:port/db`). Connecting happens on first use.
+    ///
+    /// Errors: the URL is not a Redis URL.
+    pub fn redis(url: &str, ttl: Duration) -> Result<Self, redis::RedisError> {
+        Ok(ContextStore::Redis(Box::new(RedisStore::new(url, ttl)?)))
+    }
+
+    /// The chat's context, or an empty one (also when Redis is unreachable).
+    pub async fn load(&self, chat: i64) -> Context {
+        match self {
+            ContextStore::Memory(store) => store.load(chat),
+            ContextStore::Redis(store) => store.load(chat).await,
+        }
+    }
+
+    /// Saves the chat's context (in Redis with the idle time as its expiry).
+    pub async fn save(&self, chat: i64, context: &Context) {
+        match self {
+            ContextStore::Memory(store) => store.save(chat, context),
+            ContextStore::Redis(store) => store.save(chat, context).await,
+        }
+    }
+
+    /// Forgets the chat's context (`/reset`).
+    pub async fn clear(&self, chat: i64) {
+        match self {
+            ContextStore::Memory(store) => store.clear(chat),
+            ContextStore::Redis(store) => store.clear(chat).await,
+        }
+    }
+}
+
+/// Contexts in memory, least recently used evicted first.
+pub struct MemoryStore {
+    contexts: Mutex<LruCache<i64, Context>>,
+}
+
+impl MemoryStore {
+    /// A store of at most `capacity` contexts (at least one).
+    pub fn new(capacity: usize) -> Self {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        Self {
+            contexts: Mutex::new(LruCache::new(capacity)),
+        }
+    }
+
+    fn load(&self, chat: i64) -> Context {
+        self.contexts
+            .lock()
+            .ok()
+            .and_then(|mut c| c.get(&chat).cloned())
+            .unwrap_or_default()
+    }
+
+    fn save(&self, chat: i64, context: &Context) {
+        if let Ok(mut contexts) = self.contexts.lock() {
+            contexts.put(chat, context.clone());
+        }
+    }
+
+    fn clear(&self, chat: i64) {
+        if let Ok(mut contexts) = self.contexts.lock() {
+            contexts.pop(&chat);
+        }
+    }
+
+    /// How many contexts are held.
+    pub fn len(&self) -> usize {
+        self.contexts.lock().map_or(0, |c| c.len())
+    }
+
+    /// True when no context is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Contexts in Redis, as JSON under `article-qa:context:<chat id>` with an expiry.
+pub struct RedisStore {
+    client: redis::Client,
+    connection: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
+    ttl: Duration,
+    last_warning: Mutex<Option<Instant>>,
+}
+
+impl RedisStore {
+    fn new(url: &str, ttl: Duration) -> Result<Self, redis::RedisError> {
+        Ok(Self {
+            client: redis::Client::open(url)?,
+            connection: tokio::sync::Mutex::new(None),
+            ttl,
+            last_warning: Mutex::new(None),
+        })
+    }
+
+    /// A connection, made (again) when there is none; `None` when Redis cannot be reached.
+    async fn connection(&self) -> Option<redis::aio::MultiplexedConnection> {
+        let mut slot = self.connection.lock().await;
+        if slot.is_none() {
+            match tokio::time::timeout(
+                REDIS_TIMEOUT,
+                self.client.get_multiplexed_async_connection(),
+            )
+            .await
+            {
+                Ok(Ok(connection)) => *slot = Some(connection),
+                Ok(Err(e)) => self.warn(&format!("cannot connect: {e}")),
+                Err(_) => self.warn("connecting timed out"),
+            }
+        }
+        slot.clone()
+    }
+
+    /// Runs one command with a timeout; on failure drops the connection and warns.
+    async fn run<T: redis::FromRedisValue>(&self, command: redis::Cmd) -> Option<T> {
+        let mut connection = self.connection().await?;
+        match tokio::time::timeout(REDIS_TIMEOUT, command.query_async::<T>(&mut connection)).await {
+            Ok(Ok(value)) => Some(value),
+            Ok(Err(e)) => {
+                self.connection.lock().await.take();
+                self.warn(&e.to_string());
+                None
+            }
+            Err(_) => {
+                self.connection.lock().await.take();
+                self.warn("command timed out");
+                None
+            }
+        }
+    }
+
+    async fn load(&self, chat: i64) -> Context {
+        let json: Option<Option<String>> = self.run(redis::cmd("GET").arg(key(chat)).clone()).await;
+        json.flatten()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    async fn save(&self, chat: i64, context: &Context) {
+        let Ok(json) = serde_json::to_string(context) else {
+            return;
+        };
+        let seconds = self.ttl.as_secs().max(1);
+        let _: Option<()> = self
+            .run(
+                redis::cmd("SET")
+                    .arg(key(chat))
+                    .arg(json)
+                    .arg("EX")
+                    .arg(seconds)
+                    .clone(),
+            )
+            .await;
+    }
+
+    async fn clear(&self, chat: i64) {
+        let _: Option<()> = self.run(redis::cmd("DEL").arg(key(chat)).clone()).await;
+    }
+
+    fn warn(&self, what: &str) {
+        let Ok(mut last) = self.last_warning.lock() else {
+            return;
+        };
+        if last.is_none_or(|at| at.elapsed() > Duration::from_secs(60)) {
+            *last = Some(Instant::now());
+            warn!("Redis unavailable ({what}): answering without conversation context");
+        }
+    }
+}
+
+fn key(chat: i64) -> String {
+    format!("{KEY_PREFIX}{chat}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversation::Remembered;
+
+    fn context(question: &str) -> Context {
+        Context {
+            turns: vec![Remembered {
+                question: question.into(),
+                ..Remembered::default()
+            }],
+            ..Context::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn memory_store_keeps_loads_and_clears() {
+        let store = ContextStore::memory(10);
+        assert_eq!(store.load(1).await, Context::default());
+        store.save(1, &context("a")).await;
+        assert_eq!(store.load(1).await.turns[0].question, "a");
+        store.clear(1).await;
+        assert_eq!(store.load(1).await, Context::default());
+    }
+
+    #[tokio::test]
+    async fn a_hundred_thousand_chats_stay_within_the_capacity() {
+        let store = MemoryStore::new(MEMORY_CAPACITY);
+        for chat in 0..100_000 {
+            store.save(
+                chat,
+                &context("Who led the Russian delegation to Damascus?"),
+            );
+        }
+        assert_eq!(store.len(), MEMORY_CAPACITY);
+        assert_eq!(store.load(99_999).turns.len(), 1, "the newest chat is kept");
+        assert_eq!(
+            store.load(0),
+            Context::default(),
+            "the oldest chat was evicted"
+        );
+    }
+
+    #[tokio::test]
+    async fn redis_down_gives_an_empty_context_quickly() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("redis://{}/", closed.local_addr().unwrap());
+        drop(closed);
+        let store = ContextStore::redis(&url, Duration::from_secs(60)).unwrap();
+        let started = Instant::now();
+        store.save(1, &context("a")).await;
+        assert_eq!(store.load(1).await, Context::default());
+        store.clear(1).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -1,0 +1,315 @@
+//! The routing table and its handlers. Each handler only translates: it gets typed values
+//! from the tree, asks [`crate::chat`] or [`crate::buttons`], and sends the result.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use teloxide::RequestError;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::{MaybeInaccessibleMessage, Me};
+use tracing::info;
+
+use super::BotT;
+use super::send::{HandlerResult, answer_buttons, guarded, send};
+use super::state::State;
+use crate::answer::Answer;
+use crate::buttons::{self, Pressed, Refused};
+use crate::chat::{self, Command, Response, Turn};
+use crate::conversation::now;
+use crate::reply;
+
+/// The routing table: commands, questions, unknown commands, other messages, button presses.
+pub fn schema() -> UpdateHandler<RequestError> {
+    let commands = teloxide::filter_command::<Command, _>().endpoint(answer_command);
+    let questions = dptree::filter_map(addressed_question).endpoint(answer_question);
+    let unknown_commands = dptree::filter(|msg: Message| {
+        msg.chat.is_private() && msg.text().is_some_and(|t| t.starts_with('/'))
+    })
+    .endpoint(answer_unknown_command);
+    let others = dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(answer_other);
+    let messages = Update::filter_message()
+        .branch(commands)
+        .branch(questions)
+        .branch(unknown_commands)
+        .branch(others);
+    let callbacks = Update::filter_callback_query().endpoint(answer_button);
+    dptree::entry().branch(messages).branch(callbacks)
+}
+
+/// A question addressed to the bot, with any mention of the bot removed.
+#[derive(Debug, Clone)]
+struct Question(String);
+
+/// The text or caption of a message addressed to the bot: any text in a private chat; in a
+/// group, one that mentions the bot or replies to one of its messages. Commands for other
+/// bots (`/help@OtherBot`) are not questions.
+fn addressed_question(msg: Message, me: Me) -> Option<Question> {
+    let text = msg.text().or_else(|| msg.caption())?;
+    if text.starts_with('/') {
+        return None;
+    }
+    let mention = format!("@{}", me.username());
+    if msg.chat.is_private() {
+        return Some(Question(strip_mention(text, &mention)));
+    }
+    let mentioned = find_mention(text, &mention).is_some();
+    let replies_to_bot = msg
+        .reply_to_message()
+        .and_then(|m| m.from.as_ref())
+        .is_some_and(|u| u.id == me.user.id);
+    (mentioned || replies_to_bot).then(|| Question(strip_mention(text, &mention)))
+}
+
+fn strip_mention(text: &str, mention: &str) -> String {
+    match find_mention(text, mention) {
+        Some(i) => {
+            let (before, after) = (text[..i].trim_end(), text[i + mention.len()..].trim_start());
+            format!("{before} {after}").trim().to_string()
+        }
+        None => text.trim().to_string(),
+    }
+}
+
+/// Byte offset of `mention` (ASCII, as Telegram usernames are) in `text`, ignoring case.
+fn find_mention(text: &str, mention: &str) -> Option<usize> {
+    text.char_indices().map(|(i, _)| i).find(|&i| {
+        text.as_bytes()
+            .get(i..i + mention.len())
+            .is_some_and(|window| window.eq_ignore_ascii_case(mention.as_bytes()))
+    })
+}
+
+async fn answer_command(
+    bot: BotT,
+    msg: Message,
+    command: Command,
+    state: Arc<State>,
+) -> HandlerResult {
+    guarded(&bot, msg.chat.id, async {
+        let is_admin = msg.from.as_ref().is_some_and(|u| state.is_admin(u.id.0));
+        if command == Command::Reload && is_admin {
+            let response = state.reload();
+            return send(
+                &bot,
+                &state,
+                msg.chat.id,
+                Some(msg.id),
+                response.to_html(),
+                None,
+            )
+            .await;
+        }
+        let question = match &command {
+            Command::Ask(question) => question.clone(),
+            _ => String::new(),
+        };
+        answer_turn(&bot, &msg, &state, Turn::Command(command), &question).await
+    })
+    .await
+}
+
+async fn answer_question(
+    bot: BotT,
+    msg: Message,
+    question: Question,
+    state: Arc<State>,
+) -> HandlerResult {
+    guarded(&bot, msg.chat.id, async {
+        answer_turn(
+            &bot,
+            &msg,
+            &state,
+            Turn::Question(question.0.clone()),
+            &question.0,
+        )
+        .await
+    })
+    .await
+}
+
+/// Answers a turn in the chat's conversation context and sends the reply, with buttons under
+/// an article answer.
+async fn answer_turn(
+    bot: &BotT,
+    msg: &Message,
+    state: &State,
+    turn: Turn,
+    question: &str,
+) -> HandlerResult {
+    let started = Instant::now();
+    let chat = msg.chat.id;
+    let mut context = state.contexts.load(chat.0).await;
+    let response = chat::respond(&state.engine(), &turn, &mut context, now(), state.ttl);
+    if response == Response::UnknownCommand && !chat.is_user() {
+        return Ok(());
+    }
+    if turn == Turn::Command(Command::Reset) {
+        state.contexts.clear(chat.0).await;
+    } else {
+        state.contexts.save(chat.0, &context).await;
+    }
+    let buttons = match (&response, &context.answer) {
+        (Response::Answer(Answer::Article(_)), Some(last)) => {
+            Some(answer_buttons(state, chat.0, last.id))
+        }
+        _ => None,
+    };
+    send(bot, state, chat, Some(msg.id), response.to_html(), buttons).await?;
+    state.log_unanswered(question, &response);
+    log_update(msg, question.chars().count(), &response, started);
+    Ok(())
+}
+
+/// A command the bot does not have, in a private chat (groups: other bots' commands).
+async fn answer_unknown_command(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
+    guarded(&bot, msg.chat.id, async {
+        send(
+            &bot,
+            &state,
+            msg.chat.id,
+            Some(msg.id),
+            Response::UnknownCommand.to_html(),
+            None,
+        )
+        .await
+    })
+    .await
+}
+
+/// Stickers, photos without a caption, voice, locations…: a hint that only text is read.
+async fn answer_other(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
+    guarded(&bot, msg.chat.id, async {
+        let hint = Response::Text(reply::TEXT_ONLY.to_string());
+        send(
+            &bot,
+            &state,
+            msg.chat.id,
+            Some(msg.id),
+            hint.to_html(),
+            None,
+        )
+        .await
+    })
+    .await
+}
+
+/// A button press: checked (version, signature for this chat, answer still current), carried
+/// out, and always answered — with a short notice when refused — so the client stops its
+/// spinner.
+async fn answer_button(bot: BotT, query: CallbackQuery, state: Arc<State>) -> HandlerResult {
+    let chat = query
+        .message
+        .as_ref()
+        .map(MaybeInaccessibleMessage::chat)
+        .map(|c| c.id);
+    let notice = match chat {
+        None => Some(reply::INVALID_BUTTON),
+        Some(chat) => {
+            let mut notice = None;
+            guarded(&bot, chat, async {
+                notice = press_button(&bot, &state, chat, &query).await?;
+                Ok(())
+            })
+            .await?;
+            notice
+        }
+    };
+    let mut answer = bot.answer_callback_query(query.id.clone());
+    if let Some(text) = notice {
+        answer = answer.text(text);
+    }
+    answer.await?;
+    Ok(())
+}
+
+/// Checks and carries out a press; returns the notice to show (none when it worked).
+async fn press_button(
+    bot: &BotT,
+    state: &State,
+    chat: ChatId,
+    query: &CallbackQuery,
+) -> Result<Option<&'static str>, RequestError> {
+    let data = query.data.as_deref().unwrap_or_default();
+    let button = match state.key.decode(chat.0, data) {
+        Ok(button) => button,
+        Err(Refused::Signature) => return Ok(Some(reply::INVALID_BUTTON)),
+        Err(Refused::Malformed | Refused::Stale) => return Ok(Some(reply::STALE_BUTTON)),
+    };
+    let mut context = state.contexts.load(chat.0).await;
+    let reply_to = query.message.as_ref().map(|m| m.id());
+    match buttons::press(&state.engine(), &mut context, button) {
+        Err(_) => Ok(Some(reply::STALE_BUTTON)),
+        Ok(Pressed::NothingMore) => Ok(Some(reply::NOTHING_MORE)),
+        Ok(Pressed::More(answer)) => {
+            state.contexts.save(chat.0, &context).await;
+            let buttons = context
+                .answer
+                .as_ref()
+                .map(|last| answer_buttons(state, chat.0, last.id));
+            send(
+                bot,
+                state,
+                chat,
+                reply_to,
+                reply::answer_html(&answer),
+                buttons,
+            )
+            .await?;
+            Ok(None)
+        }
+        Ok(Pressed::Paragraph {
+            title,
+            number,
+            text,
+        }) => {
+            send(
+                bot,
+                state,
+                chat,
+                reply_to,
+                reply::paragraph_html(&title, number, &text),
+                None,
+            )
+            .await?;
+            Ok(None)
+        }
+    }
+}
+
+/// One info line per handled update: chat type, question length, answer source, latency.
+/// Never the text.
+fn log_update(msg: &Message, question_chars: usize, response: &Response, started: Instant) {
+    info!(
+        chat = chat_kind(msg),
+        question_chars,
+        source = response.source(),
+        ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        "answered"
+    );
+}
+
+fn chat_kind(msg: &Message) -> &'static str {
+    if msg.chat.is_private() {
+        "private"
+    } else if msg.chat.is_group() {
+        "group"
+    } else if msg.chat.is_supergroup() {
+        "supergroup"
+    } else {
+        "channel"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_are_removed_from_questions() {
+        assert_eq!(strip_mention("@Bot who led it?", "@Bot"), "who led it?");
+        assert_eq!(strip_mention("who led it, @bot?", "@Bot"), "who led it, ?");
+        assert_eq!(strip_mention("no mention", "@Bot"), "no mention");
+        assert_eq!(strip_mention("İİİ @BOT Было ли?", "@Bot"), "İİİ Было ли?");
+    }
+}

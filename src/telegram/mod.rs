@@ -1,0 +1,266 @@
+//! The Telegram front end: start-up checks, long polling and shutdown. The routing table and
+//! its small handlers are in [`handlers`], sending replies in [`send`], shared state in
+//! [`state`].
+//!
+//! Replies go out at once; when Telegram answers 429 "retry after N", the sender waits N
+//! seconds and resends (teloxide's `Throttle` adaptor was tried and dropped: it releases
+//! queued messages in 250 ms ticks, which puts a quarter second on every reply). Long polling
+//! retries network errors with back-off.
+
+mod handlers;
+mod send;
+mod state;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use teloxide::error_handlers::ErrorHandler;
+use teloxide::prelude::*;
+use teloxide::stop::StopToken;
+use teloxide::types::Me;
+use teloxide::update_listeners::{Polling, UpdateListener as _};
+use teloxide::utils::command::BotCommands;
+use teloxide::{ApiError, RequestError};
+use tracing::{info, warn};
+
+use crate::answer::Engine;
+use crate::chat::Command;
+use crate::config::{BotToken, Config};
+use crate::logging::Secrets;
+pub use handlers::schema;
+pub use state::State;
+
+/// The bot type every handler receives.
+pub type BotT = Bot;
+
+/// How long one `getUpdates` long poll waits for updates (below the HTTP client's 17 s
+/// request timeout, or every idle poll would end in a timeout error).
+const POLL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs the bot with long polling until Ctrl-C or SIGTERM.
+///
+/// Errors (each one line): no token; Telegram rejects the token (401); the Bot API cannot be
+/// reached; another instance is polling with the same token (409); the token is revoked
+/// while running.
+pub async fn run(config: &Config, engine: Engine, secrets: &Secrets) -> Result<()> {
+    let Some(token) = &config.token else {
+        bail!("no bot token: put TELOXIDE_TOKEN=<token from @BotFather> in .env (see README)");
+    };
+    secrets.add(token.expose());
+    let bot = client(token, config)?;
+    let me = check_token(&bot, config).await?;
+    if let Err(e) = bot.set_my_commands(menu()).await {
+        warn!(
+            "could not register the command menu: {}",
+            secrets.scrub(&e.to_string())
+        );
+    }
+    info!(
+        "@{} answers questions about {} article(s); press Ctrl-C to stop",
+        me.username(),
+        engine.corpus().articles.len()
+    );
+    let state = Arc::new(State::new(engine, config, token).await?);
+    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
+        .dependencies(dptree::deps![state])
+        .default_handler(|_| async {})
+        .error_handler(Arc::new(LogErrors(secrets.clone())))
+        .enable_ctrlc_handler()
+        .build();
+    let mut listener = Polling::builder(bot)
+        .timeout(POLL_TIMEOUT)
+        .delete_webhook()
+        .await
+        .build();
+    // Stopping the listener (not the dispatcher's shutdown token, whose wake-up can be missed
+    // while an update is being handled) ends polling, then the dispatcher finishes its work.
+    let stop = listener.stop_token();
+    tokio::spawn(stop_on_sigterm(stop.clone()));
+    let listener_errors = Arc::new(ListenerErrors {
+        secrets: secrets.clone(),
+        stop,
+        fatal: Mutex::new(None),
+    });
+    dispatcher
+        .try_dispatch_with_listener(listener, Arc::clone(&listener_errors))
+        .await
+        .map_err(|e| anyhow::anyhow!(secrets.scrub(&describe(&e, config))))?;
+    let fatal = listener_errors
+        .fatal
+        .lock()
+        .map(|f| f.clone())
+        .unwrap_or_default();
+    match fatal {
+        Some(reason) => bail!(reason),
+        None => {
+            info!("stopped");
+            Ok(())
+        }
+    }
+}
+
+/// The command menu for `setMyCommands`: names without the leading `/`, as the Bot API
+/// requires.
+fn menu() -> Vec<teloxide::types::BotCommand> {
+    Command::bot_commands()
+        .into_iter()
+        .map(|mut c| {
+            c.command = c.command.trim_start_matches('/').to_string();
+            c
+        })
+        .collect()
+}
+
+/// The Bot API client: the token, teloxide's long-polling HTTP settings and the API URL.
+fn client(token: &BotToken, config: &Config) -> Result<Bot> {
+    let http = teloxide::net::default_reqwest_settings()
+        .build()
+        .context("cannot set up the HTTP client")?;
+    let bot = Bot::with_client(token.expose(), http);
+    Ok(match &config.api_url {
+        Some(url) => bot.set_api_url(url.clone()),
+        None => bot,
+    })
+}
+
+/// Calls `getMe` to check the token and the API URL before anything else.
+async fn check_token(bot: &Bot, config: &Config) -> Result<Me> {
+    let me = bot
+        .get_me()
+        .await
+        .map_err(|e| anyhow::anyhow!(describe(&e, config)))?;
+    if me.user.username.is_none() {
+        bail!(
+            "the Bot API returned a bot without a username; is TELOXIDE_API_URL a Bot API server?"
+        );
+    }
+    Ok(me)
+}
+
+/// One line a person can act on, never holding the token (reqwest errors print the URL).
+fn describe(error: &RequestError, config: &Config) -> String {
+    let api = config
+        .api_url
+        .as_ref()
+        .map_or("https://api.telegram.org".to_string(), |u| u.to_string());
+    match error {
+        RequestError::Api(ApiError::InvalidToken) => {
+            "Telegram rejected the bot token (401 Unauthorized): check TELOXIDE_TOKEN, or get a new token from @BotFather".into()
+        }
+        RequestError::Api(ApiError::TerminatedByOtherGetUpdates) => {
+            "another instance of this bot is already polling with the same token (409 Conflict): stop it first".into()
+        }
+        RequestError::Network(e) => {
+            let e = e.as_ref();
+            let what = if e.is_timeout() { "timed out" } else if e.is_connect() { "connection failed" } else { "request failed" };
+            format!("cannot reach the Bot API at {api}: {what} ({})", e_without_url(e))
+        }
+        other => format!("the Bot API at {api} answered with an error: {other}"),
+    }
+}
+
+fn e_without_url(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    if let Some(url) = error.url() {
+        text = text.replace(url.as_str(), "<url>");
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        text = format!("{text}: {inner}");
+        source = inner.source();
+    }
+    text
+}
+
+/// Logs handler errors with secrets scrubbed.
+struct LogErrors(Secrets);
+
+impl ErrorHandler<RequestError> for LogErrors {
+    fn handle_error(
+        self: Arc<Self>,
+        error: RequestError,
+    ) -> futures::future::BoxFuture<'static, ()> {
+        warn!(
+            "a request to Telegram failed: {}",
+            self.0.scrub(&error.to_string())
+        );
+        Box::pin(async {})
+    }
+}
+
+/// Handles long-polling errors: network trouble is logged (polling retries with back-off);
+/// a revoked token or a second instance stops the bot with that reason.
+struct ListenerErrors {
+    secrets: Secrets,
+    stop: StopToken,
+    fatal: Mutex<Option<String>>,
+}
+
+impl ErrorHandler<RequestError> for ListenerErrors {
+    fn handle_error(
+        self: Arc<Self>,
+        error: RequestError,
+    ) -> futures::future::BoxFuture<'static, ()> {
+        let fatal = match &error {
+            RequestError::Api(ApiError::InvalidToken) => Some(
+                "Telegram rejected the bot token (401 Unauthorized): it was revoked or changed; check TELOXIDE_TOKEN",
+            ),
+            RequestError::Api(ApiError::TerminatedByOtherGetUpdates) => Some(
+                "another instance of this bot is polling with the same token (409 Conflict): stop it first",
+            ),
+            _ => None,
+        };
+        match fatal {
+            Some(reason) => {
+                if let Ok(mut slot) = self.fatal.lock()
+                    && slot.is_none()
+                {
+                    *slot = Some(reason.to_string());
+                    self.stop.stop();
+                }
+            }
+            None => warn!(
+                "getting updates failed, retrying: {}",
+                self.secrets.scrub(&error.to_string())
+            ),
+        }
+        Box::pin(async {})
+    }
+}
+
+/// Stops polling on SIGTERM, as systemd and container runtimes send it.
+async fn stop_on_sigterm(stop: StopToken) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            return;
+        };
+        if term.recv().await.is_some() {
+            info!("SIGTERM received, stopping");
+            stop.stop();
+        }
+    }
+    #[cfg(not(unix))]
+    std::future::pending::<()>().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_menu_has_names_without_slashes() {
+        let names: Vec<String> = menu().into_iter().map(|c| c.command).collect();
+        assert!(
+            names.iter().all(|n| !n.starts_with('/') && !n.is_empty()),
+            "{names:?}"
+        );
+        assert!(names.contains(&"ask".to_string()) && names.contains(&"reset".to_string()));
+        assert!(
+            !names.contains(&"reload".to_string()),
+            "admin-only /reload is listed"
+        );
+    }
+}

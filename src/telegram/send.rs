@@ -1,0 +1,131 @@
+//! Sending replies: HTML split to fit, the answer buttons, 429 "retry after" waited out,
+//! users who blocked the bot skipped, and panics in a handler contained.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt as _;
+use teloxide::prelude::*;
+use teloxide::types::{
+    InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters,
+};
+use teloxide::{ApiError, RequestError};
+use tracing::{error, info, warn};
+
+use super::BotT;
+use super::state::State;
+use crate::buttons::{Action, Button};
+use crate::reply;
+
+/// How many times one message is retried after 429 "retry after" answers.
+const FLOOD_RETRIES: u32 = 3;
+
+/// What a handler returns; errors go to the dispatcher's (redacting) error handler.
+pub type HandlerResult = Result<(), RequestError>;
+
+/// The "More" and "Show paragraph" buttons for answer `answer` in `chat`.
+pub fn answer_buttons(state: &State, chat: i64, answer: u32) -> InlineKeyboardMarkup {
+    let data = |action| state.key.encode(chat, Button { action, answer });
+    InlineKeyboardMarkup::new([[
+        InlineKeyboardButton::callback(reply::MORE_BUTTON, data(Action::More)),
+        InlineKeyboardButton::callback(reply::PARAGRAPH_BUTTON, data(Action::Paragraph)),
+    ]])
+}
+
+/// Sends HTML messages to `chat`, the first replying to `reply_to`, the last carrying
+/// `buttons`. A 429 "retry after" is waited out and the message resent (up to
+/// [`FLOOD_RETRIES`] times). A user who blocked the bot (403) is logged once and skipped.
+pub async fn send(
+    bot: &BotT,
+    state: &State,
+    chat: ChatId,
+    reply_to: Option<MessageId>,
+    messages: Vec<String>,
+    buttons: Option<InlineKeyboardMarkup>,
+) -> HandlerResult {
+    let last = messages.len().saturating_sub(1);
+    for (i, html) in messages.into_iter().enumerate() {
+        let mut request = bot.send_message(chat, html).parse_mode(ParseMode::Html);
+        if let (0, Some(id)) = (i, reply_to) {
+            request =
+                request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
+        }
+        if let (true, Some(markup)) = (i == last, &buttons) {
+            request = request.reply_markup(markup.clone());
+        }
+        let mut attempt = 0;
+        let result = loop {
+            match request.send_ref().await {
+                Err(RequestError::RetryAfter(wait)) if attempt < FLOOD_RETRIES => {
+                    attempt += 1;
+                    warn!("flood limit: resending in {}s", wait.seconds());
+                    tokio::time::sleep(wait.duration()).await;
+                }
+                other => break other,
+            }
+        };
+        match result {
+            Ok(_) => {}
+            Err(RequestError::Api(
+                ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::BotKicked,
+            )) => {
+                let first_time = state
+                    .blocked
+                    .lock()
+                    .map(|mut b| b.insert(chat))
+                    .unwrap_or(false);
+                if first_time {
+                    info!("the user blocked the bot or left; not sending to this chat");
+                }
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Runs a handler body, turning a panic into a log line and an apology in `chat`, so the
+/// chat's worker never dies (in teloxide 0.17 a dead worker makes the dispatcher panic on
+/// that chat's next update).
+pub async fn guarded(
+    bot: &BotT,
+    chat: ChatId,
+    body: impl Future<Output = HandlerResult>,
+) -> HandlerResult {
+    match contain_panic(body).await {
+        Ok(result) => result,
+        Err(what) => {
+            error!("handler panicked: {what}");
+            let _ = bot.send_message(chat, reply::SOMETHING_WENT_WRONG).await;
+            Ok(())
+        }
+    }
+}
+
+/// Runs `body` to completion, or returns the panic's message if it panicked.
+pub async fn contain_panic<T>(body: impl Future<Output = T>) -> Result<T, String> {
+    AssertUnwindSafe(body)
+        .catch_unwind()
+        .await
+        .map_err(|panic| {
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_body_is_contained() {
+        let panicked = contain_panic(async { panic!("boom {}", 1) }).await;
+        assert_eq!(panicked.unwrap_err(), "boom 1");
+        let fine = contain_panic(async { 7 }).await;
+        assert_eq!(fine.unwrap(), 7);
+    }
+}

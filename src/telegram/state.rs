@@ -1,0 +1,112 @@
+//! What every Telegram handler shares: the engine (swapped whole on `/reload`), the
+//! conversation contexts, the admins, the unanswered-question log and the button key.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use anyhow::Result;
+use teloxide::types::ChatId;
+use tracing::{error, info, warn};
+
+use crate::answer::Engine;
+use crate::buttons::Key;
+use crate::chat::{self, Response};
+use crate::config::{BotToken, Config};
+use crate::store::{ContextStore, MEMORY_CAPACITY};
+use crate::unanswered::UnansweredLog;
+
+/// The bot's shared state.
+pub struct State {
+    engine: RwLock<Arc<Engine>>,
+    /// Chats whose user blocked the bot (403), logged once each.
+    pub(super) blocked: Mutex<HashSet<ChatId>>,
+    /// User ids allowed to `/reload`.
+    admins: Vec<u64>,
+    /// The FAQ rules file `/reload` reads.
+    faq_path: Option<PathBuf>,
+    /// Where abstained questions go, when logging is on.
+    unanswered: Option<UnansweredLog>,
+    /// Conversation contexts, per chat.
+    pub(super) contexts: ContextStore,
+    /// Idle time after which a chat's context expires.
+    pub(super) ttl: Duration,
+    /// Signs the buttons' callback data.
+    pub(super) key: Key,
+}
+
+impl State {
+    /// State around an engine, with the configuration's admins, rules file, log and context
+    /// store (Redis when `REDIS_URL` is set, else memory).
+    ///
+    /// Errors: the unanswered-question log cannot be opened, or `REDIS_URL` is not a Redis URL.
+    pub async fn new(engine: Engine, config: &Config, token: &BotToken) -> Result<Self> {
+        let unanswered = match &config.unanswered_log {
+            Some(path) => Some(UnansweredLog::open(path)?),
+            None => None,
+        };
+        let contexts = match &config.redis_url {
+            Some(url) => {
+                let store = ContextStore::redis(url, config.context_ttl)
+                    .map_err(|e| anyhow::anyhow!("REDIS_URL is not valid: {e}"))?;
+                info!("conversation context in Redis");
+                store
+            }
+            None => ContextStore::memory(MEMORY_CAPACITY),
+        };
+        Ok(Self {
+            engine: RwLock::new(Arc::new(engine)),
+            blocked: Mutex::new(HashSet::new()),
+            admins: config.admins.clone(),
+            faq_path: config.faq.clone(),
+            unanswered,
+            contexts,
+            ttl: config.context_ttl,
+            key: Key::from_token(token.expose()),
+        })
+    }
+
+    /// The engine in use now.
+    pub fn engine(&self) -> Arc<Engine> {
+        match self.engine.read() {
+            Ok(engine) => Arc::clone(&engine),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// True when `user` may use `/reload`.
+    pub(super) fn is_admin(&self, user: u64) -> bool {
+        self.admins.contains(&user)
+    }
+
+    /// `/reload` from an admin: swaps in the new rules, or keeps the old ones and says why.
+    pub(super) fn reload(&self) -> Response {
+        let (reloaded, response) = chat::reload(&self.engine(), self.faq_path.as_deref());
+        match reloaded {
+            Some(engine) => {
+                info!("{}", response.to_plain());
+                if let Ok(mut current) = self.engine.write() {
+                    *current = Arc::new(engine);
+                }
+            }
+            None => error!(
+                "FAQ reload rejected: {}",
+                response.to_plain().replace('\n', " ")
+            ),
+        }
+        response
+    }
+
+    /// Appends an abstained question to the log, if logging is on.
+    pub(super) fn log_unanswered(&self, question: &str, response: &Response) {
+        if let (Some(log), true) = (&self.unanswered, response.abstained())
+            && let Err(e) = log.record(question)
+        {
+            warn!(
+                "cannot write the unanswered-question log {}: {e}",
+                log.path().display()
+            );
+        }
+    }
+}

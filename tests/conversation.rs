@@ -1,0 +1,372 @@
+//! Conversation as a user meets it: follow-ups in context, `/reset`, the "More" and "Show
+//! paragraph" buttons and every kind of bad button, context in Redis (shared across bot
+//! restarts, and Redis down), and the follow-up dev set.
+
+use std::io::Write as _;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use article_qa::eval;
+use article_qa::retrieve::Params;
+use serde_json::{Value, json};
+
+use crate::common::{article_engine, repo};
+use crate::support::bot_process::{BotProcess, Launch};
+use crate::support::fake_telegram::{BOT_ID, BOT_USERNAME, Chat, FakeTelegram, strip_tags};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn started(env: Vec<(String, String)>) -> (FakeTelegram, BotProcess) {
+    let fake = FakeTelegram::start();
+    let bot = BotProcess::launch(
+        &fake,
+        Launch {
+            env,
+            ..Launch::default()
+        },
+    );
+    assert!(
+        fake.wait_for(WAIT, |r| r.method == "getUpdates").is_some(),
+        "{}",
+        bot.log()
+    );
+    (fake, bot)
+}
+
+fn reply(fake: &FakeTelegram, chat: i64, count: usize) -> Value {
+    let sent = fake.wait_sent(chat, count, WAIT);
+    assert!(
+        sent.len() >= count,
+        "only {} replies in chat {chat}",
+        sent.len()
+    );
+    sent[count - 1].clone()
+}
+
+fn text(message: &Value) -> String {
+    strip_tags(message["text"].as_str().unwrap_or_default())
+}
+
+/// The callback data of the buttons under a reply: (more, paragraph).
+fn buttons(message: &Value) -> (String, String) {
+    let row = &message["reply_markup"]["inline_keyboard"][0];
+    (
+        row[0]["callback_data"].as_str().unwrap().to_string(),
+        row[1]["callback_data"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Presses a button with `data` on a bot message in `chat`; returns the callback query id.
+fn press(fake: &FakeTelegram, chat: &Chat, data: &str, id: &str) -> String {
+    let message = json!({"message_id": 1, "date": 1, "chat": {"id": chat.id, "type": chat.kind, "first_name": "T", "title": "T"},
+        "from": {"id": BOT_ID, "is_bot": true, "first_name": "Article QA", "username": BOT_USERNAME}, "text": "answer"});
+    fake.push_update(
+        "callback_query",
+        json!({"id": id, "from": {"id": chat.user_id, "is_bot": false, "first_name": "T"}, "chat_instance": "ci", "data": data, "message": message}),
+    );
+    id.to_string()
+}
+
+/// The answerCallbackQuery request for `id`.
+fn callback_answer(fake: &FakeTelegram, id: &str) -> Value {
+    let request = fake
+        .wait_for(WAIT, |r| {
+            r.method == "answerCallbackQuery" && r.body["callback_query_id"] == id
+        })
+        .expect("the callback query was answered");
+    (*request.body).clone()
+}
+
+#[test]
+fn follow_up_dev_set_stays_above_its_floor() {
+    let cases = eval::load_cases(&repo("tests/data/article/followups.jsonl")).unwrap();
+    let report = eval::run(&cases, Some(article_engine()), None, Params::default()).unwrap();
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert!(
+        report.summary.passed >= 5,
+        "{} of 6\n{}",
+        report.summary.passed,
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn ask_json_answers_the_last_turn_in_context() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_article-qa"))
+        .args(["ask", "--json", "-"])
+        .current_dir(repo(""))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input =
+        "{\"turns\": [\"What is HTS?\", \"Where does it come from?\"]}\nWhere does it come from?\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["question"], "Where does it come from?");
+    assert!(
+        lines[0]["sentences"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("origins in al-Qaeda"),
+        "{}",
+        lines[0]
+    );
+    assert_ne!(
+        lines[1]["sentences"], lines[0]["sentences"],
+        "a plain line must not inherit context"
+    );
+}
+
+#[test]
+fn telegram_follow_ups_use_the_chat_context_and_reset_clears_it() {
+    let (fake, bot) = started(Vec::new());
+    let chat = Chat::private(31);
+    fake.push_text(&chat, "What is HTS?");
+    reply(&fake, 31, 1);
+    fake.push_text(&chat, "Where does it come from?");
+    assert!(
+        text(&reply(&fake, 31, 2)).contains("origins in al-Qaeda"),
+        "log:\n{}",
+        bot.log()
+    );
+    let other = Chat::private(32);
+    fake.push_text(&other, "Where does it come from?");
+    assert!(
+        !text(&reply(&fake, 32, 1)).contains("al-Qaeda"),
+        "context leaked into another chat"
+    );
+    fake.push_text(&chat, "/reset");
+    assert!(text(&reply(&fake, 31, 3)).contains("forgotten"));
+    fake.push_text(&chat, "Where does it come from?");
+    assert!(
+        !text(&reply(&fake, 31, 4)).contains("al-Qaeda"),
+        "context survived /reset"
+    );
+}
+
+#[test]
+fn more_and_show_paragraph_buttons_work() {
+    let (fake, _bot) = started(Vec::new());
+    let chat = Chat::private(33);
+    fake.push_text(&chat, "Who led the Russian delegation?");
+    let answer = reply(&fake, 33, 1);
+    let (more, paragraph) = buttons(&answer);
+    assert!(more.len() <= 64 && paragraph.len() <= 64);
+
+    let id = press(&fake, &chat, &more, "more-1");
+    let more_reply = reply(&fake, 33, 2);
+    assert!(
+        callback_answer(&fake, &id)["text"].is_null(),
+        "a working press needs no notice"
+    );
+    let shown = text(&answer);
+    let extra = text(&more_reply);
+    assert!(extra.contains('¶'), "{extra}");
+    let first_extra = extra
+        .lines()
+        .find(|l| l.len() > 20)
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        !shown.contains(first_extra.trim()),
+        "More repeated a shown sentence: {first_extra}"
+    );
+
+    let id = press(&fake, &chat, &paragraph, "para-1");
+    let para = text(&reply(&fake, 33, 3));
+    callback_answer(&fake, &id);
+    assert!(
+        para.contains("¶4")
+            && para.contains("Led by Deputy Foreign Minister")
+            && para.contains("The conversation follows"),
+        "{para}"
+    );
+
+    for n in 0..6 {
+        press(&fake, &chat, &more, &format!("more-x{n}"));
+    }
+    let last = callback_answer(&fake, "more-x5");
+    assert_eq!(last["text"], "That's all the article has on this.");
+}
+
+#[test]
+fn stale_forged_foreign_and_garbage_buttons_change_nothing() {
+    let (fake, _bot) = started(Vec::new());
+    let chat = Chat::private(34);
+    let stranger = Chat::private(35);
+    fake.push_text(&chat, "Who led the Russian delegation?");
+    let (old_more, _) = buttons(&reply(&fake, 34, 1));
+    fake.push_text(&chat, "Where are the Russian naval bases?");
+    let (new_more, _) = buttons(&reply(&fake, 34, 2));
+    let forged = new_more.replacen("1m", "1p", 1);
+    let cases = [
+        (&chat, old_more.as_str(), "expired", "stale"),
+        (&chat, forged.as_str(), "not valid", "forged"),
+        (&stranger, new_more.as_str(), "not valid", "other-chat"),
+        (&chat, "garbage", "expired", "garbage"),
+        (&chat, "", "expired", "empty"),
+    ];
+    for (who, data, notice, id) in cases {
+        press(&fake, who, data, id);
+        let answer = callback_answer(&fake, id);
+        assert!(
+            answer["text"].as_str().unwrap_or_default().contains(notice),
+            "{id}: {answer}"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(fake.sent_to(34).len(), 2, "a bad button sent something");
+    assert!(fake.sent_to(35).is_empty());
+}
+
+#[test]
+fn redis_down_answers_without_context_and_warns() {
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("redis://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let (fake, mut bot) = started(vec![("REDIS_URL".into(), url)]);
+    let chat = Chat::private(36);
+    fake.push_text(&chat, "What is HTS?");
+    fake.push_text(&chat, "Who led the Russian delegation?");
+    assert!(
+        text(&reply(&fake, 36, 2)).contains("Mikhail Bogdanov"),
+        "a question was dropped:\n{}",
+        bot.log()
+    );
+    bot.stop();
+    assert!(bot.log().contains("Redis unavailable"), "{}", bot.log());
+}
+
+/// A Redis server for the test: `REDIS_TEST_URL`, or a `redis-server` started on a free port.
+/// `None` (with a message on the terminal) when neither is available.
+fn redis_server() -> Option<(String, Option<Child>)> {
+    if let Ok(url) = std::env::var("REDIS_TEST_URL") {
+        return Some((url, None));
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let child = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(child) = child else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED redis test: no redis-server on PATH and no REDIS_TEST_URL (install Debian's redis-server)"
+        );
+        return None;
+    };
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some((format!("redis://127.0.0.1:{port}/"), Some(child)));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED redis test: redis-server did not start"
+    );
+    None
+}
+
+#[test]
+fn context_in_redis_survives_a_restart_and_is_shared() {
+    let Some((url, server)) = redis_server() else {
+        return;
+    };
+    let fake = FakeTelegram::start();
+    let env = vec![("REDIS_URL".to_string(), url.clone())];
+    let mut first = BotProcess::launch(
+        &fake,
+        Launch {
+            env: env.clone(),
+            ..Launch::default()
+        },
+    );
+    assert!(
+        fake.wait_for(WAIT, |r| r.method == "getUpdates").is_some(),
+        "{}",
+        first.log()
+    );
+    let chat = Chat::private(37);
+    fake.push_text(&chat, "What is HTS?");
+    reply(&fake, 37, 1);
+    assert!(first.stop().unwrap().success(), "{}", first.log());
+    let polls = fake.count("getUpdates");
+    let mut second = BotProcess::launch(
+        &fake,
+        Launch {
+            env,
+            ..Launch::default()
+        },
+    );
+    while fake.count("getUpdates") <= polls {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    fake.push_text(&chat, "Where does it come from?");
+    assert!(
+        text(&reply(&fake, 37, 2)).contains("origins in al-Qaeda"),
+        "context was not shared:\n{}",
+        second.log()
+    );
+    second.stop();
+    assert!(
+        !second.log().contains("Redis unavailable"),
+        "{}",
+        second.log()
+    );
+    if let Some(mut server) = server {
+        let _ = server.kill();
+        let _ = server.wait();
+    }
+}
+
+#[test]
+fn redis_store_expires_contexts_after_the_idle_time() {
+    let Some((url, server)) = redis_server() else {
+        return;
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = article_qa::store::ContextStore::redis(&url, Duration::from_secs(1)).unwrap();
+        let mut context = article_qa::conversation::Context::default();
+        article_engine().converse("What is HTS?", &mut context, 1, Duration::from_secs(60));
+        store.save(38, &context).await;
+        assert_eq!(store.load(38).await, context);
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        assert_eq!(
+            store.load(38).await,
+            article_qa::conversation::Context::default()
+        );
+    });
+    if let Some(mut server) = server {
+        let _ = server.kill();
+        let _ = server.wait();
+    }
+}
