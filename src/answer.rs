@@ -152,6 +152,17 @@ impl Engine {
         }
     }
 
+    /// The FAQ rules' scores for `question`, as [`Engine::answer`] computes them (words the
+    /// article knows are not matched fuzzily against the rules), best first.
+    pub fn faq_scores(&self, question: &str) -> Vec<crate::faq::RuleScore> {
+        match &self.faq {
+            Some(faq) => faq.scores_of(self.analyzer.analyze(question), &|stem| {
+                self.index.terms.contains(stem)
+            }),
+            None => Vec::new(),
+        }
+    }
+
     /// The FAQ rules in use, if any.
     pub fn faq(&self) -> Option<&Faq> {
         self.faq.as_deref()
@@ -197,7 +208,7 @@ impl Engine {
     pub fn answer(&self, question: &str) -> Answer {
         let tokens = self.analyzer.analyze(question);
         if let Some(faq) = &self.faq
-            && let Some(best) = faq.best_of(tokens.clone())
+            && let Some(best) = faq.best_of(tokens.clone(), &|stem| self.index.terms.contains(stem))
         {
             return faq.answer(&best);
         }

@@ -223,9 +223,10 @@ impl Engine {
         }
         context.updated = now;
         let tokens = self.analyzer().analyze(question);
-        let faq = self
-            .faq()
-            .and_then(|faq| faq.best_of(tokens.clone()).map(|best| faq.answer(&best)));
+        let faq = self.faq().and_then(|faq| {
+            faq.best_of(tokens.clone(), &|stem| self.index().terms.contains(stem))
+                .map(|best| faq.answer(&best))
+        });
         let refers_back = follow_up_words(&tokens);
         // A question that refers back is about the conversation's topic, before any FAQ rule.
         if let Some(reason) = &refers_back

@@ -73,8 +73,8 @@ impl Explanation {
             })
             .collect();
         let rules = match engine.faq() {
-            Some(faq) => faq
-                .scores(question)
+            Some(faq) => engine
+                .faq_scores(question)
                 .into_iter()
                 .take(3)
                 .map(|s| {

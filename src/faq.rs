@@ -154,13 +154,15 @@ impl Faq {
     /// The scores of the rules that share a term with `question`, best first (ties: higher
     /// priority, then file order). Rules that share none score 0 and are left out.
     pub fn scores(&self, question: &str) -> Vec<RuleScore> {
-        self.scores_of(self.analyzer.analyze(question))
+        self.scores_of(self.analyzer.analyze(question), &|_| false)
     }
 
     /// [`Faq::scores`] for a question already analysed.
-    pub fn scores_of(&self, tokens: Vec<Token>) -> Vec<RuleScore> {
+    /// `known(stem)` tells words known elsewhere (the article's): they are not matched fuzzily.
+    pub fn scores_of(&self, tokens: Vec<Token>, known: &dyn Fn(&str) -> bool) -> Vec<RuleScore> {
         let tokens = content_or_all(tokens);
-        let query = Query::from_tokens(&self.index, &self.params, tokens, &[]);
+        let fuzzy = |t: &Token| !known(&t.stem);
+        let query = Query::from_tokens_with(&self.index, &self.params, tokens, &[], &fuzzy);
         let view = QueryView::new(&query);
         // Only units holding one of the question's terms can score above 0.
         let mut candidates: Vec<u32> = query
@@ -219,12 +221,12 @@ impl Faq {
     /// The rule that answers `question`: the best-scoring rule whose threshold the score
     /// reaches; `None` when no rule matches well enough.
     pub fn best(&self, question: &str) -> Option<RuleScore> {
-        self.best_of(self.analyzer.analyze(question))
+        self.best_of(self.analyzer.analyze(question), &|_| false)
     }
 
     /// [`Faq::best`] for a question already analysed.
-    pub fn best_of(&self, tokens: Vec<Token>) -> Option<RuleScore> {
-        self.scores_of(tokens)
+    pub fn best_of(&self, tokens: Vec<Token>, known: &dyn Fn(&str) -> bool) -> Option<RuleScore> {
+        self.scores_of(tokens, known)
             .into_iter()
             .find(|s| s.score >= self.rules[s.rule].threshold)
     }

@@ -95,14 +95,15 @@ pub struct TermIndex {
     ids: FxHashMap<String, TermId>,
     /// Every surface form seen → its term, for related matches between surface forms.
     surface_ids: FxHashMap<String, TermId>,
-    /// A stem or surface form with a derivational ending removed (`syrian` → `syria`) →
-    /// the terms it came from, so a question word finds its longer relatives in one look-up.
-    shortened: FxHashMap<String, Vec<TermId>>,
+    /// Hashes of every stem and surface form one derivational ending longer or shorter
+    /// (`syria` → `syrian`, `syrian` → `syria`), with the term they came from, sorted: a
+    /// question word finds all its related forms in one binary search.
+    relatives: HashIndex,
     stems: Vec<String>,
     surfaces: Vec<Vec<String>>,
     /// Hashes of every stem and of every stem with one character deleted, with the stem's
     /// term, sorted: fuzzy candidates without a vocabulary scan or per-key allocation.
-    deletes: Vec<(u64, TermId)>,
+    deletes: HashIndex,
     postings: Vec<Vec<Posting>>,
     group_postings: Vec<Vec<Posting>>,
     /// Per term: IDF over units and over groups, computed once at build time.
@@ -205,34 +206,42 @@ impl TermIndex {
         let groups = self.group_len.len().max(1) as f32;
         self.avg_unit_len = (self.unit_len.iter().sum::<f32>() / units).max(1.0);
         self.avg_group_len = (self.group_len.iter().sum::<f32>() / groups).max(1.0);
+        let mut deletes = Vec::new();
         for (id, stem) in self.stems.iter().enumerate() {
             if stem.chars().count() >= FUZZY_MIN_CHARS - 1 && stem.chars().all(char::is_alphabetic)
             {
                 let id = id as TermId;
-                self.deletes.push((hash_skipping(stem, usize::MAX), id));
-                self.deletes.extend(
+                deletes.push((hash_skipping(stem, usize::MAX), id));
+                deletes.extend(
                     stem.char_indices()
                         .map(|(i, _)| (hash_skipping(stem, i), id)),
                 );
             }
         }
-        self.deletes.sort_unstable();
+        self.deletes = HashIndex::new(deletes);
+        let mut relatives = Vec::new();
         let forms = self.ids.iter().chain(self.surface_ids.iter());
         for (word, &term) in forms {
-            if word.len() < 5 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+            if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
                 continue;
             }
             for ending in RELATED_ENDINGS {
+                // The question says `word + ending`: `word` is its shorter relative.
+                relatives.push((hash_bytes(word.bytes().chain(ending.bytes())), term));
+                // The question says `word - ending`: `word` is its longer relative.
                 if let Some(base) = word.strip_suffix(ending)
                     && base.len() >= 4
                 {
-                    let terms = self.shortened.entry(base.to_string()).or_default();
-                    if !terms.contains(&term) {
-                        terms.push(term);
-                    }
+                    relatives.push((hash_bytes(base.bytes()), term));
                 }
             }
         }
+        self.relatives = HashIndex::new(relatives);
+    }
+
+    /// True when `stem` is a term of the index.
+    pub fn contains(&self, stem: &str) -> bool {
+        self.ids.contains_key(stem)
     }
 
     /// Number of units.
@@ -314,6 +323,12 @@ impl TermIndex {
     /// Finds the index terms a question token matches (see the module docs for the order).
     /// Empty when nothing matches.
     pub fn lookup(&self, token: &Token) -> Vec<TermMatch> {
+        self.lookup_with(token, true)
+    }
+
+    /// [`TermIndex::lookup`], with fuzzy matching only when `fuzzy` allows it (a word known
+    /// elsewhere is no typo).
+    pub fn lookup_with(&self, token: &Token, fuzzy: bool) -> Vec<TermMatch> {
         let mut out = Vec::new();
         if let Some(&term) = self.ids.get(&token.stem) {
             let exact = self.surfaces[term as usize].contains(&token.text);
@@ -334,7 +349,7 @@ impl TermIndex {
         }
         self.related(token, &mut out);
         self.thesaurus(token, &mut out);
-        if out.is_empty() {
+        if out.is_empty() && fuzzy {
             out = self.fuzzy(&token.stem);
         }
         out
@@ -354,22 +369,15 @@ impl TermIndex {
                 });
             }
         };
-        let forms = [(&token.stem, &self.ids), (&token.text, &self.surface_ids)];
-        for (word, map) in forms {
-            if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        let forms = [token.stem.as_str(), token.text.as_str()];
+        for (i, word) in forms.into_iter().enumerate() {
+            if (i == 1 && word == forms[0])
+                || word.len() < 4
+                || !word.bytes().all(|b| b.is_ascii_lowercase())
+            {
                 continue;
             }
-            // Shorter relatives: the word minus an ending is a known form.
-            for ending in RELATED_ENDINGS {
-                if let Some(base) = word.strip_suffix(ending)
-                    && base.len() >= 4
-                    && let Some(&term) = map.get(base)
-                {
-                    push(term);
-                }
-            }
-            // Longer relatives: known forms that are the word plus an ending.
-            for &term in self.shortened.get(word.as_str()).into_iter().flatten() {
+            for term in self.relatives.get(hash_bytes(word.bytes())) {
                 push(term);
             }
         }
@@ -405,13 +413,7 @@ impl TermIndex {
         let mut candidates: Vec<TermId> = Vec::new();
         let keys = std::iter::once(usize::MAX).chain(stem.char_indices().map(|(i, _)| i));
         for key in keys.map(|skip| hash_skipping(stem, skip)) {
-            let start = self.deletes.partition_point(|&(h, _)| h < key);
-            candidates.extend(
-                self.deletes[start..]
-                    .iter()
-                    .take_while(|&&(h, _)| h == key)
-                    .map(|&(_, t)| t),
-            );
+            candidates.extend(self.deletes.get(key));
         }
         candidates.sort_unstable();
         candidates.dedup();
@@ -458,12 +460,67 @@ fn hash_skipping(word: &str, skip: usize) -> u64 {
         .get(skip..)
         .and_then(|rest| rest.chars().next())
         .map_or(0, char::len_utf8);
-    word.bytes()
+    let kept = word
+        .bytes()
         .enumerate()
-        .filter(|&(i, _)| i < skip || i >= skip + skipped)
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, (_, b)| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
+        .filter(|&(i, _)| i < skip || i >= skip + skipped);
+    hash_bytes(kept.map(|(_, b)| b))
+}
+
+/// A multimap from 64-bit hashes to terms: entries sorted by hash, with a table of where
+/// each bucket (the hash's top bits) starts, so a look-up reads one small run.
+#[derive(Debug, Clone, Default)]
+struct HashIndex {
+    entries: Vec<(u64, TermId)>,
+    starts: Vec<u32>,
+    shift: u32,
+}
+
+impl HashIndex {
+    fn new(mut entries: Vec<(u64, TermId)>) -> Self {
+        entries.sort_unstable();
+        entries.dedup();
+        let bits = (entries.len() / 4)
+            .max(2)
+            .next_power_of_two()
+            .trailing_zeros();
+        let shift = 64 - bits;
+        let mut starts = vec![0u32; (1usize << bits) + 1];
+        for &(hash, _) in &entries {
+            starts[(hash >> shift) as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        Self {
+            entries,
+            starts,
+            shift,
+        }
+    }
+
+    fn get(&self, key: u64) -> impl Iterator<Item = TermId> + '_ {
+        let bucket = if self.starts.is_empty() {
+            0
+        } else {
+            (key >> self.shift) as usize
+        };
+        let range = match (self.starts.get(bucket), self.starts.get(bucket + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        };
+        self.entries[range]
+            .iter()
+            .filter(move |e| e.0 == key)
+            .map(|e| e.1)
+    }
+}
+
+/// FNV-1a over bytes, so a string hashes alike however its bytes were put together.
+fn hash_bytes(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]

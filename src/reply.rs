@@ -90,16 +90,19 @@ fn quote_html(quote: &Quote) -> String {
 
 /// Escapes text for Telegram's HTML parse mode (`<`, `>`, `&`, and `"` for attributes).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(i) = rest.find(['<', '>', '&', '"']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            _ => "&quot;",
+        });
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -136,15 +139,30 @@ pub fn telegram_len(html: &str) -> usize {
 pub fn pack(blocks: &[String]) -> Vec<String> {
     let mut messages: Vec<String> = Vec::new();
     let mut current = String::new();
-    for block in blocks.iter().flat_map(|b| split_block(b)) {
-        let joined = telegram_len(&current) + 2 + telegram_len(&block);
-        if !current.is_empty() && joined > TELEGRAM_LIMIT {
-            messages.push(std::mem::take(&mut current));
+    let mut current_len = 0;
+    for block in blocks {
+        let block_len = telegram_len(block);
+        let pieces = if block_len <= TELEGRAM_LIMIT {
+            vec![(block.clone(), block_len)]
+        } else {
+            split_block(block)
+                .into_iter()
+                .map(|p| (telegram_len(&p), p))
+                .map(|(l, p)| (p, l))
+                .collect()
+        };
+        for (piece, len) in pieces {
+            if !current.is_empty() && current_len + 2 + len > TELEGRAM_LIMIT {
+                messages.push(std::mem::take(&mut current));
+                current_len = 0;
+            }
+            if !current.is_empty() {
+                current.push_str("\n\n");
+                current_len += 2;
+            }
+            current.push_str(&piece);
+            current_len += len;
         }
-        if !current.is_empty() {
-            current.push_str("\n\n");
-        }
-        current.push_str(&block);
     }
     if !current.trim().is_empty() {
         messages.push(current);
@@ -159,9 +177,6 @@ pub fn pack(blocks: &[String]) -> Vec<String> {
 /// within the limit, cutting between sentences, else between words, else between characters,
 /// and never inside an HTML entity; each piece keeps the block's wrapping tag.
 fn split_block(block: &str) -> Vec<String> {
-    if telegram_len(block) <= TELEGRAM_LIMIT {
-        return vec![block.to_string()];
-    }
     let (open, inner, close) = match (block.find('>'), block.starts_with('<')) {
         (Some(end), true) => match block.rfind("</") {
             Some(start) if start > end => (&block[..=end], &block[end + 1..start], &block[start..]),

@@ -182,6 +182,17 @@ impl Query {
         tokens: Vec<Token>,
         extra: &[(Token, f32)],
     ) -> Self {
+        Self::from_tokens_with(index, params, tokens, extra, &|_| true)
+    }
+
+    /// [`Query::from_tokens`], matching fuzzily only the tokens `fuzzy` allows.
+    pub fn from_tokens_with(
+        index: &TermIndex,
+        params: &Params,
+        tokens: Vec<Token>,
+        extra: &[(Token, f32)],
+        fuzzy: &dyn Fn(&Token) -> bool,
+    ) -> Self {
         let answer_type = answer_type(&tokens);
         let mut terms: Vec<QueryTerm> = Vec::new();
         let own = tokens.into_iter().filter(|t| !t.stop).map(|t| {
@@ -197,7 +208,7 @@ impl Query {
                 seen.factor = seen.factor.max(factor);
                 continue;
             }
-            let matches = index.lookup(&token);
+            let matches = index.lookup_with(&token, fuzzy(&token));
             let weight = match matches
                 .iter()
                 .map(|m| index.idf_of(m.term).0)
@@ -636,6 +647,8 @@ pub(crate) struct QueryView<'q> {
     own_bits: Vec<(TermId, u64)>,
     /// Index term → (word number in `weights`, similarity), sorted by term.
     term_hits: Vec<(TermId, u32, f32)>,
+    /// Bit `term % 256` set for every term in `term_hits`.
+    term_mask: [u64; 4],
     /// Each question word's weight, `factor · weight`.
     weights: Vec<f32>,
     /// Sum of the question words' weights.
@@ -674,14 +687,34 @@ impl<'q> QueryView<'q> {
             term_hits.extend(q.matches.iter().map(|m| (m.term, i as u32, m.similarity)));
         }
         term_hits.sort_unstable_by_key(|&(term, word, _)| (term, word));
+        let mut term_mask = [0u64; 4];
+        for &(term, _, _) in &term_hits {
+            term_mask[(term as usize / 64) % 4] |= 1 << (term % 64);
+        }
         Self {
             literal,
             own,
             own_bits,
             total_weight: weights.iter().sum::<f32>().max(f32::MIN_POSITIVE),
             term_hits,
+            term_mask,
             weights,
         }
+    }
+
+    /// The entries of `term_hits` for `term` (a quick mask test first: most of a sentence's
+    /// terms are not the question's).
+    fn hits_of(&self, term: TermId) -> &[(TermId, u32, f32)] {
+        if self.term_mask[(term as usize / 64) % 4] & (1 << (term % 64)) == 0 {
+            return &[];
+        }
+        let start = self.term_hits.partition_point(|h| h.0 < term);
+        let end = start
+            + self.term_hits[start..]
+                .iter()
+                .take_while(|h| h.0 == term)
+                .count();
+        &self.term_hits[start..end]
     }
 
     /// How the question and one unit (a sentence, a FAQ example) overlap: the shared scorer
@@ -697,10 +730,9 @@ impl<'q> QueryView<'q> {
         for t in held {
             let idf = index.idf_of(t.term).0;
             total += idf;
-            let start = self.term_hits.partition_point(|h| h.0 < t.term);
-            let similarity = self.term_hits[start..]
+            let similarity = self
+                .hits_of(t.term)
                 .iter()
-                .take_while(|h| h.0 == t.term)
                 .map(|h| h.2)
                 .fold(0.0f32, f32::max);
             covered += idf * similarity;
@@ -720,10 +752,8 @@ impl<'q> QueryView<'q> {
         best.resize(self.weights.len(), 0.0);
         let mut matched = 0;
         for t in held {
-            let start = self.term_hits.partition_point(|h| h.0 < t.term);
-            let hits = self.term_hits[start..].iter().take_while(|h| h.0 == t.term);
             let mut any = false;
-            for &(_, word, similarity) in hits {
+            for &(_, word, similarity) in self.hits_of(t.term) {
                 let slot = &mut best[word as usize];
                 *slot = slot.max(similarity);
                 any = true;

@@ -42,7 +42,9 @@ impl ContextStore {
         Ok(ContextStore::Redis(Box::new(RedisStore::new(url, ttl)?)))
     }
 
-    /// The chat's context, or an empty one (also when Redis is unreachable).
+    /// The chat's context, or an empty one (also when Redis is unreachable). The memory store
+    /// hands the context over rather than copying it: [`ContextStore::save`] it back after use
+    /// (a chat's updates are handled one at a time, so nobody else needs it meanwhile).
     pub async fn load(&self, chat: i64) -> Context {
         match self {
             ContextStore::Memory(store) => store.load(chat),
@@ -51,10 +53,10 @@ impl ContextStore {
     }
 
     /// Saves the chat's context (in Redis with the idle time as its expiry).
-    pub async fn save(&self, chat: i64, context: &Context) {
+    pub async fn save(&self, chat: i64, context: Context) {
         match self {
             ContextStore::Memory(store) => store.save(chat, context),
-            ContextStore::Redis(store) => store.save(chat, context).await,
+            ContextStore::Redis(store) => store.save(chat, &context).await,
         }
     }
 
@@ -85,13 +87,13 @@ impl MemoryStore {
         self.contexts
             .lock()
             .ok()
-            .and_then(|mut c| c.get(&chat).cloned())
+            .and_then(|mut c| c.pop(&chat))
             .unwrap_or_default()
     }
 
-    fn save(&self, chat: i64, context: &Context) {
+    fn save(&self, chat: i64, context: Context) {
         if let Ok(mut contexts) = self.contexts.lock() {
-            contexts.put(chat, context.clone());
+            contexts.put(chat, context);
         }
     }
 
@@ -228,8 +230,10 @@ mod tests {
     async fn memory_store_keeps_loads_and_clears() {
         let store = ContextStore::memory(10);
         assert_eq!(store.load(1).await, Context::default());
-        store.save(1, &context("a")).await;
-        assert_eq!(store.load(1).await.turns[0].question, "a");
+        store.save(1, context("a")).await;
+        let loaded = store.load(1).await;
+        assert_eq!(loaded.turns[0].question, "a");
+        store.save(1, loaded).await;
         store.clear(1).await;
         assert_eq!(store.load(1).await, Context::default());
     }
@@ -238,10 +242,7 @@ mod tests {
     async fn a_hundred_thousand_chats_stay_within_the_capacity() {
         let store = MemoryStore::new(MEMORY_CAPACITY);
         for chat in 0..100_000 {
-            store.save(
-                chat,
-                &context("Who led the Russian delegation to Damascus?"),
-            );
+            store.save(chat, context("Who led the Russian delegation to Damascus?"));
         }
         assert_eq!(store.len(), MEMORY_CAPACITY);
         assert_eq!(store.load(99_999).turns.len(), 1, "the newest chat is kept");
@@ -259,7 +260,7 @@ mod tests {
         drop(closed);
         let store = ContextStore::redis(&url, Duration::from_secs(60)).unwrap();
         let started = Instant::now();
-        store.save(1, &context("a")).await;
+        store.save(1, context("a")).await;
         assert_eq!(store.load(1).await, Context::default());
         store.clear(1).await;
         assert!(

@@ -3,10 +3,12 @@
 //!
 //! The table, `src/thesaurus.tsv`, is built by `tools/build_thesaurus.py` and compiled into
 //! the binary; its licence is in `src/thesaurus.LICENSE`. Each line is
-//! `stem<TAB>derived,stems<TAB>synonym,stems`, sorted by stem. Looking a stem up is a binary
-//! search over the lines (the list of lines is built on first use, in under a millisecond).
+//! `stem<TAB>derived,stems<TAB>synonym,stems`, sorted by stem (so duplicates show). Looking a stem
+//! up is a hash-map look-up; the map is built on first use, in about a millisecond.
 
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 const TABLE: &str = include_str!("thesaurus.tsv");
 
@@ -29,9 +31,9 @@ impl Relation {
     }
 }
 
-/// The table's lines as (stem, rest of the line), in table order (sorted by stem).
-fn entries() -> &'static [(&'static str, &'static str)] {
-    static ENTRIES: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+/// The table's lines as stem → rest of the line, built on first use.
+fn entries() -> &'static FxHashMap<&'static str, &'static str> {
+    static ENTRIES: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
     ENTRIES.get_or_init(|| {
         TABLE
             .lines()
@@ -42,10 +44,7 @@ fn entries() -> &'static [(&'static str, &'static str)] {
 
 /// The stems related to `stem`, derived forms first. Empty for an unknown stem.
 pub fn related(stem: &str) -> impl Iterator<Item = (&'static str, Relation)> {
-    let entries = entries();
-    let rest = entries
-        .binary_search_by(|(key, _)| (*key).cmp(stem))
-        .map_or("", |i| entries[i].1);
+    let rest = entries().get(stem).copied().unwrap_or_default();
     let (derived, synonyms) = rest.split_once('\t').unwrap_or((rest, ""));
     let split = |list: &'static str, relation| {
         list.split(',')
@@ -60,7 +59,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_is_sorted_for_binary_search() {
+    fn table_is_sorted_without_duplicates() {
         let keys: Vec<&str> = TABLE
             .lines()
             .map(|l| l.split('\t').next().unwrap())

@@ -357,7 +357,7 @@ fn redis_store_expires_contexts_after_the_idle_time() {
         let store = article_qa::store::ContextStore::redis(&url, Duration::from_secs(1)).unwrap();
         let mut context = article_qa::conversation::Context::default();
         article_engine().converse("What is HTS?", &mut context, 1, Duration::from_secs(60));
-        store.save(38, &context).await;
+        store.save(38, context.clone()).await;
         assert_eq!(store.load(38).await, context);
         tokio::time::sleep(Duration::from_millis(2100)).await;
         assert_eq!(

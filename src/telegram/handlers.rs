@@ -141,20 +141,20 @@ async fn answer_turn(
     let chat = msg.chat.id;
     let mut context = state.contexts.load(chat.0).await;
     let response = chat::respond(&state.engine(), &turn, &mut context, now(), state.ttl);
-    if response == Response::UnknownCommand && !chat.is_user() {
-        return Ok(());
-    }
-    if turn == Turn::Command(Command::Reset) {
-        state.contexts.clear(chat.0).await;
-    } else {
-        state.contexts.save(chat.0, &context).await;
-    }
     let buttons = match (&response, &context.answer) {
         (Response::Answer(Answer::Article(_)), Some(last)) => {
             Some(answer_buttons(state, chat.0, last.id))
         }
         _ => None,
     };
+    if turn == Turn::Command(Command::Reset) {
+        state.contexts.clear(chat.0).await;
+    } else {
+        state.contexts.save(chat.0, context).await;
+    }
+    if response == Response::UnknownCommand && !chat.is_user() {
+        return Ok(());
+    }
     send(bot, state, chat, Some(msg.id), response.to_html(), buttons).await?;
     state.log_unanswered(question, &response);
     log_update(msg, question.chars().count(), &response, started);
@@ -237,16 +237,17 @@ async fn press_button(
         Err(Refused::Malformed | Refused::Stale) => return Ok(Some(reply::STALE_BUTTON)),
     };
     let mut context = state.contexts.load(chat.0).await;
+    let pressed = buttons::press(&state.engine(), &mut context, button);
+    let buttons = context
+        .answer
+        .as_ref()
+        .map(|last| answer_buttons(state, chat.0, last.id));
+    state.contexts.save(chat.0, context).await;
     let reply_to = query.message.as_ref().map(|m| m.id());
-    match buttons::press(&state.engine(), &mut context, button) {
+    match pressed {
         Err(_) => Ok(Some(reply::STALE_BUTTON)),
         Ok(Pressed::NothingMore) => Ok(Some(reply::NOTHING_MORE)),
         Ok(Pressed::More(answer)) => {
-            state.contexts.save(chat.0, &context).await;
-            let buttons = context
-                .answer
-                .as_ref()
-                .map(|last| answer_buttons(state, chat.0, last.id));
             send(
                 bot,
                 state,

@@ -430,33 +430,37 @@ fn send_message(fake: &FakeTelegram, params: &Value) -> Response {
     if text.trim().is_empty() {
         return error(400, "Bad Request: message text is empty");
     }
-    if params["parse_mode"] == "HTML" {
+    let visible = if params["parse_mode"] == "HTML" {
         if let Err(why) = check_html(text) {
             return error(400, &format!("Bad Request: can't parse entities: {why}"));
         }
-        if visible_len(text) > 4096 {
-            return error(400, "Bad Request: message is too long");
-        }
+        strip_tags(text)
+    } else {
+        text.to_string()
+    };
+    if visible.encode_utf16().count() > 4096 {
+        return error(400, "Bad Request: message is too long");
     }
     let chat_id = params["chat_id"].as_i64().unwrap_or_default();
+    let (message_id, chat) = {
+        let mut inner = fake.inner.lock().unwrap();
+        inner.next_message_id += 1;
+        let chat = inner.chats.get(&chat_id).cloned();
+        (inner.next_message_id, chat)
+    };
+    let chat =
+        chat.unwrap_or_else(|| json!({"id": chat_id, "type": "private", "first_name": "Tester"}));
     {
         let (count, signal) = &*fake.sent;
         *count.lock().unwrap() += 1;
         signal.notify_all();
     }
-    let mut inner = fake.inner.lock().unwrap();
-    inner.next_message_id += 1;
-    let chat = inner
-        .chats
-        .get(&chat_id)
-        .cloned()
-        .unwrap_or(json!({"id": chat_id, "type": "private", "first_name": "Tester"}));
     ok(json!({
-        "message_id": inner.next_message_id,
+        "message_id": message_id,
         "date": 1_740_000_001,
         "chat": chat,
         "from": {"id": BOT_ID, "is_bot": true, "first_name": "Article QA", "username": BOT_USERNAME},
-        "text": strip_tags(text),
+        "text": visible,
     }))
 }
 
@@ -520,20 +524,36 @@ pub fn check_html(text: &str) -> Result<(), String> {
 
 /// The text a user sees: tags removed and entities decoded.
 pub fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with('<') {
+            rest = tail.find('>').map_or("", |end| &tail[end + 1..]);
+            continue;
+        }
+        let entity = [
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&amp;", '&'),
+        ]
+        .into_iter()
+        .find(|(e, _)| tail.starts_with(e));
+        match entity {
+            Some((e, c)) => {
+                out.push(c);
+                rest = &tail[e.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
         }
     }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
+    out.push_str(rest);
+    out
 }
 
 /// Visible length in UTF-16 code units, as Telegram counts the 4,096 limit.
