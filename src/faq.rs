@@ -36,8 +36,9 @@ use crate::answer::{Answer, Engine, FaqAnswer, Quote};
 use crate::article::Corpus;
 use crate::error::{Error, Result};
 use crate::index::TermIndex;
+use crate::query::{Query, QueryView};
 use crate::reply;
-use crate::retrieve::{Params, Query, QueryView};
+use crate::retrieve::Params;
 
 /// How well a question must match a rule, by default (0..=1).
 pub const DEFAULT_THRESHOLD: f32 = 0.7;
