@@ -7,6 +7,8 @@
 //! another chat, fails the signature; a stale one (older answer, expired or reset context,
 //! a restart with in-memory context) names an answer the chat no longer has.
 
+use std::time::Duration;
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -135,10 +137,20 @@ pub enum Pressed {
     NothingMore,
 }
 
-/// Carries out a button press on the chat's context ("More" marks what it shows).
+/// Carries out a button press on the chat's context ("More" marks what it shows) at `now`
+/// (seconds since the epoch); a context idle longer than `ttl` has expired.
 ///
-/// Errors: [`Refused::Stale`] when the context no longer holds that answer.
-pub fn press(engine: &Engine, context: &mut Context, button: Button) -> Result<Pressed, Refused> {
+/// Errors: [`Refused::Stale`] when the context has expired or no longer holds that answer.
+pub fn press(
+    engine: &Engine,
+    context: &mut Context,
+    button: Button,
+    now: u64,
+    ttl: Duration,
+) -> Result<Pressed, Refused> {
+    if context.expired(now, ttl) {
+        return Err(Refused::Stale);
+    }
     let answer = context
         .answer
         .as_mut()
@@ -230,5 +242,55 @@ mod tests {
                 "{garbage:?}"
             );
         }
+    }
+
+    #[test]
+    fn presses_show_more_the_paragraph_and_refuse_old_or_expired_answers() {
+        use crate::article::Corpus;
+        let corpus = Corpus::from_text(
+            "t",
+            "Bogdanov led the delegation to Damascus. The delegation met officials. The delegation left in March.\n\
+             Another paragraph about the delegation and its talks.\n",
+        )
+        .unwrap();
+        let engine = Engine::new(corpus);
+        let mut context = Context::default();
+        let ttl = Duration::from_secs(60);
+        let reply = engine.converse("Who led the delegation?", &mut context, 100, ttl);
+        assert!(matches!(reply.answer, Answer::Article(_)));
+        let id = context.answer.as_ref().unwrap().id;
+        let more = Button {
+            action: Action::More,
+            answer: id,
+        };
+        let paragraph = Button {
+            action: Action::Paragraph,
+            answer: id,
+        };
+        let shown = context.answer.as_ref().unwrap().shown;
+        match press(&engine, &mut context, more, 110, ttl) {
+            Ok(Pressed::More(answer)) => assert!(!answer.quotes().is_empty()),
+            Ok(Pressed::NothingMore) => {
+                assert_eq!(shown, context.answer.as_ref().unwrap().ranked.len())
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            press(&engine, &mut context, paragraph, 120, ttl),
+            Ok(Pressed::Paragraph { number: 1, .. })
+        ));
+        let old = Button {
+            action: Action::More,
+            answer: id.wrapping_add(1),
+        };
+        assert_eq!(
+            press(&engine, &mut context, old, 130, ttl),
+            Err(Refused::Stale)
+        );
+        assert_eq!(
+            press(&engine, &mut context, paragraph, 100 + 61, ttl),
+            Err(Refused::Stale),
+            "expired"
+        );
     }
 }

@@ -401,3 +401,10 @@ fn sigterm_stops_the_bot_cleanly() {
     let status = bot.stop().expect("stops within the timeout");
     assert!(status.success(), "exit {status:?}; log:\n{}", bot.log());
 }
+
+#[test]
+fn ctrl_c_stops_the_bot_cleanly() {
+    let (_fake, mut bot) = started();
+    let status = bot.signal("-INT").expect("stops within the timeout");
+    assert!(status.success(), "exit {status:?}; log:\n{}", bot.log());
+}

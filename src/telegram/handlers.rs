@@ -237,7 +237,7 @@ async fn press_button(
         Err(Refused::Malformed | Refused::Stale) => return Ok(Some(reply::STALE_BUTTON)),
     };
     let mut context = state.contexts.load(chat.0).await;
-    let pressed = buttons::press(&state.engine(), &mut context, button);
+    let pressed = buttons::press(&state.engine(), &mut context, button, now(), state.ttl);
     let buttons = context
         .answer
         .as_ref()

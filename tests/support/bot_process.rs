@@ -116,11 +116,16 @@ impl BotProcess {
 
     /// Sends SIGTERM and waits for the exit status.
     pub fn stop(&mut self) -> Option<ExitStatus> {
+        self.signal("-TERM")
+    }
+
+    /// Sends a signal (`-INT` is Ctrl-C) and waits for the exit status.
+    pub fn signal(&mut self, signal: &str) -> Option<ExitStatus> {
         if let Some(status) = self.child.try_wait().unwrap() {
             return Some(status);
         }
         let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args([signal, &self.child.id().to_string()])
             .status();
         self.wait_exit(Duration::from_secs(15))
     }
