@@ -21,33 +21,40 @@ use support::fake_telegram::{Chat, FakeTelegram, TOKEN};
 
 const UPDATES: usize = 2000;
 const CHATS: i64 = 50;
-const QUESTIONS: [&str; 5] = [
-    "Who led the Russian delegation?",
-    "where are the russian navel bases",
-    "What did bogdanof say?",
-    "When did HTS take Damascus?",
-    "What is the capital of France?",
-];
+
+/// The article dev set's 40 questions (plain, paraphrased, misspelt, off-topic), in turn.
+fn questions() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/article/dev.jsonl");
+    article_qa::eval::load_cases(&path)
+        .expect("dev set")
+        .into_iter()
+        .filter_map(|c| c.turns.last().cloned())
+        .collect()
+}
 
 /// Runs one batch as 50 people chatting: each chat sends a question, waits for the reply,
 /// then sends the next, until 2,000 questions are answered. Returns the elapsed time and
 /// each reply's latency (question pushed to reply received by the fake server).
-fn batch(fake: &FakeTelegram) -> (Duration, Vec<Duration>) {
+fn batch(fake: &FakeTelegram, questions: &[String]) -> (Duration, Vec<Duration>) {
     let chats: Vec<Chat> = (1..=CHATS).map(|i| Chat::private(1_000 + i)).collect();
-    let mut seen = fake.count("sendMessage");
+    fake.clear_requests();
+    let mut seen = 0;
+    let mut signalled = fake.wait_sent_count(usize::MAX, Duration::ZERO);
     let mut pushed_at: std::collections::HashMap<i64, Instant> = std::collections::HashMap::new();
     let mut latencies = Vec::with_capacity(UPDATES);
     let mut asked = 0;
     let start = Instant::now();
     for chat in &chats {
         pushed_at.insert(chat.id, Instant::now());
-        fake.push_text(chat, QUESTIONS[asked % QUESTIONS.len()]);
+        fake.push_text(chat, &questions[asked % questions.len()]);
         asked += 1;
     }
     let deadline = start + Duration::from_secs(120);
     while latencies.len() < UPDATES && Instant::now() < deadline {
-        let now_count = fake.wait_sent_count(seen, Duration::from_millis(100));
-        for reply in fake.requests_of("sendMessage", seen) {
+        signalled = fake.wait_sent_count(signalled, Duration::from_millis(100));
+        let replies = fake.requests_of("sendMessage", seen);
+        seen += replies.len();
+        for reply in replies {
             let chat_id = reply.body["chat_id"].as_i64().unwrap_or_default();
             let Some(pushed) = pushed_at.remove(&chat_id) else {
                 continue;
@@ -56,11 +63,10 @@ fn batch(fake: &FakeTelegram) -> (Duration, Vec<Duration>) {
             if asked < UPDATES {
                 let chat = chats.iter().find(|c| c.id == chat_id).unwrap();
                 pushed_at.insert(chat_id, Instant::now());
-                fake.push_text(chat, QUESTIONS[asked % QUESTIONS.len()]);
+                fake.push_text(chat, &questions[asked % questions.len()]);
                 asked += 1;
             }
         }
-        seen = now_count;
     }
     (start.elapsed(), latencies)
 }
@@ -138,6 +144,7 @@ fn benches(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(30))
         .warm_up_time(Duration::from_secs(3));
     let mut latencies = std::collections::HashMap::new();
+    let questions = questions();
     for (name, fake) in [
         ("teloxide echo bot", start_echo_bot()),
         ("article-qa", start_article_qa()),
@@ -147,7 +154,7 @@ fn benches(c: &mut Criterion) {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let (elapsed, lat) = batch(&fake);
+                    let (elapsed, lat) = batch(&fake, &questions);
                     total += elapsed;
                     all.extend(lat);
                 }
@@ -169,7 +176,7 @@ fn benches(c: &mut Criterion) {
     let fake = FakeTelegram::start();
     let bot = BotProcess::launch(&fake, Launch::default());
     wait_polling(&fake);
-    let (elapsed, _) = batch(&fake);
+    let (elapsed, _) = batch(&fake, &questions);
     let status =
         std::fs::read_to_string(format!("/proc/{}/status", bot_pid(&bot))).unwrap_or_default();
     let field = |name: &str| {

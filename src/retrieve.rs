@@ -400,7 +400,7 @@ pub fn rank(
 }
 
 /// How many of the best sentences get the answer-type and proximity re-scoring.
-const RERANKED: usize = 12;
+const RERANKED: usize = 10;
 
 /// Sum, over pairs of question terms that are neighbours in the question (no other
 /// content word between), of the pair's smaller IDF when the sentence also holds them

@@ -116,6 +116,7 @@ impl FakeTelegram {
         let server = fake.clone();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
+                .thread_name("fake-telegram")
                 .worker_threads(2)
                 .enable_all()
                 .build()
@@ -185,6 +186,14 @@ impl FakeTelegram {
     /// Queues a text message; returns its message id.
     pub fn push_text(&self, chat: &Chat, text: &str) -> i64 {
         self.push_message(chat, json!({"text": text}))
+    }
+
+    /// Forgets the recorded requests (benchmarks call it between batches so the record does
+    /// not grow without bound).
+    pub fn clear_requests(&self) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.requests.clear();
+        inner.by_method.clear();
     }
 
     /// Every request so far.
