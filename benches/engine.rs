@@ -14,11 +14,8 @@ const SQUAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/squad");
 /// Questions of the article dev set, asked in turn.
 fn article_questions() -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/article/dev.jsonl");
-    article_qa::eval::load_cases(&path)
-        .expect("dev set")
-        .into_iter()
-        .filter_map(|c| c.turns.last().cloned())
-        .collect()
+    let cases = article_qa::eval::load_cases(&path).expect("dev set");
+    cases.iter().map(|c| c.question().to_string()).collect()
 }
 
 /// The SQuAD articles' paragraphs repeated until there are at least 2,000, as one article.
@@ -52,7 +49,7 @@ fn big_corpus() -> (Corpus, Vec<String>) {
     let questions = cases
         .into_iter()
         .step_by(35)
-        .filter_map(|c| c.turns.last().cloned())
+        .map(|c| c.question().to_string())
         .collect();
     (corpus, questions)
 }
@@ -99,7 +96,7 @@ fn thousand_rules(engine: &Engine) -> (article_qa::faq::Faq, Vec<String>) {
         article_qa::eval::load_cases(&Path::new(SQUAD).join("questions.jsonl")).expect("questions");
     let questions: Vec<String> = cases
         .into_iter()
-        .filter_map(|c| c.turns.last().cloned())
+        .map(|c| c.question().to_string())
         .collect();
     let mut toml = String::new();
     for (i, pair) in questions.chunks(2).take(1000).enumerate() {

@@ -25,11 +25,8 @@ const CHATS: i64 = 50;
 /// The article dev set's 40 questions (plain, paraphrased, misspelt, off-topic), in turn.
 fn questions() -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/article/dev.jsonl");
-    article_qa::eval::load_cases(&path)
-        .expect("dev set")
-        .into_iter()
-        .filter_map(|c| c.turns.last().cloned())
-        .collect()
+    let cases = article_qa::eval::load_cases(&path).expect("dev set");
+    cases.iter().map(|c| c.question().to_string()).collect()
 }
 
 /// Runs one batch as 50 people chatting: each chat sends a question, waits for the reply,

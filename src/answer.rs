@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::analyze::{Analyzer, Token, with_bigrams};
+use crate::analyze::{Analyzer, Token};
 use crate::article::Corpus;
 use crate::faq::Faq;
 use crate::retrieve::{self, ArticleIndex, Params, Query, Ranking};
@@ -206,15 +206,9 @@ impl Engine {
     /// assert!(matches!(engine.answer("What is the capital of France?"), Answer::NotFound(_)));
     /// ```
     pub fn answer(&self, question: &str) -> Answer {
-        let tokens = self.analyzer.analyze(question);
-        if let Some(faq) = &self.faq
-            && let Some(best) = faq.best_of(tokens.clone(), &|stem| self.index.terms.contains(stem))
-        {
-            return faq.answer(&best);
-        }
-        let query = self.query_tokens(with_bigrams(tokens), &[]);
-        let ranking = self.rank(&query, None);
-        self.decide(&query, &ranking)
+        let mut fresh = crate::conversation::Context::default();
+        self.converse(question, &mut fresh, 0, crate::config::DEFAULT_CONTEXT_TTL)
+            .answer
     }
 
     /// A query from analysed tokens (and context terms with their factors).
@@ -259,7 +253,10 @@ impl Engine {
 
     /// Turns a ranking into an answer, abstaining below the coverage threshold.
     pub(crate) fn decide(&self, query: &Query, ranking: &Ranking) -> Answer {
-        if query.is_empty() {
+        let asks_nothing = query
+            .words()
+            .all(|q| crate::words::is_function_word(&q.token.text));
+        if query.is_empty() || asks_nothing {
             return Answer::NotFound(Abstention::NoTerms);
         }
         if ranking.hits.is_empty() {
@@ -272,16 +269,26 @@ impl Engine {
     }
 
     fn quote(&self, hit: &retrieve::Hit) -> Quote {
-        let article = &self.corpus.articles[hit.at.article as usize];
-        let paragraph = &article.paragraphs[hit.at.paragraph as usize];
-        let sentence = &paragraph.sentences[hit.at.sentence as usize];
-        Quote {
+        let mut quote = self
+            .quote_at(hit.at)
+            .expect("hits come from this engine's index");
+        quote.score = hit.score;
+        quote
+    }
+
+    /// The sentence at `at` as a quote (score 0), or `None` when the corpus has no such
+    /// sentence (a reference from elsewhere, such as an old context).
+    pub fn quote_at(&self, at: retrieve::SentenceRef) -> Option<Quote> {
+        let article = self.corpus.articles.get(at.article as usize)?;
+        let paragraph = article.paragraphs.get(at.paragraph as usize)?;
+        let sentence = paragraph.sentences.get(at.sentence as usize)?;
+        Some(Quote {
             text: article.sentence_text(sentence).to_string(),
             article: article.name.clone(),
             title: article.title.clone(),
             paragraph: paragraph.number,
             sentence: sentence.number,
-            score: hit.score,
-        }
+            score: 0.0,
+        })
     }
 }

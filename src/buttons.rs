@@ -14,7 +14,6 @@ use sha2::{Digest, Sha256};
 
 use crate::answer::{Answer, Engine, Quote};
 use crate::conversation::Context;
-use crate::retrieve::SentenceRef;
 
 /// The callback data format's version.
 pub const VERSION: char = '1';
@@ -36,7 +35,7 @@ pub struct Button {
     /// What it does.
     pub action: Action,
     /// The answer's number in its chat.
-    pub answer: u32,
+    pub answer: u64,
 }
 
 /// Why callback data was refused.
@@ -79,7 +78,7 @@ impl Key {
             .collect()
     }
 
-    /// The callback data for a button in `chat` (at most 30 bytes; Telegram allows 64).
+    /// The callback data for a button in `chat` (at most 40 bytes; Telegram allows 64).
     pub fn encode(&self, chat: i64, button: Button) -> String {
         let action = match button.action {
             Action::More => 'm',
@@ -96,7 +95,7 @@ impl Key {
     pub fn decode(&self, chat: i64, data: &str) -> Result<Button, Refused> {
         let (body, signature) = data.split_once('.').ok_or(Refused::Malformed)?;
         let mut chars = body.chars();
-        if chars.next() != Some(VERSION) || body.len() > 16 {
+        if chars.next() != Some(VERSION) || body.len() > 24 {
             return Err(Refused::Malformed);
         }
         let action = match chars.next() {
@@ -106,7 +105,7 @@ impl Key {
         };
         let answer = chars
             .as_str()
-            .parse::<u32>()
+            .parse::<u64>()
             .map_err(|_| Refused::Malformed)?;
         if !constant_time_eq(signature.as_bytes(), self.signature(chat, body).as_bytes()) {
             return Err(Refused::Signature);
@@ -157,19 +156,6 @@ pub fn press(
         .filter(|a| a.id == button.answer)
         .ok_or(Refused::Stale)?;
     let corpus = engine.corpus();
-    let quote = |at: &SentenceRef| -> Option<Quote> {
-        let article = corpus.articles.get(at.article as usize)?;
-        let paragraph = article.paragraphs.get(at.paragraph as usize)?;
-        let sentence = paragraph.sentences.get(at.sentence as usize)?;
-        Some(Quote {
-            text: article.sentence_text(sentence).to_string(),
-            article: article.name.clone(),
-            title: article.title.clone(),
-            paragraph: paragraph.number,
-            sentence: sentence.number,
-            score: 0.0,
-        })
-    };
     match button.action {
         Action::More => {
             let next: Vec<Quote> = answer
@@ -177,7 +163,7 @@ pub fn press(
                 .iter()
                 .skip(answer.shown)
                 .take(MORE_AT_A_TIME)
-                .filter_map(quote)
+                .filter_map(|&at| engine.quote_at(at))
                 .collect();
             if next.is_empty() {
                 return Ok(Pressed::NothingMore);
@@ -228,12 +214,12 @@ mod tests {
         let other_bot = Key::from_token("999:zzz");
         assert_eq!(other_bot.decode(42, &data), Err(Refused::Signature));
         for garbage in [
+            "1m99999999999999999999999.00",
             "",
             "garbage",
             "2m17.00",
             "1x17.00",
             "1m.00",
-            "1m99999999999999999.00",
             "1m17",
         ] {
             assert_eq!(

@@ -38,15 +38,19 @@ pub enum Turn {
     Command(Command),
     /// A plain question.
     Question(String),
+    /// A `/command` the bot does not have.
+    UnknownCommand,
 }
 
 impl Turn {
-    /// Reads a line typed in the console: a command (`/help`, `/ask …`) or a question.
-    /// Unknown commands are questions, so nothing typed is lost.
+    /// Reads a line typed in the console: a command (`/help`, `/ask …`), an unknown
+    /// `/command`, or a question.
     pub fn parse(line: &str) -> Self {
-        match Command::parse(line.trim(), "") {
+        let line = line.trim();
+        match Command::parse(line, "") {
             Ok(command) => Turn::Command(command),
-            Err(_) => Turn::Question(line.trim().to_string()),
+            Err(_) if line.starts_with('/') => Turn::UnknownCommand,
+            Err(_) => Turn::Question(line.to_string()),
         }
     }
 }
@@ -74,7 +78,7 @@ pub fn respond(
     ttl: Duration,
 ) -> Response {
     match turn {
-        Turn::Command(Command::Reload) => Response::UnknownCommand,
+        Turn::Command(Command::Reload) | Turn::UnknownCommand => Response::UnknownCommand,
         Turn::Command(Command::Reset) => {
             *context = Context::default();
             Response::Text(reply::RESET.to_string())
@@ -162,9 +166,6 @@ mod tests {
             Turn::parse("Who led it?"),
             Turn::Question("Who led it?".into())
         );
-        assert_eq!(
-            Turn::parse("/nosuch thing"),
-            Turn::Question("/nosuch thing".into())
-        );
+        assert_eq!(Turn::parse("/nosuch thing"), Turn::UnknownCommand);
     }
 }

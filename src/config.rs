@@ -172,11 +172,13 @@ impl Config {
         };
         let context_ttl = match var(CONTEXT_VAR) {
             Some(minutes) => match minutes.parse::<u64>() {
-                Ok(m) if m > 0 => Duration::from_secs(m * 60),
+                Ok(m) if m > 0 && m <= 525_600 => Duration::from_secs(m * 60),
                 _ => {
                     return Err(ConfigError::Invalid {
                         var: CONTEXT_VAR,
-                        why: format!("{minutes:?} is not a whole number of minutes above 0"),
+                        why: format!(
+                            "{minutes:?} is not a whole number of minutes from 1 to 525600 (a year)"
+                        ),
                     });
                 }
             },

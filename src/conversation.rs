@@ -27,8 +27,10 @@ pub const MAX_TURNS: usize = 3;
 pub const MAX_QUESTION_CHARS: usize = 300;
 /// Most terms kept per question.
 pub const MAX_TERMS: usize = 16;
-/// Most ranked sentences kept for "More".
-pub const MAX_RANKED: usize = 12;
+/// Longest term kept, in bytes (longer words are not remembered).
+pub const MAX_TERM_BYTES: usize = 40;
+/// Most ranked sentences kept for "More" (all the ranking re-ranks).
+pub const MAX_RANKED: usize = 10;
 /// Weight factor of the previous question's terms in a follow-up.
 pub const CONTEXT_FACTOR: f32 = 0.5;
 /// Below this coverage on its own, a question counts as too weak to stand alone.
@@ -49,7 +51,7 @@ pub struct Remembered {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LastAnswer {
     /// Number of the answer in this chat (buttons carry it; older buttons are stale).
-    pub id: u32,
+    pub id: u64,
     /// The ranked sentences, best first.
     pub ranked: Vec<SentenceRef>,
     /// How many of them have been shown.
@@ -63,8 +65,10 @@ pub struct Context {
     pub turns: Vec<Remembered>,
     /// The last article answer.
     pub answer: Option<LastAnswer>,
-    /// Number the next answer gets.
-    pub next_id: u32,
+    /// Number the next answer gets. A new context starts numbering from the clock (a
+    /// thousand numbers a second), so buttons of answers before a reset, an expiry or a
+    /// restart never match a newer answer.
+    pub next_id: u64,
     /// When the chat last spoke, in seconds since the Unix epoch.
     pub updated: u64,
 }
@@ -127,6 +131,9 @@ impl Context {
         terms: Vec<(String, String)>,
         ranking: Option<&Ranking>,
     ) {
+        if self.next_id == 0 {
+            self.next_id = self.updated.saturating_mul(1000).max(1);
+        }
         let paragraphs = ranking
             .map(|r| {
                 r.hits
@@ -138,7 +145,11 @@ impl Context {
             .unwrap_or_default();
         self.turns.push(Remembered {
             question: question.trim().chars().take(MAX_QUESTION_CHARS).collect(),
-            terms: terms.into_iter().take(MAX_TERMS).collect(),
+            terms: terms
+                .into_iter()
+                .filter(|(text, stem)| text.len() <= MAX_TERM_BYTES && stem.len() <= MAX_TERM_BYTES)
+                .take(MAX_TERMS)
+                .collect(),
             paragraphs,
         });
         if self.turns.len() > MAX_TURNS {
@@ -146,7 +157,7 @@ impl Context {
         }
         self.answer = ranking.filter(|r| !r.hits.is_empty()).map(|r| {
             let id = self.next_id;
-            self.next_id = self.next_id.wrapping_add(1);
+            self.next_id = self.next_id.saturating_add(1);
             LastAnswer {
                 id,
                 ranked: r.ranked.iter().copied().take(MAX_RANKED).collect(),

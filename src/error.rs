@@ -5,8 +5,9 @@ use std::path::PathBuf;
 /// Everything the core can fail at. Each message is one line that names the path involved.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A file or folder could not be read (missing, no permission, not UTF-8).
-    #[error("cannot read {path}: {source}")]
+    /// A file or folder could not be read (missing, no permission, not UTF-8). The reason
+    /// is the error's source (shown after it by `{:#}`), not repeated in its own text.
+    #[error("cannot read {path}")]
     Read {
         /// The path that failed.
         path: PathBuf,

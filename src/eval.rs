@@ -72,6 +72,11 @@ impl Case {
         }
     }
 
+    /// The question scored: the last turn.
+    pub fn question(&self) -> &str {
+        self.turns.last().map(String::as_str).unwrap_or_default()
+    }
+
     /// SQuAD title, if any.
     pub fn title(&self) -> Option<&str> {
         match &self.gold {
@@ -192,11 +197,15 @@ impl fmt::Display for Summary {
         )?;
         writeln!(f, "top-1      {:.3}", self.top1)?;
         writeln!(f, "hit@3      {:.3}", self.hit3)?;
-        writeln!(f, "abstain    {:.3}", self.abstain)?;
+        match self.unanswerable {
+            0 => writeln!(f, "abstain    n/a (no unanswerable questions)")?,
+            _ => writeln!(f, "abstain    {:.3}", self.abstain)?,
+        }
         writeln!(f, "overall    {:.3}", self.overall)?;
         let json = serde_json::json!({
             "answerable": self.answerable, "top1": round(self.top1), "hit3": round(self.hit3),
-            "unanswerable": self.unanswerable, "abstain": round(self.abstain),
+            "unanswerable": self.unanswerable,
+            "abstain": (self.unanswerable > 0).then(|| round(self.abstain)),
             "overall": round(self.overall),
         });
         writeln!(f, "{json}")?;
@@ -351,7 +360,7 @@ pub fn score(
         if !ok {
             failures.push(Failure {
                 id: case.id.clone(),
-                question: case.turns.last().cloned().unwrap_or_default(),
+                question: case.question().to_string(),
                 got: got.first().cloned(),
                 gold: match &case.gold {
                     Gold::Fragments(f) => f.clone(),

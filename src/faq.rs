@@ -47,13 +47,6 @@ pub const NEAR_TIE: f32 = 0.05;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RulesFile {
-    #[serde(default)]
-    rule: Vec<RawRule>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawRule {
     id: Option<String>,
     #[serde(default)]
@@ -144,6 +137,8 @@ pub struct Checked {
     pub errors: Vec<Problem>,
     /// Problems worth a look that do not stop the file from loading.
     pub warnings: Vec<Problem>,
+    /// How many `[[rule]]` tables the file has, valid or not.
+    pub rules: usize,
 }
 
 impl Faq {
@@ -263,18 +258,19 @@ const QUESTION_WORDS: &[&str] = &[
     "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
 ];
 
-/// Reads and checks a rules file; errors name the file and the first problem.
+/// Reads and validates a rules file (without the warnings, which only `faq check` needs);
+/// errors name the file and the first problem.
 pub fn load(path: &Path, engine: &Engine) -> Result<Faq> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let checked = check(&text, engine);
-    match (checked.faq, checked.errors.first()) {
+    let (faq, errors, _) = validate(&text, engine);
+    match (faq, errors.first()) {
         (Some(faq), None) => Ok(faq),
         (_, first) => Err(Error::Faq {
             path: path.to_path_buf(),
-            message: match (first, checked.errors.len()) {
+            message: match (first, errors.len()) {
                 (Some(first), 1) => first.to_string(),
                 (Some(first), n) => {
                     format!("{first} (and {} more; run `article-qa faq check`)", n - 1)
@@ -292,47 +288,96 @@ pub fn load(path: &Path, engine: &Engine) -> Result<Faq> {
 /// the article already answers (with at least two of their words) with more confidence than
 /// the rule's other phrasings would.
 pub fn check(text: &str, engine: &Engine) -> Checked {
-    let file: RulesFile = match toml::from_str(text) {
-        Ok(file) => file,
-        Err(e) => {
-            return Checked {
-                faq: None,
-                errors: vec![Problem {
-                    rule: None,
-                    message: toml_error(text, &e),
-                }],
-                warnings: Vec::new(),
-            };
-        }
+    let (faq, errors, rules) = validate(text, engine);
+    let warnings = faq
+        .as_ref()
+        .map(|faq| warnings(faq, engine))
+        .unwrap_or_default();
+    Checked {
+        faq,
+        errors,
+        warnings,
+        rules,
+    }
+}
+
+/// Parses and validates a rules file: the rules (when there is no error), every error, and
+/// how many `[[rule]]` tables the file has. Each rule is read on its own, so one rule's
+/// problems do not hide another's.
+fn validate(text: &str, engine: &Engine) -> (Option<Faq>, Vec<Problem>, usize) {
+    let file_problem = |message: String| Problem {
+        rule: None,
+        message,
+    };
+    let table: toml::Table = match text.parse() {
+        Ok(table) => table,
+        Err(e) => return (None, vec![file_problem(toml_error(text, &e))], 0),
     };
     let mut errors = Vec::new();
+    for key in table.keys().filter(|k| k.as_str() != "rule") {
+        errors.push(file_problem(format!(
+            "unknown top-level field `{key}`, expected `[[rule]]` tables"
+        )));
+    }
+    let entries = match table.get("rule") {
+        None => Vec::new(),
+        Some(toml::Value::Array(entries)) => entries.clone(),
+        Some(_) => {
+            errors.push(file_problem(
+                "`rule` must be a list of `[[rule]]` tables".into(),
+            ));
+            Vec::new()
+        }
+    };
+    let count = entries.len();
+    let mut seen_ids: Vec<String> = Vec::new();
     let mut rules = Vec::new();
-    for (i, raw) in file.rule.into_iter().enumerate() {
-        match validate(raw, i, engine.corpus(), &rules) {
+    for (i, entry) in entries.into_iter().enumerate() {
+        let id = entry
+            .get("id")
+            .and_then(toml::Value::as_str)
+            .map(|s| s.trim().to_string());
+        let name = id
+            .clone()
+            .filter(|id| !id.is_empty())
+            .unwrap_or_else(|| format!("#{}", i + 1));
+        if let Some(id) = id.filter(|id| !id.is_empty()) {
+            if seen_ids.contains(&id) {
+                errors.push(Problem {
+                    rule: Some(name.clone()),
+                    message: format!("duplicate id {id:?}"),
+                });
+            }
+            seen_ids.push(id);
+        }
+        let raw = match RawRule::deserialize(entry) {
+            Ok(raw) => raw,
+            Err(e) => {
+                errors.push(Problem {
+                    rule: Some(name),
+                    message: e
+                        .message()
+                        .trim()
+                        .lines()
+                        .map(str::trim)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                });
+                continue;
+            }
+        };
+        match validate_rule(raw, name, engine.corpus()) {
             Ok(rule) => rules.push(rule),
             Err(mut problems) => errors.append(&mut problems),
         }
     }
-    if rules.is_empty() && errors.is_empty() {
-        errors.push(Problem {
-            rule: None,
-            message: "the file has no [[rule]] tables".into(),
-        });
+    if count == 0 && errors.is_empty() {
+        errors.push(file_problem("the file has no [[rule]] tables".into()));
     }
     if !errors.is_empty() {
-        return Checked {
-            faq: None,
-            errors,
-            warnings: Vec::new(),
-        };
+        return (None, errors, count);
     }
-    let faq = build(rules, engine);
-    let warnings = warnings(&faq, engine);
-    Checked {
-        faq: Some(faq),
-        errors,
-        warnings,
-    }
+    (Some(build(rules, engine)), errors, count)
 }
 
 /// "line L, column C: message" from a TOML error.
@@ -355,17 +400,11 @@ fn toml_error(text: &str, error: &toml::de::Error) -> String {
     }
 }
 
-fn validate(
+fn validate_rule(
     raw: RawRule,
-    position: usize,
+    name: String,
     corpus: &Corpus,
-    earlier: &[Rule],
 ) -> std::result::Result<Rule, Vec<Problem>> {
-    let name = raw
-        .id
-        .clone()
-        .filter(|id| !id.trim().is_empty())
-        .unwrap_or_else(|| format!("#{}", position + 1));
     let mut problems = Vec::new();
     let mut problem = |message: String| {
         problems.push(Problem {
@@ -373,10 +412,14 @@ fn validate(
             message,
         })
     };
-    match raw.id.as_deref().map(str::trim) {
-        None | Some("") => problem("has no id".into()),
-        Some(id) if earlier.iter().any(|r| r.id == id) => problem(format!("duplicate id {id:?}")),
-        Some(_) => {}
+    if raw
+        .id
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .is_empty()
+    {
+        problem("has no id".into());
     }
     if raw.questions.is_empty() && raw.keywords.is_empty() {
         problem("has no example questions and no keywords".into());
@@ -533,15 +576,16 @@ fn build(rules: Vec<Rule>, engine: &Engine) -> Faq {
 
 /// Near-ties between rules, and example questions the article answers better.
 fn warnings(faq: &Faq, engine: &Engine) -> Vec<Problem> {
+    let known = |stem: &str| engine.index().terms.contains(stem);
     let mut warnings = Vec::new();
     for (r, rule) in faq.rules.iter().enumerate() {
         for question in &rule.questions {
-            let scores = faq.scores(question);
+            let scores = faq.scores_of(faq.analyzer.analyze(question), &known);
             let own = scores.iter().find(|s| s.rule == r).map_or(0.0, |s| s.score);
-            if let Some(other) = scores
+            let rival = scores
                 .iter()
-                .find(|s| s.rule != r && s.score >= own - NEAR_TIE)
-            {
+                .find(|s| s.rule != r && s.score >= own - NEAR_TIE);
+            if let Some(other) = rival {
                 let relation = if other.score > own {
                     "matched better"
                 } else {
@@ -561,10 +605,16 @@ fn warnings(faq: &Faq, engine: &Engine) -> Vec<Problem> {
                 matches!(engine.article_answer(question), Answer::Article(_)) && found_words >= 2;
             let without = faq.score_without(r, question);
             if article_answers && ranking.coverage > without {
+                let rule_side = if rule.questions.len() == 1 && rule.keywords.is_empty() {
+                    "and this is the rule's only phrasing, so the rule hides that answer"
+                        .to_string()
+                } else {
+                    format!("better than the rule's other phrasings match it ({without:.2})")
+                };
                 warnings.push(Problem {
                     rule: Some(rule.id.clone()),
                     message: format!(
-                        "example {question:?} is already answered by the article (coverage {:.2}) better than the rule's other phrasings match it ({without:.2})",
+                        "example {question:?} is already answered by the article (coverage {:.2}), {rule_side}",
                         ranking.coverage
                     ),
                 });

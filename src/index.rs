@@ -1,16 +1,19 @@
 //! The term index and the matcher shared by article retrieval and FAQ rules: vocabulary,
-//! postings, IDF, and how a question's term finds the index's terms (exact, stem or fuzzy).
+//! postings, IDF, and how a question's term finds the index's terms.
 //!
 //! An index holds *units* (sentences of an article, example questions of FAQ rules), each
 //! belonging to a *group* (its paragraph, its rule). Terms are stems. A question term
-//! matches index terms in this order, stopping at the first kind that finds any:
+//! matches index terms in three stages:
 //!
-//! 1. **exact/stem**: the same stem (`recognized` = `recognize`); shown as exact when the
-//!    surface form was seen too.
-//! 2. **related**: one stem is the other plus a derivational ending (`syria`/`syrian`,
-//!    `interven`/`intervent`, `israel`/`israeli`); the shorter has at least 4 letters.
-//! 3. **fuzzy**: only for a term of 5 or more characters that matched nothing above:
-//!    candidates come from a deletion index (every stem with one character removed), so no
+//! 1. **exact/stem**: the same stem (`recognized` = `recognize`), similarity 1; shown as
+//!    exact when the surface form was seen too.
+//! 2. **related**, added to any exact match: stems or surface forms one derivational ending
+//!    apart (`syria`/`syrian`, `interven`/`intervent`, `israel`/`israeli`; the shorter has at
+//!    least 4 letters), similarity 0.8; and stems WordNet relates (derived forms and
+//!    first-sense synonyms, see [`crate::thesaurus`]), similarity 0.3.
+//! 3. **fuzzy**: only for a term of 5 or more characters that matched nothing above, and
+//!    only when the caller allows it (a word known elsewhere is no typo): candidates come
+//!    from a deletion index (every stem with one character removed, hashed), so no
 //!    vocabulary scan happens, and are kept when their Damerau–Levenshtein distance is at
 //!    most 1 (5–7 characters) or 2 (8 or more) and they start with the same letter. The
 //!    similarity is `strsim::normalized_damerau_levenshtein`.
@@ -254,11 +257,6 @@ impl TermIndex {
         self.group_units.len()
     }
 
-    /// Number of distinct terms.
-    pub fn term_count(&self) -> usize {
-        self.stems.len()
-    }
-
     /// The stem of a term.
     pub fn stem(&self, term: TermId) -> &str {
         &self.stems[term as usize]
@@ -313,11 +311,6 @@ impl TermIndex {
     /// A term's IDF over units and over groups.
     pub fn idf_of(&self, term: TermId) -> (f32, f32) {
         self.idfs[term as usize]
-    }
-
-    /// BM25 inverse document frequency over groups.
-    pub fn group_idf(&self, df: usize) -> f32 {
-        idf(self.group_count(), df)
     }
 
     /// Finds the index terms a question token matches (see the module docs for the order).

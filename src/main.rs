@@ -7,20 +7,23 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use clap::Parser;
+use clap::Parser as _;
 
 use article_qa::analyze::Analyzer;
-use article_qa::answer::Engine;
+use article_qa::answer::{Answer, Engine};
 use article_qa::cli::{AskArgs, Cli, Command, EvalArgs, FaqCommand};
 use article_qa::config::DEFAULT_CONTEXT_TTL;
 use article_qa::config::{self, Config};
-use article_qa::conversation::Context;
+use article_qa::conversation::{Context, Decision};
 use article_qa::explain::Explanation;
 use article_qa::reply::Plain;
 use article_qa::{console, eval, faq, logging, setup, unanswered};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return bad_arguments(e),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
@@ -29,6 +32,30 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Help and version go to standard output as clap writes them; any other argument error
+/// becomes one line on standard error (clap's text up to its usage part) and exit code 2.
+fn bad_arguments(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = error.render().to_string();
+    let line: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:"))
+        .map(|l| l.trim().trim_start_matches("error:").trim())
+        .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+        .collect();
+    eprintln!("error: {} (see article-qa --help)", line.join(" "));
+    ExitCode::from(2)
 }
 
 /// Runs the chosen mode.
@@ -82,7 +109,10 @@ fn telegram(config: &Config) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(article_qa::telegram::run(config, engine, &secrets))?;
+    runtime
+        .block_on(article_qa::telegram::run(config, engine, &secrets))
+        // Whatever the Bot API answered, the token must not reach the terminal.
+        .map_err(|e| anyhow::anyhow!(secrets.scrub(&format!("{e:#}"))))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -93,13 +123,20 @@ fn ask(config: &Config, args: &AskArgs) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.question.len() == 1 && args.question[0] == "-" {
-        for line in io::stdin().lock().lines() {
-            let line = line.context("cannot read standard input")?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            print_answer(&engine, &turns_of(&line), args, &mut out)?;
+        // One answer per input line, in order, blank lines included; bytes that are not
+        // UTF-8 are replaced rather than ending the batch.
+        let mut stdin = io::stdin().lock();
+        let mut line = Vec::new();
+        while stdin
+            .read_until(b'\n', &mut line)
+            .context("cannot read standard input")?
+            > 0
+        {
+            let text = String::from_utf8_lossy(&line);
+            let text = text.trim_end_matches(['\n', '\r']);
+            print_answer(&engine, &turns_of(text), args, &mut out)?;
             out.flush()?;
+            line.clear();
         }
     } else {
         print_answer(&engine, &[args.question.join(" ")], args, &mut out)?;
@@ -115,6 +152,9 @@ fn turns_of(line: &str) -> Vec<String> {
         turns: Option<Vec<String>>,
         question: Option<String>,
     }
+    if !line.trim_start().starts_with('{') {
+        return vec![line.to_string()];
+    }
     match serde_json::from_str::<Line>(line) {
         Ok(Line {
             turns: Some(turns), ..
@@ -123,7 +163,10 @@ fn turns_of(line: &str) -> Vec<String> {
             question: Some(question),
             ..
         }) => vec![question],
-        _ => vec![line.to_string()],
+        // A JSON object without turns or a question asks nothing.
+        Ok(_) => vec![String::new()],
+        // Not JSON after all: a question that happens to start with a brace.
+        Err(_) => vec![line.to_string()],
     }
 }
 
@@ -143,14 +186,20 @@ fn print_answer(
     }
     let reply = engine.converse(last, &mut context, 0, DEFAULT_CONTEXT_TTL);
     if args.explain {
-        let mut explanation =
-            Explanation::new(engine, last, reply.answer, &reply.query, &reply.ranking);
+        // A FAQ answer skips retrieval; show what the article would have answered beside it.
+        let (query, ranking) = match reply.decision {
+            Decision::Faq => engine.ranking(last),
+            _ => (reply.query, reply.ranking),
+        };
+        let mut explanation = Explanation::new(engine, last, reply.answer, &query, &ranking);
         if !earlier.is_empty() {
             explanation.note(reply.decision.to_string());
         }
         writeln!(out, "{explanation}\n")?;
     } else if args.json {
         writeln!(out, "{}", reply.answer.to_json(last))?;
+    } else if let Answer::NotFound(_) = reply.answer {
+        writeln!(out, "{}", article_qa::reply::NOT_FOUND_SHORT)?;
     } else {
         writeln!(out, "{}", Plain(&reply.answer))?;
     }
@@ -207,13 +256,14 @@ fn faq_check(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
     for warning in &checked.warnings {
         writeln!(out, "warning: {}: {warning}", path.display())?;
     }
-    let rules = checked.faq.as_ref().map_or(0, |f| f.rules().len());
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     writeln!(
         out,
-        "{}: {rules} rules, {} errors, {} warnings",
+        "{}: {}, {}, {}",
         path.display(),
-        checked.errors.len(),
-        checked.warnings.len()
+        plural(checked.rules, "rule"),
+        plural(checked.errors.len(), "error"),
+        plural(checked.warnings.len(), "warning")
     )?;
     Ok(if checked.errors.is_empty() {
         ExitCode::SUCCESS

@@ -86,8 +86,12 @@ impl Query {
         fuzzy: &dyn Fn(&Token) -> bool,
     ) -> Self {
         let answer_type = answer_type(&tokens);
+        let framing = framing_positions(&tokens);
         let mut terms: Vec<QueryTerm> = Vec::new();
-        let own = tokens.into_iter().filter(|t| !t.stop).map(|t| {
+        let asked = tokens
+            .into_iter()
+            .filter(|t| !t.stop && !framing.contains(&t.position));
+        let own = asked.map(|t| {
             let factor = match t.kind {
                 TokenKind::Compound => 0.5,
                 TokenKind::Bigram => params.bigram_factor,
@@ -133,6 +137,16 @@ impl Query {
             .iter()
             .filter(|q| q.token.kind != TokenKind::Bigram)
     }
+}
+
+/// Positions of words that only frame the question (`many` in `how many`, `much` in `how
+/// much`): the answer is a number, not the word.
+fn framing_positions(tokens: &[Token]) -> Vec<u32> {
+    tokens
+        .windows(2)
+        .filter(|pair| pair[0].text == "how" && matches!(pair[1].text.as_str(), "many" | "much"))
+        .map(|pair| pair[1].position)
+        .collect()
 }
 
 /// Reads the answer type from the question words.

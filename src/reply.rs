@@ -40,6 +40,9 @@ impl Display for Plain<'_> {
     }
 }
 
+/// What `article-qa ask` prints when the article does not answer.
+pub const NOT_FOUND_SHORT: &str = "The article does not say.";
+
 /// What the bot says when the article does not answer.
 pub const NOT_FOUND: &str =
     "The article does not say. Try asking about something it covers, or send /help.";

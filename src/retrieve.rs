@@ -4,12 +4,17 @@
 //! For each question term *q* (weight factor `f`, see [`QueryTerm`]) and each index term
 //! *t* it matches with similarity *s* (see [`crate::index`]):
 //!
-//! * sentence score `S(u) = Σ_q max_t f·s·idf(t)·tf_bm25(t, u)`, Okapi BM25 over sentences;
+//! * sentence score `S(u) = Σ_q max_t f·s·idf(t)·tf_bm25(t, u)`, Okapi BM25 over sentences
+//!   (a sentence opening with `This`/`It`… also takes [`Params::anaphor_weight`] of the one
+//!   before);
 //! * paragraph score `P(g)`, the same over paragraphs;
-//! * final score `F(u) = S(u) + α·P(g(u)) + β·(S(u−1) + S(u+1)) + γ·answer_type(u)`, where
-//!   the neighbours are the sentences before and after in the same paragraph and the
-//!   answer-type bonus rewards a sentence holding what the question asks for (a year for
-//!   *when*, a number for *how many*, a name for *who*) that the question does not hold.
+//! * base score `S(u) + α·P(g(u)) + β·(S(u−1) + S(u+1))`, the neighbours being the sentences
+//!   before and after in the same paragraph;
+//! * the best [`RERANKED`] by base score are re-scored: the answer-type bonus (or penalty)
+//!   for holding (or lacking) what the question asks for — a year for *when*, a number for
+//!   *how many*, a name for *who*, a place for *where*, a reason for *why* — that the
+//!   question does not hold; proximity of question terms; coverage of the question; an
+//!   early-paragraph (lead) bonus; and, for follow-ups, the [`Focus`] adjustments.
 //!
 //! **Coverage**, the share of the question's IDF weight that the best sentence's paragraph
 //! matches, decides abstention: below [`Params::threshold`] the article does not answer.
@@ -109,9 +114,17 @@ impl Params {
             "coverage_weight" => self.coverage_weight = number,
             "threshold" => self.threshold = number,
             "unknown_name_weight" => self.unknown_name_weight = number,
-            "max_sentences" => self.max_sentences = number as usize,
+            "max_sentences" if number >= 1.0 => self.max_sentences = number as usize,
             "min_relative" => self.min_relative = number,
-            _ => return Err(format!("unknown parameter {name:?}")),
+            "max_sentences" => return Err("max_sentences must be at least 1".into()),
+            _ => {
+                return Err(format!(
+                    "unknown parameter {name:?}; known: k1, b, paragraph_b, paragraph_weight, \
+                     neighbor_weight, type_bonus, type_penalty, proximity_weight, coverage_weight, \
+                     anaphor_weight, bigram_factor, lead_weight, threshold, unknown_name_weight, \
+                     max_sentences, min_relative"
+                ));
+            }
         }
         Ok(())
     }
@@ -276,102 +289,12 @@ pub fn rank(
     query: &Query,
     focus: Option<&Focus>,
 ) -> Ranking {
-    let terms = &index.terms;
-    let units = terms.unit_count();
-    let groups = terms.group_count();
-    let mut sentence = vec![0.0f32; units];
-    let mut paragraph = vec![0.0f32; groups];
-    let mut best = ScratchMax::new(units);
-    let mut best_group = ScratchMax::new(groups);
-    for q in &query.terms {
-        for m in &q.matches {
-            let weight = q.factor * m.similarity;
-            let postings = terms.postings(m.term);
-            let (idf, group_idf) = terms.idf_of(m.term);
-            for p in postings {
-                let (len, avg) = terms.unit_len(p.unit);
-                let value = weight * idf * bm25_tf(p.tf, len, avg, params.k1, params.b);
-                best.offer(p.unit, value);
-                let next = p.unit as usize + 1;
-                if index.anaphoric.get(next).copied().unwrap_or(false) {
-                    best.offer(next as u32, params.anaphor_weight * value);
-                }
-            }
-            let postings = terms.group_postings(m.term);
-            let idf = group_idf;
-            for p in postings {
-                let (len, avg) = terms.group_len(p.unit);
-                let tf = bm25_tf(p.tf, len, avg, params.k1, params.paragraph_b);
-                best_group.offer(p.unit, weight * idf * tf);
-            }
-        }
-        best.drain_into(&mut sentence);
-        best_group.drain_into(&mut paragraph);
-    }
-    let mut candidates: Vec<Hit> = (0..units as u32)
-        .filter(|&u| sentence[u as usize] > 0.0)
-        .map(|u| {
-            let g = terms.group_of(u);
-            let neighbors = neighbors(terms.units_of(g), u)
-                .map(|n| sentence[n as usize])
-                .sum::<f32>();
-            let s = sentence[u as usize];
-            let p = paragraph[g as usize];
-            Hit {
-                unit: u,
-                at: index.sentences[u as usize],
-                score: s + params.paragraph_weight * p + params.neighbor_weight * neighbors,
-                sentence_score: s,
-                paragraph_score: p,
-                features: Features {
-                    neighbors,
-                    ..Features::default()
-                },
-            }
-        })
-        .collect();
+    let (sentence, paragraph) = score_terms(index, params, query);
+    let mut candidates = best_candidates(index, params, &sentence, &paragraph);
     if candidates.is_empty() {
         return Ranking::default();
     }
-    let keep = RERANKED.min(candidates.len());
-    if candidates.len() > keep {
-        candidates.select_nth_unstable_by(keep - 1, compare);
-        candidates.truncate(keep);
-    }
-    by_score(&mut candidates);
-    let scale = candidates[0].sentence_score;
-    let top_paragraph = paragraph
-        .iter()
-        .copied()
-        .fold(0.0f32, f32::max)
-        .max(f32::MIN_POSITIVE);
-    let view = QueryView::new(query);
-    let mut scratch = Scratch::default();
-    for hit in candidates.iter_mut() {
-        hit.features = features(terms, query, &view, hit, scale, top_paragraph, &mut scratch);
-        let f = &hit.features;
-        if f.answer_type > 0.0 {
-            hit.score += params.type_bonus * scale;
-        } else if f.answer_type < 0.0 {
-            hit.score *= 1.0 - params.type_penalty;
-        }
-        hit.score += params.proximity_weight * f.proximity * view.total_weight;
-        hit.score += params.lead_weight * scale / (1.0 + hit.at.paragraph as f32).sqrt();
-        hit.score += params.coverage_weight * scale * f.coverage;
-        if let Some(focus) = focus {
-            if focus.shown.contains(&hit.at) {
-                hit.score *= 1.0 - SHOWN_PENALTY;
-            }
-            let near = focus
-                .near
-                .iter()
-                .any(|&(a, p)| a == hit.at.article && p.abs_diff(hit.at.paragraph) <= 1);
-            if near {
-                hit.score += NEAR_BONUS * scale;
-            }
-        }
-    }
-    by_score(&mut candidates);
+    rerank(index, params, query, focus, &paragraph, &mut candidates);
     let ranked: Vec<SentenceRef> = candidates.iter().map(|h| h.at).collect();
     let top = candidates[0].score;
     let hits: Vec<Hit> = candidates
@@ -382,6 +305,7 @@ pub fn rank(
         })
         .map(|(_, h)| h)
         .collect();
+    let terms = &index.terms;
     let coverage = coverage(terms, query, terms.group_of(hits[0].unit));
     let mut top_paragraphs: Vec<(u32, f32)> = paragraph
         .iter()
@@ -399,8 +323,142 @@ pub fn rank(
     }
 }
 
+/// Step 1: BM25 scores of every sentence and every paragraph, each question term counting
+/// once per unit (its best match there).
+fn score_terms(index: &ArticleIndex, params: &Params, query: &Query) -> (Vec<f32>, Vec<f32>) {
+    let terms = &index.terms;
+    let mut sentence = vec![0.0f32; terms.unit_count()];
+    let mut paragraph = vec![0.0f32; terms.group_count()];
+    let mut best = ScratchMax::new(sentence.len());
+    let mut best_group = ScratchMax::new(paragraph.len());
+    for q in &query.terms {
+        for m in &q.matches {
+            let weight = q.factor * m.similarity;
+            let (idf, group_idf) = terms.idf_of(m.term);
+            for p in terms.postings(m.term) {
+                let (len, avg) = terms.unit_len(p.unit);
+                let value = weight * idf * bm25_tf(p.tf, len, avg, params.k1, params.b);
+                best.offer(p.unit, value);
+                let next = p.unit as usize + 1;
+                if index.anaphoric.get(next).copied().unwrap_or(false) {
+                    best.offer(next as u32, params.anaphor_weight * value);
+                }
+            }
+            for p in terms.group_postings(m.term) {
+                let (len, avg) = terms.group_len(p.unit);
+                let tf = bm25_tf(p.tf, len, avg, params.k1, params.paragraph_b);
+                best_group.offer(p.unit, weight * group_idf * tf);
+            }
+        }
+        best.drain_into(&mut sentence);
+        best_group.drain_into(&mut paragraph);
+    }
+    (sentence, paragraph)
+}
+
+/// Step 2: the [`RERANKED`] sentences with the best base score (sentence, paragraph and
+/// neighbours), best first.
+fn best_candidates(
+    index: &ArticleIndex,
+    params: &Params,
+    sentence: &[f32],
+    paragraph: &[f32],
+) -> Vec<Hit> {
+    let terms = &index.terms;
+    let mut candidates: Vec<Hit> = (0..sentence.len() as u32)
+        .filter(|&u| sentence[u as usize] > 0.0)
+        .map(|u| {
+            let g = terms.group_of(u);
+            let neighbors = neighbors(terms.units_of(g), u)
+                .map(|n| sentence[n as usize])
+                .sum::<f32>();
+            let (s, p) = (sentence[u as usize], paragraph[g as usize]);
+            Hit {
+                unit: u,
+                at: index.sentences[u as usize],
+                score: s + params.paragraph_weight * p + params.neighbor_weight * neighbors,
+                sentence_score: s,
+                paragraph_score: p,
+                features: Features {
+                    neighbors,
+                    ..Features::default()
+                },
+            }
+        })
+        .collect();
+    let keep = RERANKED.min(candidates.len());
+    if candidates.len() > keep {
+        candidates.select_nth_unstable_by(keep - 1, compare);
+        candidates.truncate(keep);
+    }
+    by_score(&mut candidates);
+    candidates
+}
+
+/// Step 3: re-scores the candidates with their features (answer type, proximity, coverage,
+/// lead) and the follow-up focus, and sorts them again.
+fn rerank(
+    index: &ArticleIndex,
+    params: &Params,
+    query: &Query,
+    focus: Option<&Focus>,
+    paragraph: &[f32],
+    candidates: &mut [Hit],
+) {
+    let scale = candidates[0].sentence_score;
+    let top_paragraph = paragraph
+        .iter()
+        .copied()
+        .fold(0.0f32, f32::max)
+        .max(f32::MIN_POSITIVE);
+    let view = QueryView::new(query);
+    let mut scratch = Scratch::default();
+    for hit in candidates.iter_mut() {
+        hit.features = features(
+            &index.terms,
+            query,
+            &view,
+            hit,
+            scale,
+            top_paragraph,
+            &mut scratch,
+        );
+        let f = &hit.features;
+        if f.answer_type > 0.0 {
+            hit.score += params.type_bonus * scale;
+        } else if f.answer_type < 0.0 {
+            hit.score *= 1.0 - params.type_penalty;
+        }
+        hit.score += params.proximity_weight * f.proximity * view.total_weight;
+        hit.score += params.lead_weight * scale / (1.0 + hit.at.paragraph as f32).sqrt();
+        hit.score += params.coverage_weight * scale * f.coverage;
+        if let Some(focus) = focus {
+            hit.score = focus.adjust(hit, scale);
+        }
+    }
+    by_score(candidates);
+}
+
+impl Focus {
+    /// A follow-up candidate's score: lower when already shown, higher near the last answer.
+    fn adjust(&self, hit: &Hit, scale: f32) -> f32 {
+        let mut score = hit.score;
+        if self.shown.contains(&hit.at) {
+            score *= 1.0 - SHOWN_PENALTY;
+        }
+        let near = self
+            .near
+            .iter()
+            .any(|&(a, p)| a == hit.at.article && p.abs_diff(hit.at.paragraph) <= 1);
+        if near {
+            score += NEAR_BONUS * scale;
+        }
+        score
+    }
+}
+
 /// How many of the best sentences get the answer-type and proximity re-scoring.
-const RERANKED: usize = 10;
+pub const RERANKED: usize = 10;
 
 /// Sum, over pairs of question terms that are neighbours in the question (no other
 /// content word between), of the pair's smaller IDF when the sentence also holds them
@@ -522,7 +580,9 @@ fn holds_answer_type(
             AnswerType::Time => {
                 t.kind == TokenKind::Number || TIME_WORDS.contains(&terms.stem(t.term))
             }
-            AnswerType::Quantity => t.kind == TokenKind::Number,
+            AnswerType::Quantity => {
+                t.kind == TokenKind::Number || NUMBER_WORDS.contains(&terms.stem(t.term))
+            }
             AnswerType::Name => t.capitalized,
             AnswerType::Place => t.place,
             AnswerType::Reason => REASON_WORDS.contains(&terms.stem(t.term)),
@@ -531,6 +591,13 @@ fn holds_answer_type(
         fits && literal.binary_search(&t.term).is_err()
     })
 }
+
+/// Stems of number words (`twelve`, `a hundred`, `dozens`).
+const NUMBER_WORDS: &[&str] = &[
+    "billion", "dozen", "eight", "eighti", "eleven", "fifteen", "fifti", "five", "forti", "four",
+    "fourteen", "half", "hundr", "million", "nine", "nineti", "one", "seven", "seventi", "six",
+    "sixti", "ten", "thirteen", "thirti", "thousand", "three", "twelv", "twenti", "two",
+];
 
 /// Stems of words that give a reason or a purpose.
 const REASON_WORDS: &[&str] = &[

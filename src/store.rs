@@ -1,8 +1,13 @@
 //! Where conversation contexts live, behind one small interface: in memory (bounded: the
 //! least recently used context is evicted past [`MEMORY_CAPACITY`] chats), or in Redis when
-//! `REDIS_URL` is set, so several bot instances share conversations. Contexts expire after
-//! the idle time in both. Redis trouble never drops a question: loading gives an empty
-//! context and saving is skipped, with a warning in the log (at most one a minute).
+//! `REDIS_URL` is set, so contexts survive restarts and are shared by the instances that use
+//! the same server (one replacing another during a deploy, say; two instances cannot poll
+//! one token at once). Contexts expire after the idle time in both.
+//!
+//! Redis trouble never drops a question: a failed load answers without context and that
+//! context is not saved (so it cannot overwrite the real one when Redis comes back); after a
+//! failure the store does not try Redis again for [`REDIS_RETRY`], so a slow or dead server
+//! costs each question nothing; a warning is logged at most once a minute.
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
@@ -18,6 +23,8 @@ use crate::conversation::Context;
 pub const MEMORY_CAPACITY: usize = 10_000;
 /// How long one Redis call may take before the bot answers without context.
 pub const REDIS_TIMEOUT: Duration = Duration::from_millis(300);
+/// After a Redis failure, how long the store answers without context before trying again.
+pub const REDIS_RETRY: Duration = Duration::from_secs(5);
 /// Key prefix of contexts in Redis.
 const KEY_PREFIX: &str = "article-qa:context:";
 
@@ -42,12 +49,13 @@ impl ContextStore {
         Ok(ContextStore::Redis(Box::new(RedisStore::new(url, ttl)?)))
     }
 
-    /// The chat's context, or an empty one (also when Redis is unreachable). The memory store
-    /// hands the context over rather than copying it: [`ContextStore::save`] it back after use
-    /// (a chat's updates are handled one at a time, so nobody else needs it meanwhile).
-    pub async fn load(&self, chat: i64) -> Context {
+    /// The chat's context (empty when it has none), or `None` when Redis is unavailable:
+    /// then answer without context and do not save. The memory store hands the context over
+    /// rather than copying it: [`ContextStore::save`] it back after use (a chat's updates are
+    /// handled one at a time, so nobody else needs it meanwhile).
+    pub async fn load(&self, chat: i64) -> Option<Context> {
         match self {
-            ContextStore::Memory(store) => store.load(chat),
+            ContextStore::Memory(store) => Some(store.load(chat)),
             ContextStore::Redis(store) => store.load(chat).await,
         }
     }
@@ -119,6 +127,8 @@ pub struct RedisStore {
     client: redis::Client,
     connection: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
     ttl: Duration,
+    /// Until when Redis counts as down (no calls are tried).
+    down_until: Mutex<Option<Instant>>,
     last_warning: Mutex<Option<Instant>>,
 }
 
@@ -128,51 +138,56 @@ impl RedisStore {
             client: redis::Client::open(url)?,
             connection: tokio::sync::Mutex::new(None),
             ttl,
+            down_until: Mutex::new(None),
             last_warning: Mutex::new(None),
         })
     }
 
-    /// A connection, made (again) when there is none; `None` when Redis cannot be reached.
+    /// A connection, made (again) when there is none; `None` when Redis cannot be reached or
+    /// failed less than [`REDIS_RETRY`] ago.
     async fn connection(&self) -> Option<redis::aio::MultiplexedConnection> {
+        let down = self.down_until.lock().ok().and_then(|d| *d);
+        if down.is_some_and(|until| Instant::now() < until) {
+            return None;
+        }
         let mut slot = self.connection.lock().await;
         if slot.is_none() {
-            match tokio::time::timeout(
-                REDIS_TIMEOUT,
-                self.client.get_multiplexed_async_connection(),
-            )
-            .await
-            {
+            let connecting = self.client.get_multiplexed_async_connection();
+            match tokio::time::timeout(REDIS_TIMEOUT, connecting).await {
                 Ok(Ok(connection)) => *slot = Some(connection),
-                Ok(Err(e)) => self.warn(&format!("cannot connect: {e}")),
-                Err(_) => self.warn("connecting timed out"),
+                Ok(Err(e)) => self.failed(&format!("cannot connect: {e}")),
+                Err(_) => self.failed("connecting timed out"),
             }
         }
         slot.clone()
     }
 
-    /// Runs one command with a timeout; on failure drops the connection and warns.
+    /// Runs one command with a timeout; on failure drops the connection.
     async fn run<T: redis::FromRedisValue>(&self, command: redis::Cmd) -> Option<T> {
         let mut connection = self.connection().await?;
-        match tokio::time::timeout(REDIS_TIMEOUT, command.query_async::<T>(&mut connection)).await {
+        let outcome =
+            tokio::time::timeout(REDIS_TIMEOUT, command.query_async::<T>(&mut connection)).await;
+        match outcome {
             Ok(Ok(value)) => Some(value),
             Ok(Err(e)) => {
                 self.connection.lock().await.take();
-                self.warn(&e.to_string());
+                self.failed(&e.to_string());
                 None
             }
             Err(_) => {
                 self.connection.lock().await.take();
-                self.warn("command timed out");
+                self.failed("command timed out");
                 None
             }
         }
     }
 
-    async fn load(&self, chat: i64) -> Context {
-        let json: Option<Option<String>> = self.run(redis::cmd("GET").arg(key(chat)).clone()).await;
-        json.flatten()
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default()
+    async fn load(&self, chat: i64) -> Option<Context> {
+        let json: Option<String> = self.run(redis::cmd("GET").arg(key(chat)).clone()).await?;
+        Some(
+            json.and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default(),
+        )
     }
 
     async fn save(&self, chat: i64, context: &Context) {
@@ -180,20 +195,25 @@ impl RedisStore {
             return;
         };
         let seconds = self.ttl.as_secs().max(1);
-        let _: Option<()> = self
-            .run(
-                redis::cmd("SET")
-                    .arg(key(chat))
-                    .arg(json)
-                    .arg("EX")
-                    .arg(seconds)
-                    .clone(),
-            )
-            .await;
+        let command = redis::cmd("SET")
+            .arg(key(chat))
+            .arg(json)
+            .arg("EX")
+            .arg(seconds)
+            .clone();
+        let _: Option<()> = self.run(command).await;
     }
 
     async fn clear(&self, chat: i64) {
         let _: Option<()> = self.run(redis::cmd("DEL").arg(key(chat)).clone()).await;
+    }
+
+    /// Marks Redis as down for [`REDIS_RETRY`] and warns (at most once a minute).
+    fn failed(&self, what: &str) {
+        if let Ok(mut down) = self.down_until.lock() {
+            *down = Some(Instant::now() + REDIS_RETRY);
+        }
+        self.warn(what);
     }
 
     fn warn(&self, what: &str) {
@@ -229,13 +249,13 @@ mod tests {
     #[tokio::test]
     async fn memory_store_keeps_loads_and_clears() {
         let store = ContextStore::memory(10);
-        assert_eq!(store.load(1).await, Context::default());
+        assert_eq!(store.load(1).await, Some(Context::default()));
         store.save(1, context("a")).await;
-        let loaded = store.load(1).await;
+        let loaded = store.load(1).await.unwrap();
         assert_eq!(loaded.turns[0].question, "a");
         store.save(1, loaded).await;
         store.clear(1).await;
-        assert_eq!(store.load(1).await, Context::default());
+        assert_eq!(store.load(1).await, Some(Context::default()));
     }
 
     #[tokio::test]
@@ -254,19 +274,49 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn redis_down_gives_an_empty_context_quickly() {
+    async fn redis_down_gives_no_context_quickly() {
         let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("redis://{}/", closed.local_addr().unwrap());
         drop(closed);
         let store = ContextStore::redis(&url, Duration::from_secs(60)).unwrap();
         let started = Instant::now();
         store.save(1, context("a")).await;
-        assert_eq!(store.load(1).await, Context::default());
+        assert_eq!(store.load(1).await, None);
         store.clear(1).await;
         assert!(
             started.elapsed() < Duration::from_secs(3),
             "{:?}",
             started.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_redis_that_never_answers_costs_one_timeout_then_nothing() {
+        // Accepts connections and never says a word.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("redis://{}/", listener.local_addr().unwrap());
+        let _hold = std::thread::spawn(move || {
+            let mut open = Vec::new();
+            for stream in listener.incoming().flatten() {
+                open.push(stream);
+            }
+        });
+        let store = ContextStore::redis(&url, Duration::from_secs(60)).unwrap();
+        let started = Instant::now();
+        assert_eq!(store.load(1).await, None);
+        assert!(
+            started.elapsed() < REDIS_TIMEOUT * 3,
+            "first call took {:?}",
+            started.elapsed()
+        );
+        let again = Instant::now();
+        for chat in 0..100 {
+            assert_eq!(store.load(chat).await, None);
+        }
+        assert!(
+            again.elapsed() < Duration::from_millis(50),
+            "later calls waited {:?}",
+            again.elapsed()
         );
     }
 }

@@ -93,11 +93,15 @@ fn ask_json_stdin_answers_each_line_in_order() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 3);
+    // Every line gets its object, blank ones too, so output line n answers input line n.
+    assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["source"], "article");
+    assert_eq!(lines[1]["question"], "");
     assert_eq!(lines[1]["source"], "none");
-    assert_eq!(lines[1]["sentences"], serde_json::json!([]));
-    assert_eq!(lines[2]["question"], "what did bogdanof say");
+    assert_eq!(lines[2]["source"], "none");
+    assert_eq!(lines[2]["sentences"], serde_json::json!([]));
+    assert_eq!(lines[3]["question"], "what did bogdanof say");
+    assert_eq!(lines[3]["source"], "article");
 }
 
 #[test]

@@ -358,11 +358,11 @@ fn redis_store_expires_contexts_after_the_idle_time() {
         let mut context = article_qa::conversation::Context::default();
         article_engine().converse("What is HTS?", &mut context, 1, Duration::from_secs(60));
         store.save(38, context.clone()).await;
-        assert_eq!(store.load(38).await, context);
+        assert_eq!(store.load(38).await, Some(context));
         tokio::time::sleep(Duration::from_millis(2100)).await;
         assert_eq!(
             store.load(38).await,
-            article_qa::conversation::Context::default()
+            Some(article_qa::conversation::Context::default())
         );
     });
     if let Some(mut server) = server {

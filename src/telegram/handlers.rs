@@ -73,10 +73,14 @@ fn strip_mention(text: &str, mention: &str) -> String {
 
 /// Byte offset of `mention` (ASCII, as Telegram usernames are) in `text`, ignoring case.
 fn find_mention(text: &str, mention: &str) -> Option<usize> {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
     text.char_indices().map(|(i, _)| i).find(|&i| {
-        text.as_bytes()
+        let matches = text
+            .as_bytes()
             .get(i..i + mention.len())
-            .is_some_and(|window| window.eq_ignore_ascii_case(mention.as_bytes()))
+            .is_some_and(|window| window.eq_ignore_ascii_case(mention.as_bytes()));
+        // `@article_qa_bot` is not mentioned in `@article_qa_bot_fan`.
+        matches && !text[i + mention.len()..].starts_with(is_name_char)
     })
 }
 
@@ -139,7 +143,9 @@ async fn answer_turn(
 ) -> HandlerResult {
     let started = Instant::now();
     let chat = msg.chat.id;
-    let mut context = state.contexts.load(chat.0).await;
+    let loaded = state.contexts.load(chat.0).await;
+    let context_available = loaded.is_some();
+    let mut context = loaded.unwrap_or_default();
     let response = chat::respond(&state.engine(), &turn, &mut context, now(), state.ttl);
     let buttons = match (&response, &context.answer) {
         (Response::Answer(Answer::Article(_)), Some(last)) => {
@@ -149,7 +155,7 @@ async fn answer_turn(
     };
     if turn == Turn::Command(Command::Reset) {
         state.contexts.clear(chat.0).await;
-    } else {
+    } else if context_available {
         state.contexts.save(chat.0, context).await;
     }
     if response == Response::UnknownCommand && !chat.is_user() {
@@ -157,22 +163,18 @@ async fn answer_turn(
     }
     send(bot, state, chat, Some(msg.id), response.to_html(), buttons).await?;
     state.log_unanswered(question, &response);
-    log_update(msg, question.chars().count(), &response, started);
+    log_update(msg, question.chars().count(), response.source(), started);
     Ok(())
 }
 
 /// A command the bot does not have, in a private chat (groups: other bots' commands).
 async fn answer_unknown_command(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
     guarded(&bot, msg.chat.id, async {
-        send(
-            &bot,
-            &state,
-            msg.chat.id,
-            Some(msg.id),
-            Response::UnknownCommand.to_html(),
-            None,
-        )
-        .await
+        let started = Instant::now();
+        let html = Response::UnknownCommand.to_html();
+        send(&bot, &state, msg.chat.id, Some(msg.id), html, None).await?;
+        log_update(&msg, 0, "unknown command", started);
+        Ok(())
     })
     .await
 }
@@ -180,6 +182,7 @@ async fn answer_unknown_command(bot: BotT, msg: Message, state: Arc<State>) -> H
 /// Stickers, photos without a caption, voice, locations…: a hint that only text is read.
 async fn answer_other(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
     guarded(&bot, msg.chat.id, async {
+        let started = Instant::now();
         let hint = Response::Text(reply::TEXT_ONLY.to_string());
         send(
             &bot,
@@ -189,7 +192,9 @@ async fn answer_other(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResu
             hint.to_html(),
             None,
         )
-        .await
+        .await?;
+        log_update(&msg, 0, "not text", started);
+        Ok(())
     })
     .await
 }
@@ -198,29 +203,32 @@ async fn answer_other(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResu
 /// out, and always answered — with a short notice when refused — so the client stops its
 /// spinner.
 async fn answer_button(bot: BotT, query: CallbackQuery, state: Arc<State>) -> HandlerResult {
+    let started = Instant::now();
     let chat = query
         .message
         .as_ref()
         .map(MaybeInaccessibleMessage::chat)
         .map(|c| c.id);
-    let notice = match chat {
-        None => Some(reply::INVALID_BUTTON),
+    let (notice, sent) = match chat {
+        None => (Some(reply::INVALID_BUTTON), Ok(())),
         Some(chat) => {
-            let mut notice = None;
-            guarded(&bot, chat, async {
-                notice = press_button(&bot, &state, chat, &query).await?;
+            let mut outcome = (None, Ok(()));
+            let guard = guarded(&bot, chat, async {
+                outcome = press_button(&bot, &state, chat, &query).await;
                 Ok(())
-            })
-            .await?;
-            notice
+            });
+            guard.await?;
+            outcome
         }
     };
+    // Answered whatever happened, so the client stops its spinner.
     let mut answer = bot.answer_callback_query(query.id.clone());
     if let Some(text) = notice {
         answer = answer.text(text);
     }
     answer.await?;
-    Ok(())
+    info!(ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0), refused = notice.is_some(), "button pressed");
+    sent
 }
 
 /// Checks and carries out a press; returns the notice to show (none when it worked).
@@ -229,14 +237,16 @@ async fn press_button(
     state: &State,
     chat: ChatId,
     query: &CallbackQuery,
-) -> Result<Option<&'static str>, RequestError> {
+) -> (Option<&'static str>, Result<(), RequestError>) {
     let data = query.data.as_deref().unwrap_or_default();
     let button = match state.key.decode(chat.0, data) {
         Ok(button) => button,
-        Err(Refused::Signature) => return Ok(Some(reply::INVALID_BUTTON)),
-        Err(Refused::Malformed | Refused::Stale) => return Ok(Some(reply::STALE_BUTTON)),
+        Err(Refused::Signature) => return (Some(reply::INVALID_BUTTON), Ok(())),
+        Err(Refused::Malformed | Refused::Stale) => return (Some(reply::STALE_BUTTON), Ok(())),
     };
-    let mut context = state.contexts.load(chat.0).await;
+    let Some(mut context) = state.contexts.load(chat.0).await else {
+        return (Some(reply::STALE_BUTTON), Ok(()));
+    };
     let pressed = buttons::press(&state.engine(), &mut context, button, now(), state.ttl);
     let buttons = context
         .answer
@@ -245,9 +255,10 @@ async fn press_button(
     state.contexts.save(chat.0, context).await;
     let reply_to = query.message.as_ref().map(|m| m.id());
     match pressed {
-        Err(_) => Ok(Some(reply::STALE_BUTTON)),
-        Ok(Pressed::NothingMore) => Ok(Some(reply::NOTHING_MORE)),
-        Ok(Pressed::More(answer)) => {
+        Err(_) => (Some(reply::STALE_BUTTON), Ok(())),
+        Ok(Pressed::NothingMore) => (Some(reply::NOTHING_MORE), Ok(())),
+        Ok(Pressed::More(answer)) => (
+            None,
             send(
                 bot,
                 state,
@@ -256,35 +267,26 @@ async fn press_button(
                 reply::answer_html(&answer),
                 buttons,
             )
-            .await?;
-            Ok(None)
-        }
+            .await,
+        ),
         Ok(Pressed::Paragraph {
             title,
             number,
             text,
         }) => {
-            send(
-                bot,
-                state,
-                chat,
-                reply_to,
-                reply::paragraph_html(&title, number, &text),
-                None,
-            )
-            .await?;
-            Ok(None)
+            let html = reply::paragraph_html(&title, number, &text);
+            (None, send(bot, state, chat, reply_to, html, None).await)
         }
     }
 }
 
 /// One info line per handled update: chat type, question length, answer source, latency.
 /// Never the text.
-fn log_update(msg: &Message, question_chars: usize, response: &Response, started: Instant) {
+fn log_update(msg: &Message, question_chars: usize, source: &str, started: Instant) {
     info!(
         chat = chat_kind(msg),
         question_chars,
-        source = response.source(),
+        source,
         ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
         "answered"
     );
@@ -312,5 +314,7 @@ mod tests {
         assert_eq!(strip_mention("who led it, @bot?", "@Bot"), "who led it, ?");
         assert_eq!(strip_mention("no mention", "@Bot"), "no mention");
         assert_eq!(strip_mention("İİİ @BOT Было ли?", "@Bot"), "İİİ Было ли?");
+        assert_eq!(find_mention("ask @Bot_fan instead", "@Bot"), None);
+        assert_eq!(find_mention("ask @bot, please", "@Bot"), Some(4));
     }
 }

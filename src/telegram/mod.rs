@@ -163,7 +163,10 @@ fn describe(error: &RequestError, config: &Config) -> String {
 fn e_without_url(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
     if let Some(url) = error.url() {
-        text = text.replace(url.as_str(), "<url>");
+        // The URL holds the token; the API's address is already in the message.
+        text = text
+            .replace(&format!(" for url ({url})"), "")
+            .replace(url.as_str(), "the Bot API");
     }
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {

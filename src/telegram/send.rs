@@ -17,6 +17,9 @@ use super::state::State;
 use crate::buttons::{Action, Button};
 use crate::reply;
 
+/// How many chats that blocked the bot are remembered (so each is logged once).
+const BLOCKED_REMEMBERED: usize = 10_000;
+
 /// How many times one message is retried after 429 "retry after" answers.
 const FLOOD_RETRIES: u32 = 3;
 
@@ -24,7 +27,7 @@ const FLOOD_RETRIES: u32 = 3;
 pub type HandlerResult = Result<(), RequestError>;
 
 /// The "More" and "Show paragraph" buttons for answer `answer` in `chat`.
-pub fn answer_buttons(state: &State, chat: i64, answer: u32) -> InlineKeyboardMarkup {
+pub fn answer_buttons(state: &State, chat: i64, answer: u64) -> InlineKeyboardMarkup {
     let data = |action| state.key.encode(chat, Button { action, answer });
     InlineKeyboardMarkup::new([[
         InlineKeyboardButton::callback(reply::MORE_BUTTON, data(Action::More)),
@@ -72,10 +75,16 @@ pub async fn send(
                 let first_time = state
                     .blocked
                     .lock()
-                    .map(|mut b| b.insert(chat))
+                    .map(|mut blocked| {
+                        // Only for logging once: keep the set bounded.
+                        if blocked.len() >= BLOCKED_REMEMBERED {
+                            blocked.clear();
+                        }
+                        blocked.insert(chat)
+                    })
                     .unwrap_or(false);
                 if first_time {
-                    info!("the user blocked the bot or left; not sending to this chat");
+                    info!("the user blocked the bot or left the chat; reply skipped");
                 }
                 return Ok(());
             }
