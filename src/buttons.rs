@@ -236,15 +236,26 @@ mod tests {
         let corpus = Corpus::from_text(
             "t",
             "Bogdanov led the delegation to Damascus. The delegation met officials. The delegation left in March.\n\
-             Another paragraph about the delegation and its talks.\n",
+             The delegation discussed the bases. The delegation also met the press. The delegation flew home.\n",
         )
         .unwrap();
         let engine = Engine::new(corpus);
         let mut context = Context::default();
         let ttl = Duration::from_secs(60);
         let reply = engine.converse("Who led the delegation?", &mut context, 100, ttl);
-        assert!(matches!(reply.answer, Answer::Article(_)));
-        let id = context.answer.as_ref().unwrap().id;
+        let mut seen: Vec<String> = reply
+            .answer
+            .quotes()
+            .iter()
+            .map(|q| q.text.clone())
+            .collect();
+        assert!(!seen.is_empty());
+        let (id, ranked) = {
+            let answer = context.answer.as_ref().unwrap();
+            assert_eq!(answer.shown, seen.len());
+            (answer.id, answer.ranked.len())
+        };
+        assert!(ranked > seen.len(), "nothing left for More to show");
         let more = Button {
             action: Action::More,
             answer: id,
@@ -253,14 +264,23 @@ mod tests {
             action: Action::Paragraph,
             answer: id,
         };
-        let shown = context.answer.as_ref().unwrap().shown;
-        match press(&engine, &mut context, more, 110, ttl) {
-            Ok(Pressed::More(answer)) => assert!(!answer.quotes().is_empty()),
-            Ok(Pressed::NothingMore) => {
-                assert_eq!(shown, context.answer.as_ref().unwrap().ranked.len())
+        // Each More shows sentences not shown before, until none are left.
+        while seen.len() < ranked {
+            match press(&engine, &mut context, more, 110, ttl) {
+                Ok(Pressed::More(answer)) => {
+                    for quote in answer.quotes() {
+                        assert!(!seen.contains(&quote.text), "shown twice: {}", quote.text);
+                        seen.push(quote.text.clone());
+                    }
+                }
+                other => panic!("{other:?}"),
             }
-            other => panic!("{other:?}"),
+            assert_eq!(context.answer.as_ref().unwrap().shown, seen.len());
         }
+        assert_eq!(
+            press(&engine, &mut context, more, 115, ttl),
+            Ok(Pressed::NothingMore)
+        );
         assert!(matches!(
             press(&engine, &mut context, paragraph, 120, ttl),
             Ok(Pressed::Paragraph { number: 1, .. })

@@ -419,8 +419,26 @@ mod tests {
         let engine = engine();
         let mut context = Context::default();
         let long = "Bogdanov ".repeat(500);
+        // Long words in multi-byte scripts: their terms are capped in bytes, not characters.
+        let cyrillic: String = (0..60)
+            .map(|i| format!("{} ", "Богданов".repeat(10 + i)))
+            .collect();
+        let arabic: String = (0..60)
+            .map(|i| format!("{} ", "الشرع".repeat(10 + i)))
+            .collect();
+        let emoji = "🇸🇾".repeat(3000);
         for i in 0..20 {
-            engine.converse(&format!("{long} delegation {i}"), &mut context, 10 + i, TTL);
+            let question = match i % 4 {
+                0 => format!("{long} delegation {i}"),
+                1 => format!("{cyrillic} Bogdanov {i}"),
+                2 => format!("{arabic} al-Sharaa {i}"),
+                _ => format!("{emoji} Putin {i}"),
+            };
+            engine.converse(&question, &mut context, 10 + i, TTL);
+            assert!(
+                serde_json::to_string(&context).unwrap().len() < 4096,
+                "turn {i}"
+            );
         }
         assert!(context.turns.len() <= MAX_TURNS);
         assert!(context.turns.iter().all(

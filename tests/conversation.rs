@@ -227,8 +227,20 @@ fn stale_forged_foreign_and_garbage_buttons_change_nothing() {
             "{id}: {answer}"
         );
     }
+    // After /reset the chat's buttons are stale too.
+    fake.push_text(&chat, "/reset");
+    reply(&fake, 34, 3);
+    press(&fake, &chat, &new_more, "after-reset");
+    let answer = callback_answer(&fake, "after-reset");
+    assert!(
+        answer["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("expired"),
+        "after-reset: {answer}"
+    );
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(fake.sent_to(34).len(), 2, "a bad button sent something");
+    assert_eq!(fake.sent_to(34).len(), 3, "a bad button sent something");
     assert!(fake.sent_to(35).is_empty());
 }
 
