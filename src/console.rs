@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::answer::Engine;
 use crate::chat::{self, Command, Turn};
 use crate::conversation::{Context, now};
+use crate::reply;
 use crate::unanswered::UnansweredLog;
 
 /// Talks on standard input and output until end of input, `/quit` or `/exit`, keeping one
@@ -35,15 +36,11 @@ pub fn run(
         now(),
         ttl,
     );
-    writeln!(
-        out,
-        "{}\n(Type a question, /help for commands, /quit to leave.)",
-        greeting.to_plain()
-    )?;
+    writeln!(out, "{}\n{}", greeting.to_plain(), reply::CONSOLE_HINT)?;
     prompt(&mut out, interactive)?;
     for line in input.lines() {
         let Ok(line) = line else {
-            writeln!(out, "(That line was not valid text; please type it again.)")?;
+            writeln!(out, "{}", reply::CONSOLE_INVALID_LINE)?;
             prompt(&mut out, interactive)?;
             continue;
         };

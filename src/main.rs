@@ -73,10 +73,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         None if config.token.is_some() => telegram(&config),
         None => {
-            eprintln!(
-                "No Telegram token configured, so this is the console chat. To run the Telegram bot, put \
-                 TELOXIDE_TOKEN=<token from @BotFather> in .env (see README)."
-            );
+            eprintln!("{}", article_qa::reply::NO_TOKEN);
             chat(&config)
         }
     }

@@ -367,6 +367,16 @@ pub const TEXT_ONLY: &str = "I can only read text. Send me your question as a me
 /// What the bot says when handling a message failed inside the bot.
 pub const SOMETHING_WENT_WRONG: &str = "Sorry, something went wrong on my side. Please try again.";
 
+/// Console chat: the line under the greeting.
+pub const CONSOLE_HINT: &str = "(Type a question, /help for commands, /quit or Ctrl-D to leave.)";
+
+/// Console chat: a line that was not valid UTF-8.
+pub const CONSOLE_INVALID_LINE: &str = "(That line was not valid text; please type it again.)";
+
+/// `article-qa` with no subcommand and no token: why this is the console chat.
+pub const NO_TOKEN: &str = "No Telegram token configured, so this is the console chat. To run the \
+                            Telegram bot, put TELOXIDE_TOKEN=<token from @BotFather> in .env (see README).";
+
 #[cfg(test)]
 mod tests {
     use super::*;
