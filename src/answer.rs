@@ -128,6 +128,7 @@ pub struct Engine {
     index: Arc<ArticleIndex>,
     faq: Option<Arc<Faq>>,
     params: Params,
+    fingerprint: u64,
 }
 
 impl Engine {
@@ -135,7 +136,9 @@ impl Engine {
     pub fn new(corpus: Corpus) -> Self {
         let analyzer = Analyzer::new();
         let index = ArticleIndex::build(&analyzer, &corpus);
+        let fingerprint = fingerprint(&corpus);
         Self {
+            fingerprint,
             analyzer: Arc::new(analyzer),
             corpus: Arc::new(corpus),
             index: Arc::new(index),
@@ -150,6 +153,12 @@ impl Engine {
             faq: Some(Arc::new(faq)),
             ..self.clone()
         }
+    }
+
+    /// A hash of the articles' names and texts: a remembered answer made with other articles
+    /// (contexts outlive restarts in Redis) no longer fits this engine.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// The FAQ rules' scores for `question`, as [`Engine::answer`] computes them (words the
@@ -291,4 +300,15 @@ impl Engine {
             score: 0.0,
         })
     }
+}
+
+/// See [`Engine::fingerprint`]: stable for one build of the program and one set of articles.
+fn fingerprint(corpus: &Corpus) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    for article in &corpus.articles {
+        article.name.hash(&mut hasher);
+        article.text.hash(&mut hasher);
+    }
+    hasher.finish()
 }

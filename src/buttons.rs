@@ -153,22 +153,18 @@ pub fn press(
     let answer = context
         .answer
         .as_mut()
-        .filter(|a| a.id == button.answer)
+        .filter(|a| a.id == button.answer && a.corpus == engine.fingerprint())
         .ok_or(Refused::Stale)?;
     let corpus = engine.corpus();
     match button.action {
         Action::More => {
-            let next: Vec<Quote> = answer
-                .ranked
-                .iter()
-                .skip(answer.shown)
-                .take(MORE_AT_A_TIME)
-                .filter_map(|&at| engine.quote_at(at))
-                .collect();
+            let batch = answer.ranked.iter().skip(answer.shown).take(MORE_AT_A_TIME);
+            let consumed = batch.len();
+            let next: Vec<Quote> = batch.filter_map(|&at| engine.quote_at(at)).collect();
+            answer.shown += consumed;
             if next.is_empty() {
                 return Ok(Pressed::NothingMore);
             }
-            answer.shown += next.len();
             Ok(Pressed::More(Answer::Article(next)))
         }
         Action::Paragraph => {
@@ -203,6 +199,13 @@ mod tests {
         };
         let data = key.encode(42, button);
         assert!(data.len() <= 64, "{data}");
+        let largest = Button {
+            action: Action::Paragraph,
+            answer: u64::MAX,
+        };
+        let long = key.encode(42, largest);
+        assert!(long.len() <= 64, "{long}");
+        assert_eq!(key.decode(42, &long), Ok(largest));
         assert_eq!(key.decode(42, &data), Ok(button));
         assert_eq!(
             key.decode(43, &data),
@@ -214,7 +217,7 @@ mod tests {
         let other_bot = Key::from_token("999:zzz");
         assert_eq!(other_bot.decode(42, &data), Err(Refused::Signature));
         for garbage in [
-            "1m99999999999999999999999.00",
+            "1m99999999999999999999.00", // 20 digits: past u64, within the length limit
             "",
             "garbage",
             "2m17.00",
@@ -298,5 +301,36 @@ mod tests {
             Err(Refused::Stale),
             "expired"
         );
+    }
+
+    #[test]
+    fn buttons_of_an_answer_before_a_reset_or_from_other_articles_are_stale() {
+        use crate::article::Corpus;
+        let text = "Bogdanov led the delegation to Damascus. The delegation met officials.\n";
+        let engine = Engine::new(Corpus::from_text("t", text).unwrap());
+        let ttl = Duration::from_secs(60);
+        // Ask, /reset (a fresh context), ask again in the same second: a new answer number.
+        let mut before = Context::default();
+        engine.converse("Who led the delegation?", &mut before, 100, ttl);
+        let mut after = Context::default();
+        engine.converse("Who led the delegation?", &mut after, 100, ttl);
+        let old = before.answer.as_ref().unwrap().id;
+        assert_ne!(old, after.answer.as_ref().unwrap().id);
+        let button = Button {
+            action: Action::More,
+            answer: old,
+        };
+        assert_eq!(
+            press(&engine, &mut after, button, 101, ttl),
+            Err(Refused::Stale)
+        );
+        // The same context, but the articles changed (say, a restart with Redis).
+        let changed =
+            Engine::new(Corpus::from_text("t", &text.replace("Damascus", "Moscow")).unwrap());
+        assert_eq!(
+            press(&changed, &mut before, button, 101, ttl),
+            Err(Refused::Stale)
+        );
+        assert!(press(&engine, &mut before, button, 101, ttl).is_ok());
     }
 }

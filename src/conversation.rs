@@ -56,6 +56,10 @@ pub struct LastAnswer {
     pub ranked: Vec<SentenceRef>,
     /// How many of them have been shown.
     pub shown: usize,
+    /// [`Engine::fingerprint`] of the engine that ranked them (0 in contexts saved before
+    /// it existed: never matches).
+    #[serde(default)]
+    pub corpus: u64,
 }
 
 /// A chat's conversation context.
@@ -65,9 +69,8 @@ pub struct Context {
     pub turns: Vec<Remembered>,
     /// The last article answer.
     pub answer: Option<LastAnswer>,
-    /// Number the next answer gets. A new context starts numbering from the clock (a
-    /// thousand numbers a second), so buttons of answers before a reset, an expiry or a
-    /// restart never match a newer answer.
+    /// Number the next answer gets. A new context starts numbering at a random point, so
+    /// buttons of answers before a reset, an expiry or a restart never match a newer answer.
     pub next_id: u64,
     /// When the chat last spoke, in seconds since the Unix epoch.
     pub updated: u64,
@@ -111,6 +114,18 @@ impl std::fmt::Display for Decision {
     }
 }
 
+/// A random answer number with room to count up: the first of a new context.
+fn random_id() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    (hasher.finish() >> 1).max(1)
+}
+
 /// Seconds since the Unix epoch, now.
 pub fn now() -> u64 {
     SystemTime::now()
@@ -130,9 +145,10 @@ impl Context {
         question: &str,
         terms: Vec<(String, String)>,
         ranking: Option<&Ranking>,
+        corpus: u64,
     ) {
         if self.next_id == 0 {
-            self.next_id = self.updated.saturating_mul(1000).max(1);
+            self.next_id = random_id();
         }
         let paragraphs = ranking
             .map(|r| {
@@ -162,6 +178,7 @@ impl Context {
                 id,
                 ranked: r.ranked.iter().copied().take(MAX_RANKED).collect(),
                 shown: r.hits.len(),
+                corpus,
             }
         });
     }
@@ -276,7 +293,7 @@ impl Engine {
             (false, None) => Decision::Standalone,
         };
         let answered = matches!(answer, Answer::Article(_)).then_some(&ranking);
-        context.remember(question, own_terms(&tokens), answered);
+        context.remember(question, own_terms(&tokens), answered, self.fingerprint());
         Conversed {
             answer,
             decision,
@@ -320,7 +337,7 @@ impl Engine {
         }
         let mut terms = own;
         terms.extend(extra.into_iter().map(|(t, _)| (t.text, t.stem)));
-        context.remember(question, terms, Some(&ranking));
+        context.remember(question, terms, Some(&ranking), self.fingerprint());
         Some(Conversed {
             answer,
             decision: Decision::FollowUp {

@@ -113,7 +113,25 @@ pub fn init() -> Secrets {
         .with_ansi(io::stderr().is_terminal())
         .with_writer(Redacting::new(secrets.clone(), io::stderr))
         .try_init();
+    std::panic::set_hook(Box::new(log_panic));
     secrets
+}
+
+/// Panics are logged through the (redacting) log, with their place only: a panic's message
+/// can quote what a person sent, which is not logged above debug level.
+fn log_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let at = info
+        .location()
+        .map(|l| format!("{}:{}", l.file(), l.line()))
+        .unwrap_or_else(|| "an unknown place".into());
+    tracing::error!("panic at {at} (RUST_LOG=debug shows its message)");
+    let message = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::debug!("panic message: {message}");
 }
 
 #[cfg(test)]

@@ -34,18 +34,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// Help and version go to standard output as clap writes them; any other argument error
-/// becomes one line on standard error (clap's text up to its usage part) and exit code 2.
+/// Help and version go to standard output as clap writes them (exit 0); a command group
+/// without its subcommand (`article-qa faq`) prints its help to standard error (exit 2); any
+/// other argument error becomes one line on standard error (clap's text up to its usage
+/// part) and exit code 2.
 fn bad_arguments(error: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    if matches!(
-        error.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-    ) {
-        let _ = error.print();
-        return ExitCode::SUCCESS;
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            return ExitCode::from(2);
+        }
+        _ => {}
     }
     let text = error.render().to_string();
     let line: Vec<&str> = text

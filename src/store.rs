@@ -146,11 +146,15 @@ impl RedisStore {
     /// A connection, made (again) when there is none; `None` when Redis cannot be reached or
     /// failed less than [`REDIS_RETRY`] ago.
     async fn connection(&self) -> Option<redis::aio::MultiplexedConnection> {
-        let down = self.down_until.lock().ok().and_then(|d| *d);
-        if down.is_some_and(|until| Instant::now() < until) {
+        if self.is_down() {
             return None;
         }
         let mut slot = self.connection.lock().await;
+        // Checked again under the lock: handlers queued behind a failed attempt give up at
+        // once instead of each waiting out its own connection timeout.
+        if slot.is_none() && self.is_down() {
+            return None;
+        }
         if slot.is_none() {
             let connecting = self.client.get_multiplexed_async_connection();
             match tokio::time::timeout(REDIS_TIMEOUT, connecting).await {
@@ -206,6 +210,12 @@ impl RedisStore {
 
     async fn clear(&self, chat: i64) {
         let _: Option<()> = self.run(redis::cmd("DEL").arg(key(chat)).clone()).await;
+    }
+
+    /// True while Redis counts as down (less than [`REDIS_RETRY`] since it failed).
+    fn is_down(&self) -> bool {
+        let down = self.down_until.lock().ok().and_then(|d| *d);
+        down.is_some_and(|until| Instant::now() < until)
     }
 
     /// Marks Redis as down for [`REDIS_RETRY`] and warns (at most once a minute).

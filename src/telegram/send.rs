@@ -10,7 +10,7 @@ use teloxide::types::{
     InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters,
 };
 use teloxide::{ApiError, RequestError};
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::BotT;
 use super::state::State;
@@ -111,7 +111,8 @@ pub fn guarded<'a>(
         match contain_panic(body).await {
             Ok(result) => result,
             Err(what) => {
-                error!("handler panicked: {what}");
+                error!("a handler panicked; the chat was told something went wrong");
+                debug!("the handler's panic: {what}");
                 let apology = bot.send_message(chat, reply::SOMETHING_WENT_WRONG).send();
                 let _ = Box::pin(apology).await;
                 Ok(())
