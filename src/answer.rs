@@ -268,7 +268,12 @@ impl Engine {
         if query.is_empty() || asks_nothing {
             return Answer::NotFound(Abstention::NoTerms);
         }
-        if ranking.hits.is_empty() {
+        // Only small words ("not", "before") found in the article is no match: "not json"
+        // is not about the sentences that say "not".
+        let content_matched = query
+            .words()
+            .any(|q| !q.matches.is_empty() && !crate::words::is_function_word(&q.token.text));
+        if ranking.hits.is_empty() || !content_matched {
             return Answer::NotFound(Abstention::NoMatch);
         }
         if ranking.coverage < self.params.threshold {

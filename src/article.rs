@@ -281,7 +281,7 @@ fn paragraph_spans(text: &str) -> Vec<Range<usize>> {
         if lines.get(i + 1).is_some_and(|next| !is_blank(next)) {
             joined += 1;
             let content = text[line.clone()].trim();
-            broken += usize::from(content.len() >= 40 && !ends_like_sentence(content));
+            broken += usize::from(content.len() >= 20 && !ends_like_sentence(content));
         }
         match current.as_mut() {
             Some(block) => block.end = line.end,
@@ -289,7 +289,11 @@ fn paragraph_spans(text: &str) -> Vec<Range<usize>> {
         }
     }
     blocks.extend(current);
-    let wrapped = blocks.len() < lines.len() && joined > 0 && broken * 2 >= joined;
+    // One block with a single broken line is a heading over its text, not a wrapped file.
+    let wrapped = blocks.len() < lines.len()
+        && joined > 0
+        && broken * 2 >= joined
+        && (blocks.len() > 1 || broken >= 2);
     let spans = if wrapped {
         blocks
     } else {
@@ -374,7 +378,11 @@ fn split_sentences(text: &str, span: Range<usize>) -> Vec<Sentence> {
     for (offset, piece) in paragraph.split_sentence_bound_indices() {
         let range = span.start + offset..span.start + offset + piece.len();
         match pieces.last_mut() {
-            Some(prev) if !ends_sentence(&text[prev.clone()], piece) => prev.end = range.end,
+            Some(prev)
+                if !ends_sentence(&text[prev.clone()], piece) || wraps(&text[prev.clone()]) =>
+            {
+                prev.end = range.end
+            }
             _ => pieces.push(range),
         }
     }
@@ -388,6 +396,12 @@ fn split_sentences(text: &str, span: Range<usize>) -> Vec<Sentence> {
             number: i + 1,
         })
         .collect()
+}
+
+/// True when `prev` ends at a line break inside a sentence (a hard-wrapped paragraph): UAX #29
+/// breaks after every line break, the sentence goes on.
+fn wraps(prev: &str) -> bool {
+    prev.ends_with('\n') && !ends_like_sentence(prev.trim_end())
 }
 
 /// False when a UAX #29 boundary between `prev` and `next` is wrong: `prev` ends with an
@@ -539,6 +553,50 @@ mod tests {
             article.paragraph_text(&article.paragraphs[0]),
             "The first sentence of this paragraph is long and it is\nwrapped over two lines. Then a second."
         );
+    }
+
+    #[test]
+    fn sentences_of_wrapped_paragraphs_run_across_line_breaks() {
+        for width in [72, 38] {
+            let paragraph = "The mayor, Ms. Lee, said the work would start in May and finish within two years, funded by the city. Residents welcomed the plan.";
+            let mut wrapped = String::new();
+            let mut line = String::new();
+            for word in paragraph.split(' ') {
+                if !line.is_empty() && line.len() + 1 + word.len() > width {
+                    wrapped.push_str(&line);
+                    wrapped.push('\n');
+                    line.clear();
+                }
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+            }
+            wrapped.push_str(&line);
+            let text = format!("{wrapped}\n\n{wrapped}\n");
+            let article =
+                Article::parse("x", Path::new("x"), text, ArticleMeta::default()).unwrap();
+            assert_eq!(article.paragraphs.len(), 2, "width {width}");
+            let got: Vec<String> = article.paragraphs[0]
+                .sentences
+                .iter()
+                .map(|s| {
+                    article
+                        .sentence_text(s)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            assert_eq!(
+                got,
+                [
+                    "The mayor, Ms. Lee, said the work would start in May and finish within two years, funded by the city.",
+                    "Residents welcomed the plan."
+                ],
+                "width {width}"
+            );
+        }
     }
 
     #[test]

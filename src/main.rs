@@ -6,7 +6,7 @@ use std::io::{self, BufRead, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use clap::Parser as _;
 
 use article_qa::analyze::Analyzer;
@@ -135,7 +135,15 @@ fn ask(config: &Config, args: &AskArgs) -> Result<ExitCode> {
         {
             let text = String::from_utf8_lossy(&line);
             let text = text.trim_end_matches(['\n', '\r']);
-            print_answer(&engine, &turns_of(text), args, &mut out)?;
+            match turns_of(text) {
+                Ok(turns) => print_answer(&engine, &turns, args, &mut out)?,
+                Err(why) if args.json => writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"question": text, "source": "none", "sentences": [], "error": why})
+                )?,
+                Err(why) => writeln!(out, "error: {why}")?,
+            }
             out.flush()?;
             line.clear();
         }
@@ -147,27 +155,40 @@ fn ask(config: &Config, args: &AskArgs) -> Result<ExitCode> {
 
 /// The turns a line of `ask -` input holds: `{"turns": [...]}`, `{"question": "..."}`, or
 /// the line itself as one question.
-fn turns_of(line: &str) -> Vec<String> {
+///
+/// Errors: a JSON object of another shape (what is wrong, in one line).
+fn turns_of(line: &str) -> std::result::Result<Vec<String>, String> {
     #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     struct Line {
         turns: Option<Vec<String>>,
         question: Option<String>,
+        // Eval sets carry these beside the question; they are ignored.
+        #[allow(dead_code)]
+        id: Option<serde_json::Value>,
+        #[allow(dead_code)]
+        gold: Option<serde_json::Value>,
     }
     if !line.trim_start().starts_with('{') {
-        return vec![line.to_string()];
+        return Ok(vec![line.to_string()]);
     }
-    match serde_json::from_str::<Line>(line) {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+        // Not JSON after all: a question that happens to start with a brace.
+        return Ok(vec![line.to_string()]);
+    };
+    match serde_json::from_value::<Line>(value) {
         Ok(Line {
             turns: Some(turns), ..
-        }) if !turns.is_empty() => turns,
+        }) if !turns.is_empty() => Ok(turns),
         Ok(Line {
             question: Some(question),
+            turns: None,
             ..
-        }) => vec![question],
-        // A JSON object without turns or a question asks nothing.
-        Ok(_) => vec![String::new()],
-        // Not JSON after all: a question that happens to start with a brace.
-        Err(_) => vec![line.to_string()],
+        }) => Ok(vec![question]),
+        Ok(_) => {
+            Err("a JSON line needs \"turns\": [\"question\", …] (not empty) or \"question\"".into())
+        }
+        Err(e) => Err(format!("not a question line: {e}")),
     }
 }
 
@@ -217,6 +238,20 @@ fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
         params.set(name, value).map_err(anyhow::Error::msg)?;
     }
     let cases = eval::load_cases(&args.questions)?;
+    let file = args.questions.display();
+    if cases.is_empty() {
+        bail!("{file} holds no questions");
+    }
+    match (cases.iter().find(|c| c.title().is_some()), &args.squad) {
+        (Some(case), None) => bail!(
+            "{file} holds SQuAD questions (case {} has a \"title\"): pass --squad DIR, the folder of their articles",
+            case.id
+        ),
+        (_, Some(_)) if cases.iter().any(|c| c.title().is_none()) => bail!(
+            "{file} holds questions about the seeds' articles, not SQuAD questions: leave out --squad"
+        ),
+        _ => {}
+    }
     let default = match args.squad {
         Some(_) => None,
         None => Some(setup::engine(config)?.with_params(params)),

@@ -24,14 +24,14 @@ impl Display for Plain<'_> {
         match self.0 {
             Answer::Article(quotes) => {
                 for quote in quotes {
-                    writeln!(f, "¶{}  {}", quote.paragraph, quote.text)?;
+                    writeln!(f, "¶{}  {}", quote.paragraph, unwrapped(&quote.text))?;
                 }
                 write!(f, "— from {}", sources(quotes))
             }
             Answer::Faq(faq) => {
                 write!(f, "{}", faq.text.trim())?;
                 for quote in &faq.quotes {
-                    write!(f, "\n¶{}  {}", quote.paragraph, quote.text)?;
+                    write!(f, "\n¶{}  {}", quote.paragraph, unwrapped(&quote.text))?;
                 }
                 Ok(())
             }
@@ -86,9 +86,23 @@ pub fn answer_html(answer: &Answer) -> Vec<String> {
 fn quote_html(quote: &Quote) -> String {
     format!(
         "<blockquote>{}</blockquote>¶{}",
-        escape(&quote.text),
+        escape(&unwrapped(&quote.text)),
         quote.paragraph
     )
+}
+
+/// Article text as one line: the line breaks of a hard-wrapped paragraph (and the spaces
+/// around them) become one space. Text without line breaks is returned as it is.
+pub fn unwrapped(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    std::borrow::Cow::Owned(lines.join(" "))
 }
 
 /// Escapes text for Telegram's HTML parse mode (`<`, `>`, `&`, and `"` for attributes).
@@ -341,7 +355,7 @@ pub const INVALID_BUTTON: &str = "This button is not valid here.";
 pub fn paragraph_html(title: &str, number: usize, text: &str) -> Vec<String> {
     pack(&[
         format!("<b>¶{number}</b> <i>{}</i>", escape(title)),
-        format!("<blockquote>{}</blockquote>", escape(text)),
+        format!("<blockquote>{}</blockquote>", escape(&unwrapped(text))),
     ])
 }
 

@@ -86,7 +86,7 @@ fn ask_json_has_the_shape_external_evaluation_relies_on() {
 
 #[test]
 fn ask_json_stdin_answers_each_line_in_order() {
-    let input = "Who led the Russian delegation?\n\nWhat is the capital of France?\nwhat did bogdanof say\n";
+    let input = "Who led the Russian delegation?\n\nWhat is the capital of France?\nwhat did bogdanof say\n{\"turns\": [\"Where are the bases?\", 5]}\n";
     let out = article_qa(&["ask", "--json", "--no-faq", "-"], input);
     assert!(out.status.success(), "{}", stderr(&out));
     let lines: Vec<serde_json::Value> = stdout(&out)
@@ -94,7 +94,7 @@ fn ask_json_stdin_answers_each_line_in_order() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     // Every line gets its object, blank ones too, so output line n answers input line n.
-    assert_eq!(lines.len(), 4);
+    assert_eq!(lines.len(), 5);
     assert_eq!(lines[0]["source"], "article");
     assert_eq!(lines[1]["question"], "");
     assert_eq!(lines[1]["source"], "none");
@@ -102,6 +102,9 @@ fn ask_json_stdin_answers_each_line_in_order() {
     assert_eq!(lines[2]["sentences"], serde_json::json!([]));
     assert_eq!(lines[3]["question"], "what did bogdanof say");
     assert_eq!(lines[3]["source"], "article");
+    // A JSON line of the wrong shape is not answered as if it were a question.
+    assert_eq!(lines[4]["source"], "none");
+    assert!(lines[4]["error"].as_str().is_some_and(|e| !e.is_empty()));
 }
 
 #[test]
@@ -204,4 +207,29 @@ fn eval_prints_the_four_figures() {
         assert!(text.contains(label), "{text}");
     }
     assert!(text.trim_end().ends_with("failed"), "{text}");
+}
+
+#[test]
+fn eval_refuses_a_question_set_in_the_other_format() {
+    let squad = repo("tests/data/squad/questions.jsonl");
+    let article = repo("tests/data/article/dev.jsonl");
+    let articles = repo("tests/data/squad/articles");
+    for (args, needle) in [
+        (vec!["eval", squad.to_str().unwrap()], "--squad DIR"),
+        (
+            vec![
+                "eval",
+                "--squad",
+                articles.to_str().unwrap(),
+                article.to_str().unwrap(),
+            ],
+            "leave out --squad",
+        ),
+    ] {
+        let out = article_qa(&args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
 }

@@ -132,6 +132,8 @@ fn off_topic_questions_and_unknown_names_get_no_article_sentence() {
         "Who is Donald Trump?",
         "What did Zelensky say about Biden?",
         "How do I bake sourdough bread?",
+        "{not json",
+        "why not xyzzy",
     ] {
         let answer = article_engine().answer(question);
         assert!(
