@@ -31,9 +31,10 @@ pub struct Quote {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Abstention {
-    /// The question has no content word (empty, `?`, emoji, only stopwords).
+    /// The question has no content word (empty, `?`, emoji, only stopwords or small function
+    /// words such as `before` or `not`).
     NoTerms,
-    /// None of its words occurs in the article.
+    /// None of its content words occurs in the article (small words alone do not count).
     NoMatch,
     /// Its words occur, but the best passage covers too little of the question.
     LowCoverage,

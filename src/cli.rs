@@ -10,7 +10,13 @@ use clap::{Args, Parser, Subcommand};
 /// With no command it runs the Telegram bot when a token is configured (TELOXIDE_TOKEN, or a
 /// .env file), and otherwise the console chat.
 #[derive(Debug, Parser)]
-#[command(name = "article-qa", version, about, long_about)]
+#[command(
+    name = "article-qa",
+    version,
+    about,
+    long_about,
+    after_long_help = ENVIRONMENT
+)]
 pub struct Cli {
     /// What to run (default: the Telegram bot with a token, else the console chat).
     #[command(subcommand)]
@@ -28,6 +34,20 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub env_file: Option<PathBuf>,
 }
+
+/// The settings read from the environment or `.env` (shown by `--help`; the README's
+/// Configuration table has the same list).
+const ENVIRONMENT: &str = "\
+Environment (or .env; flags win):
+  TELOXIDE_TOKEN              bot token from @BotFather (none: the console chat)
+  TELOXIDE_API_URL            another Bot API server (default https://api.telegram.org)
+  ARTICLE_QA_SEEDS            folder of articles (--seeds)
+  ARTICLE_QA_FAQ              FAQ rules file (--faq)
+  ADMIN_USER_IDS              Telegram user ids allowed /reload, comma-separated
+  ARTICLE_QA_UNANSWERED_LOG   append unanswered questions here (JSON Lines; Telegram and chat)
+  REDIS_URL                   keep Telegram conversation context in Redis (default: memory)
+  ARTICLE_QA_CONTEXT_MINUTES  idle minutes before a chat's context is forgotten (default 30)
+  RUST_LOG                    log level: error, warn, info (default), debug, trace";
 
 /// Options choosing the articles.
 #[derive(Debug, Clone, Default, Args)]

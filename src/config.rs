@@ -224,11 +224,11 @@ fn parse_ids(list: &str) -> Result<Vec<u64>, ConfigError> {
 /// Loads `.env` into the process environment: the file named by `--env-file` (which must
 /// exist), else `./.env` when present. Variables already set are kept.
 pub fn load_env_file(path: Option<&Path>) -> anyhow::Result<()> {
-    use anyhow::Context as _;
     match path {
         Some(path) => {
+            // dotenvy's message already names the cause: one line, not a chain.
             dotenvy::from_path(path)
-                .with_context(|| format!("cannot read env file {}", path.display()))?;
+                .map_err(|e| anyhow::anyhow!("cannot read env file {}: {e}", path.display()))?;
         }
         None => match dotenvy::dotenv() {
             Ok(_) => {}

@@ -45,7 +45,7 @@ pub fn run(
             continue;
         };
         let line = line.trim();
-        if matches!(line, "/quit" | "/exit") {
+        if matches!(line.to_ascii_lowercase().as_str(), "/quit" | "/exit") {
             break;
         }
         if !line.is_empty() {

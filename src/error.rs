@@ -14,6 +14,14 @@ pub enum Error {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// A file could not be created or written (a missing folder, no permission, a full disk).
+    #[error("cannot write {path}")]
+    Write {
+        /// The path that failed.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
     /// The seeds folder holds no `*.txt` article.
     #[error("no articles (*.txt) in {0}")]
     NoArticles(PathBuf),

@@ -304,7 +304,7 @@ fn answer_case(engine: &Engine, case: &Case) -> Vec<String> {
 
 /// Writes `{"id", "sentences"}` lines for the team's scoring scripts.
 pub fn write_predictions(path: &Path, cases: &[Case], predictions: &[Vec<String>]) -> Result<()> {
-    let io_err = |source| Error::Read {
+    let io_err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
     };

@@ -330,7 +330,7 @@ fn validate(text: &str, engine: &Engine) -> (Option<Faq>, Vec<Problem>, usize) {
         }
     };
     let count = entries.len();
-    let mut seen_ids: Vec<String> = Vec::new();
+    let mut seen_ids: Vec<(String, usize)> = Vec::new();
     let mut rules = Vec::new();
     for (i, entry) in entries.into_iter().enumerate() {
         let id = entry
@@ -342,13 +342,17 @@ fn validate(text: &str, engine: &Engine) -> (Option<Faq>, Vec<Problem>, usize) {
             .filter(|id| !id.is_empty())
             .unwrap_or_else(|| format!("#{}", i + 1));
         if let Some(id) = id.filter(|id| !id.is_empty()) {
-            if seen_ids.contains(&id) {
+            if let Some((_, first)) = seen_ids.iter().find(|(seen, _)| *seen == id) {
                 errors.push(Problem {
                     rule: Some(name.clone()),
-                    message: format!("duplicate id {id:?}"),
+                    message: format!(
+                        "rule #{} has the same id as rule #{}; ids must be unique",
+                        i + 1,
+                        first + 1
+                    ),
                 });
             }
-            seen_ids.push(id);
+            seen_ids.push((id, i));
         }
         let raw = match RawRule::deserialize(entry) {
             Ok(raw) => raw,

@@ -313,14 +313,26 @@ fn faq_unanswered(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
     let Some(path) = file.or(config.unanswered_log.as_deref()) else {
         anyhow::bail!("no log to read: pass a FILE or set ARTICLE_QA_UNANSWERED_LOG");
     };
-    let groups = unanswered::groups(path, &Analyzer::new())?;
+    let grouped = unanswered::groups(path, &Analyzer::new())?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    if groups.is_empty() {
+    if grouped.groups.is_empty() {
         writeln!(out, "{}: no unanswered questions logged", path.display())?;
     }
-    for group in &groups {
+    for group in &grouped.groups {
         writeln!(out, "{group}")?;
+    }
+    if grouped.skipped > 0 {
+        let lines = if grouped.skipped == 1 {
+            "line"
+        } else {
+            "lines"
+        };
+        eprintln!(
+            "warning: {}: skipped {} {lines} that are not log entries ({{\"time\", \"question\"}})",
+            path.display(),
+            grouped.skipped
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -262,7 +262,7 @@ impl Display for About<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, article) in self.0.articles.iter().enumerate() {
             if i > 0 {
-                writeln!(f)?;
+                f.write_str("\n\n")?;
             }
             writeln!(f, "“{}”", article.title)?;
             if let Some(date) = &article.meta.date {
@@ -339,6 +339,10 @@ pub const ASK_WHAT: &str =
 
 /// What `/reset` says.
 pub const RESET: &str = "Done — I've forgotten our conversation. Your next question starts fresh.";
+
+/// `/reset` while the conversation store (Redis) cannot be reached.
+pub const NO_MEMORY: &str = "I can't reach my conversation memory right now, so each question is \
+                             answered on its own until it is back.";
 
 /// Label of the button that shows more sentences.
 pub const MORE_BUTTON: &str = "More";

@@ -99,6 +99,9 @@ impl Params {
         let number: f32 = value
             .parse()
             .map_err(|_| format!("{value:?} is not a number"))?;
+        if !number.is_finite() || number < 0.0 {
+            return Err(format!("{name} must be a number of 0 or more, not {value}"));
+        }
         match name {
             "k1" => self.k1 = number,
             "b" => self.b = number,

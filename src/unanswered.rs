@@ -28,13 +28,13 @@ pub struct UnansweredLog {
 impl UnansweredLog {
     /// Opens (or creates) the log for appending.
     ///
-    /// Errors: [`Error::Read`] when the file cannot be opened.
+    /// Errors: [`Error::Write`] when the file cannot be opened for appending.
     pub fn open(path: &Path) -> Result<Self> {
         let file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|source| Error::Read {
+            .map_err(|source| Error::Write {
                 path: path.to_path_buf(),
                 source,
             })?;
@@ -93,24 +93,38 @@ impl fmt::Display for Group {
     }
 }
 
-/// Reads a log and groups its questions by similar wording (shared content words), most
-/// frequent first, ties by first appearance. Lines that are not log entries are skipped.
+/// A log's questions, grouped.
+#[derive(Debug, Default)]
+pub struct Grouped {
+    /// Groups of similar wording, most frequent first, ties by first appearance.
+    pub groups: Vec<Group>,
+    /// Non-empty lines that are not log entries (`{"time", "question"}`), skipped.
+    pub skipped: usize,
+}
+
+/// Reads a log and groups its questions by similar wording (shared content words). Lines that
+/// are not log entries are skipped and counted.
 ///
 /// Errors: [`Error::Read`] when the file cannot be read.
-pub fn groups(path: &Path, analyzer: &Analyzer) -> Result<Vec<Group>> {
+pub fn groups(path: &Path, analyzer: &Analyzer) -> Result<Grouped> {
     let file = File::open(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
     let mut groups: Vec<Group> = Vec::new();
-    for line in BufReader::new(file)
-        .lines()
-        .map_while(std::result::Result::ok)
-    {
-        let Ok(entry) = serde_json::from_str::<serde_json::Value>(&line) else {
+    let mut skipped = 0;
+    for line in BufReader::new(file).split(b'\n') {
+        let line = line.map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let line = String::from_utf8_lossy(&line);
+        if line.trim().is_empty() {
             continue;
-        };
+        }
+        let entry = serde_json::from_str::<serde_json::Value>(&line).unwrap_or_default();
         let Some(question) = entry["question"].as_str() else {
+            skipped += 1;
             continue;
         };
         let key: BTreeSet<String> = analyzer
@@ -140,7 +154,7 @@ pub fn groups(path: &Path, analyzer: &Analyzer) -> Result<Vec<Group>> {
         }
     }
     groups.sort_by_key(|g| std::cmp::Reverse(g.count));
-    Ok(groups)
+    Ok(Grouped { groups, skipped })
 }
 
 /// A question's wording for spotting repeats: lower case, without trailing punctuation.
@@ -185,7 +199,13 @@ mod tests {
             assert!(entry["time"].as_str().unwrap().ends_with('Z'));
         }
         assert_eq!(text.lines().count(), 4, "blank questions are not logged");
-        let groups = groups(&path, &Analyzer::new()).unwrap();
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        std::io::Write::write_all(&mut file, b"not json\n\n{\"other\": 1}\n").unwrap();
+        let Grouped { groups, skipped } = groups(&path, &Analyzer::new()).unwrap();
+        assert_eq!(skipped, 2, "lines that are not entries are counted");
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].count, 3);
         assert_eq!(groups[0].example, "Where is the Russian embassy?");

@@ -253,10 +253,20 @@ fn redis_down_answers_without_context_and_warns() {
     let chat = Chat::private(36);
     fake.push_text(&chat, "What is HTS?");
     fake.push_text(&chat, "Who led the Russian delegation?");
+    let answer = reply(&fake, 36, 2);
     assert!(
-        text(&reply(&fake, 36, 2)).contains("Mikhail Bogdanov"),
+        text(&answer).contains("Mikhail Bogdanov"),
         "a question was dropped:\n{}",
         bot.log()
+    );
+    assert!(
+        answer["reply_markup"].is_null(),
+        "buttons that could only expire: {answer}"
+    );
+    fake.push_text(&chat, "/reset");
+    assert!(
+        text(&reply(&fake, 36, 3)).contains("can't reach"),
+        "/reset claimed to forget what it could not reach"
     );
     bot.stop();
     assert!(bot.log().contains("Redis unavailable"), "{}", bot.log());

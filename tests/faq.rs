@@ -54,7 +54,7 @@ fn each_kind_of_error_is_reported() {
         ),
         (
             "[[rule]]\nid = \"a\"\nquestions = [\"hi\"]\nanswer = \"x\"\n[[rule]]\nid = \"a\"\nquestions = [\"yo\"]\nanswer = \"y\"\n",
-            "duplicate id",
+            "has the same id as rule #",
         ),
         (
             "[[rule]]\nid = \"a\"\nquestions = [\"hi\", \"  \"]\nanswer = \"x\"\n",

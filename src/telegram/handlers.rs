@@ -146,13 +146,18 @@ async fn answer_turn(
     let loaded = state.contexts.load(chat.0).await;
     let context_available = loaded.is_some();
     let mut context = loaded.unwrap_or_default();
-    let response = chat::respond(&state.engine(), &turn, &mut context, now(), state.ttl);
+    let mut response = chat::respond(&state.engine(), &turn, &mut context, now(), state.ttl);
+    // Without the context store (Redis down) nothing is remembered: buttons could only
+    // expire, and /reset has nothing it can clear.
     let buttons = match (&response, &context.answer) {
-        (Response::Answer(Answer::Article(_)), Some(last)) => {
+        (Response::Answer(Answer::Article(_)), Some(last)) if context_available => {
             Some(answer_buttons(state, chat.0, last.id))
         }
         _ => None,
     };
+    if turn == Turn::Command(Command::Reset) && !context_available {
+        response = Response::Text(reply::NO_MEMORY.to_string());
+    }
     if turn == Turn::Command(Command::Reset) {
         state.contexts.clear(chat.0).await;
     } else if context_available {
