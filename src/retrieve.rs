@@ -285,7 +285,8 @@ pub const NEAR_BONUS: f32 = 0.2;
 
 /// Scores every sentence against `query` and returns the best, best first. Returns an
 /// empty ranking when no term of the question occurs in the article. A `focus` (follow-ups)
-/// moves sentences already shown down and sentences near the last answer up.
+/// moves sentences already shown down and sentences near the last answer up, and keeps
+/// shown sentences out of the answer unless one is still the best.
 pub fn rank(
     index: &ArticleIndex,
     params: &Params,
@@ -298,16 +299,32 @@ pub fn rank(
         return Ranking::default();
     }
     rerank(index, params, query, focus, &paragraph, &mut candidates);
-    let ranked: Vec<SentenceRef> = candidates.iter().map(|h| h.at).collect();
     let top = candidates[0].score;
-    let hits: Vec<Hit> = candidates
-        .into_iter()
-        .enumerate()
-        .take_while(|(i, h)| {
-            *i < params.max_sentences && (*i == 0 || h.score >= params.min_relative * top)
-        })
-        .map(|(_, h)| h)
-        .collect();
+    // A follow-up does not repeat, beside its best sentence, what the last answer showed; the
+    // ranked list ("More") leaves those out too.
+    let shown = |h: &Hit| focus.is_some_and(|f| f.shown.contains(&h.at));
+    // Beside its best sentence, a follow-up's answer stays next to it: a sentence elsewhere
+    // got there on the borrowed terms alone.
+    let first = candidates[0].at;
+    let beside = |h: &Hit| {
+        focus.is_none()
+            || (h.at.article == first.article && h.at.paragraph.abs_diff(first.paragraph) <= 1)
+    };
+    let mut hits: Vec<Hit> = Vec::with_capacity(params.max_sentences);
+    let mut rest: Vec<SentenceRef> = Vec::with_capacity(candidates.len());
+    for (i, hit) in candidates.into_iter().enumerate() {
+        let fits = hits.len() < params.max_sentences
+            && (i == 0 || (hit.score >= params.min_relative * top && beside(&hit)));
+        if i > 0 && shown(&hit) {
+            continue;
+        }
+        if fits {
+            hits.push(hit);
+        } else {
+            rest.push(hit.at);
+        }
+    }
+    let ranked: Vec<SentenceRef> = hits.iter().map(|h| h.at).chain(rest).collect();
     let terms = &index.terms;
     let coverage = coverage(terms, query, terms.group_of(hits[0].unit));
     let mut top_paragraphs: Vec<(u32, f32)> = paragraph

@@ -392,3 +392,32 @@ fn redis_store_expires_contexts_after_the_idle_time() {
         let _ = server.wait();
     }
 }
+
+#[test]
+fn follow_up_answers_neither_repeat_the_last_answer_nor_wander_off() {
+    let engine = article_engine();
+    let ttl = Duration::from_secs(1800);
+    for (first, follow_up) in [
+        ("Who led the Russian delegation?", "And Israel?"),
+        ("Where are the Russian bases?", "Why do they matter?"),
+    ] {
+        let mut context = article_qa::conversation::Context::default();
+        let before = engine.converse(first, &mut context, 1, ttl).answer;
+        let after = engine.converse(follow_up, &mut context, 2, ttl).answer;
+        let quotes = after.quotes();
+        assert!(!quotes.is_empty(), "{follow_up:?}");
+        let top = quotes[0].paragraph;
+        for quote in &quotes[1..] {
+            assert!(
+                !before.quotes().iter().any(|q| q.text == quote.text),
+                "{follow_up:?} repeated {:?}",
+                quote.text
+            );
+            assert!(
+                quote.paragraph.abs_diff(top) <= 1,
+                "{follow_up:?}: ¶{} is far from ¶{top}",
+                quote.paragraph
+            );
+        }
+    }
+}
