@@ -138,6 +138,16 @@ async fn check_token(bot: &Bot, config: &Config) -> Result<Me> {
     Ok(me)
 }
 
+/// True for Telegram's 409 Conflict: another `getUpdates` poller (or a webhook) holds the
+/// token. teloxide recognises one wording; any other `Conflict: …` text is the same error.
+fn is_conflict(error: &RequestError) -> bool {
+    match error {
+        RequestError::Api(ApiError::TerminatedByOtherGetUpdates) => true,
+        RequestError::Api(ApiError::Unknown(text)) => text.starts_with("Conflict"),
+        _ => false,
+    }
+}
+
 /// One line a person can act on, never holding the token (reqwest errors print the URL).
 fn describe(error: &RequestError, config: &Config) -> String {
     let api = config
@@ -148,7 +158,7 @@ fn describe(error: &RequestError, config: &Config) -> String {
         RequestError::Api(ApiError::InvalidToken) => {
             "Telegram rejected the bot token (401 Unauthorized): check TELOXIDE_TOKEN, or get a new token from @BotFather".into()
         }
-        RequestError::Api(ApiError::TerminatedByOtherGetUpdates) => {
+        e if is_conflict(e) => {
             "another instance of this bot is already polling with the same token (409 Conflict): stop it first".into()
         }
         RequestError::Network(e) => {
@@ -209,7 +219,7 @@ impl ErrorHandler<RequestError> for ListenerErrors {
             RequestError::Api(ApiError::InvalidToken) => Some(
                 "Telegram rejected the bot token (401 Unauthorized): it was revoked or changed; check TELOXIDE_TOKEN",
             ),
-            RequestError::Api(ApiError::TerminatedByOtherGetUpdates) => Some(
+            e if is_conflict(e) => Some(
                 "another instance of this bot is polling with the same token (409 Conflict): stop it first",
             ),
             _ => None,
