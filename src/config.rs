@@ -204,8 +204,13 @@ fn default_seeds() -> PathBuf {
     if local.is_dir() {
         local
     } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+        shipped_seeds()
     }
+}
+
+/// The seeds folder of the source tree the binary was built from.
+pub fn shipped_seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
 }
 
 fn parse_ids(list: &str) -> Result<Vec<u64>, ConfigError> {

@@ -18,7 +18,15 @@ pub fn corpus(config: &Config) -> Result<Corpus> {
         CorpusLocation::Dir(dir) => Corpus::load_dir(dir),
         CorpusLocation::File(file) => Corpus::load_file(file),
     };
-    corpus.context("cannot load the articles")
+    match &config.corpus {
+        // The fallback for a binary run outside its source tree: say how to point it elsewhere.
+        CorpusLocation::Dir(dir) if corpus.is_err() && *dir == crate::config::shipped_seeds() => {
+            corpus.context(
+                "cannot load the articles (there is no ./seeds here: pass --seeds DIR or set ARTICLE_QA_SEEDS)",
+            )
+        }
+        _ => corpus.context("cannot load the articles"),
+    }
 }
 
 /// Loads the corpus and the FAQ rules (when configured) and builds the answer engine.
