@@ -28,7 +28,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub faq: Option<PathBuf>,
     /// Answer from the article alone, without FAQ rules.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "faq")]
     pub no_faq: bool,
     /// Read settings from this file instead of ./.env.
     #[arg(long, global = true, value_name = "FILE")]
@@ -85,7 +85,7 @@ pub struct AskArgs {
     #[arg(required = true, num_args = 1.., value_name = "QUESTION")]
     pub question: Vec<String>,
     /// Print one JSON object per question: {"question", "source", "sentences": [{"text",
-    /// "article", "paragraph", "sentence", "score"}], …}.
+    /// "article", "title", "paragraph", "sentence", "score"}], …}.
     #[arg(long)]
     pub json: bool,
     /// Show why the answer was chosen: terms, matches, scores and the threshold.

@@ -58,7 +58,17 @@ fn bad_arguments(error: clap::Error) -> ExitCode {
         .map(|l| l.trim().trim_start_matches("error:").trim())
         .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
         .collect();
-    eprintln!("error: {} (see article-qa --help)", line.join(" "));
+    // Point at the help of the subcommand in use, if any.
+    let command = <Cli as clap::CommandFactory>::command();
+    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    let subcommand = std::env::args()
+        .skip(1)
+        .find(|a| names.contains(&a.as_str()));
+    let help = match subcommand {
+        Some(name) => format!("article-qa {name} --help"),
+        None => "article-qa --help".to_string(),
+    };
+    eprintln!("error: {} (see {help})", line.join(" "));
     ExitCode::from(2)
 }
 
