@@ -315,6 +315,13 @@ fn fingerprint(corpus: &Corpus) -> u64 {
     for article in &corpus.articles {
         article.name.hash(&mut hasher);
         article.text.hash(&mut hasher);
+        // How the text was split, too: a new version may split the same text differently.
+        for paragraph in &article.paragraphs {
+            paragraph.span.hash(&mut hasher);
+            for sentence in &paragraph.sentences {
+                sentence.span.hash(&mut hasher);
+            }
+        }
     }
     hasher.finish()
 }

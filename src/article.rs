@@ -85,9 +85,10 @@ impl Article {
             None => text,
         };
         let blocks = paragraph_spans(&text);
+        // The first line, if it is a heading (of a wrapped block, only that line).
         let heading = blocks
             .first()
-            .map(|r| text[r.clone()].trim())
+            .map(|r| text[r.clone()].lines().next().unwrap_or_default().trim())
             .filter(|first| is_heading(first))
             .map(str::to_string);
         let mut paragraphs = Vec::new();
@@ -280,8 +281,8 @@ fn paragraph_spans(text: &str) -> Vec<Range<usize>> {
         }
         if lines.get(i + 1).is_some_and(|next| !is_blank(next)) {
             joined += 1;
-            let content = text[line.clone()].trim();
-            broken += usize::from(content.len() >= 20 && !ends_like_sentence(content));
+            let next = text[lines[i + 1].clone()].trim();
+            broken += usize::from(continues(text[line.clone()].trim(), next));
         }
         match current.as_mut() {
             Some(block) => block.end = line.end,
@@ -379,7 +380,8 @@ fn split_sentences(text: &str, span: Range<usize>) -> Vec<Sentence> {
         let range = span.start + offset..span.start + offset + piece.len();
         match pieces.last_mut() {
             Some(prev)
-                if !ends_sentence(&text[prev.clone()], piece) || wraps(&text[prev.clone()]) =>
+                if !ends_sentence(&text[prev.clone()], piece)
+                    || wraps(&text[prev.clone()], piece) =>
             {
                 prev.end = range.end
             }
@@ -398,10 +400,34 @@ fn split_sentences(text: &str, span: Range<usize>) -> Vec<Sentence> {
         .collect()
 }
 
-/// True when `prev` ends at a line break inside a sentence (a hard-wrapped paragraph): UAX #29
-/// breaks after every line break, the sentence goes on.
-fn wraps(prev: &str) -> bool {
-    prev.ends_with('\n') && !ends_like_sentence(prev.trim_end())
+/// True when `prev` ends at a line break inside a sentence that `next` goes on with (a
+/// hard-wrapped paragraph): UAX #29 breaks after every line break.
+fn wraps(prev: &str, next: &str) -> bool {
+    if !prev.ends_with('\n') {
+        return false;
+    }
+    let last_line = prev
+        .trim_end()
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .trim();
+    continues(last_line, next.trim_start())
+}
+
+/// True when line `next` carries on the sentence of line `line`: `line` does not end like a
+/// sentence, and `next` starts in lower case, or `line` is long (wrapped text, not a heading)
+/// and `next` is not a list item.
+fn continues(line: &str, next: &str) -> bool {
+    if ends_like_sentence(line) {
+        return false;
+    }
+    let first = next.chars().next();
+    let list_item = first.is_some_and(|c| matches!(c, '-' | '*' | '•' | '–' | '—'))
+        || next.split_once(['.', ')']).is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit())
+        });
+    first.is_some_and(char::is_lowercase) || (line.chars().count() >= 40 && !list_item)
 }
 
 /// False when a UAX #29 boundary between `prev` and `next` is wrong: `prev` ends with an
@@ -597,6 +623,40 @@ mod tests {
                 "width {width}"
             );
         }
+    }
+
+    #[test]
+    fn headers_and_lists_do_not_make_a_file_wrapped() {
+        let parse = |text: &str| {
+            Article::parse("x", Path::new("x"), text.into(), ArticleMeta::default()).unwrap()
+        };
+        let texts = [
+            "Bridge plan approved\nBy Jane Doe\nFebruary 12, 2025\n\nThe council approved the plan on Tuesday.\n\nWork starts in May, the mayor said.\n",
+            "Bridge plan approved\nBy Jane Doe\nFebruary 12, 2025\nThe council approved the plan on Tuesday.\nWork starts in May, the mayor said.\n",
+        ];
+        for text in texts {
+            let article = parse(text);
+            assert_eq!(article.title, "Bridge plan approved", "{text:?}");
+            let first: Vec<&str> = article
+                .paragraphs
+                .iter()
+                .map(|p| article.sentence_text(&p.sentences[0]))
+                .collect();
+            assert_eq!(
+                first,
+                [
+                    "The council approved the plan on Tuesday.",
+                    "Work starts in May, the mayor said."
+                ],
+                "{text:?}"
+            );
+        }
+        // In a wrapped file, list items stay apart.
+        let wrapped = "The council listed the steps it will take over the next two\nyears to rebuild the bridge:\n- close the road\n- rebuild the deck\n\nWork starts in May, the mayor said, and\nends in two years.\n";
+        let article = parse(wrapped);
+        assert_eq!(article.paragraphs.len(), 2);
+        assert_eq!(article.paragraphs[0].sentences.len(), 3);
+        assert_eq!(article.paragraphs[1].sentences.len(), 1);
     }
 
     #[test]

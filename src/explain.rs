@@ -194,7 +194,7 @@ impl Display for Explanation {
             "\nsentences (final = sentence + paragraph + neighbours + bonuses):"
         )?;
         for s in &self.sentences {
-            let text: String = s.text.chars().take(90).collect();
+            let text: String = crate::reply::unwrapped(&s.text).chars().take(90).collect();
             writeln!(
                 f,
                 "  ¶{}.{:<2} final {:.2}  sentence {:.2}  paragraph {:.2}  {text}…",

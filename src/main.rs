@@ -59,15 +59,17 @@ fn bad_arguments(error: clap::Error) -> ExitCode {
         .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
         .collect();
     // Point at the help of the subcommand in use, if any.
-    let command = <Cli as clap::CommandFactory>::command();
-    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
-    let subcommand = std::env::args()
-        .skip(1)
-        .find(|a| names.contains(&a.as_str()));
-    let help = match subcommand {
-        Some(name) => format!("article-qa {name} --help"),
-        None => "article-qa --help".to_string(),
-    };
+    // The (nested) subcommand in use, if any: `article-qa faq check --help`.
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut path = vec!["article-qa".to_string()];
+    for arg in std::env::args_os().skip(1) {
+        let Some(arg) = arg.to_str() else { continue };
+        if let Some(sub) = command.find_subcommand(arg) {
+            path.push(arg.to_string());
+            command = sub.clone();
+        }
+    }
+    let help = format!("{} --help", path.join(" "));
     eprintln!("error: {} (see {help})", line.join(" "));
     ExitCode::from(2)
 }
@@ -168,16 +170,11 @@ fn ask(config: &Config, args: &AskArgs) -> Result<ExitCode> {
 ///
 /// Errors: a JSON object of another shape (what is wrong, in one line).
 fn turns_of(line: &str) -> std::result::Result<Vec<String>, String> {
+    // Other fields (an eval set's "id", "gold", "title"…) are ignored.
     #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
     struct Line {
         turns: Option<Vec<String>>,
         question: Option<String>,
-        // Eval sets carry these beside the question; they are ignored.
-        #[allow(dead_code)]
-        id: Option<serde_json::Value>,
-        #[allow(dead_code)]
-        gold: Option<serde_json::Value>,
     }
     if !line.trim_start().starts_with('{') {
         return Ok(vec![line.to_string()]);

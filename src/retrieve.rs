@@ -310,7 +310,7 @@ pub fn rank(
         focus.is_none()
             || (h.at.article == first.article && h.at.paragraph.abs_diff(first.paragraph) <= 1)
     };
-    let mut hits: Vec<Hit> = Vec::with_capacity(params.max_sentences);
+    let mut hits: Vec<Hit> = Vec::with_capacity(params.max_sentences.min(candidates.len()));
     let mut rest: Vec<SentenceRef> = Vec::with_capacity(candidates.len());
     for (i, hit) in candidates.into_iter().enumerate() {
         let fits = hits.len() < params.max_sentences

@@ -173,14 +173,16 @@ impl RedisStore {
             tokio::time::timeout(REDIS_TIMEOUT, command.query_async::<T>(&mut connection)).await;
         match outcome {
             Ok(Ok(value)) => Some(value),
+            // Marked down before the connection is dropped, so nobody waiting for the lock
+            // sees "no connection, not down" and tries to connect meanwhile.
             Ok(Err(e)) => {
-                self.connection.lock().await.take();
                 self.failed(&e.to_string());
+                self.connection.lock().await.take();
                 None
             }
             Err(_) => {
-                self.connection.lock().await.take();
                 self.failed("command timed out");
+                self.connection.lock().await.take();
                 None
             }
         }
