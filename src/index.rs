@@ -415,6 +415,7 @@ impl TermIndex {
             .filter_map(|term| {
                 let other = &self.stems[term as usize];
                 if other.chars().next() != first
+                    || crate::words::is_function_word(other)
                     || strsim::damerau_levenshtein(stem, other) > max_distance
                 {
                     return None;

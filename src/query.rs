@@ -114,7 +114,7 @@ impl Query {
                 None if token.capitalized && token.kind == TokenKind::Word => {
                     index.unit_idf(0) * params.unknown_name_weight
                 }
-                None => index.unit_idf(0),
+                None => index.unit_idf(0) * params.unknown_weight,
             };
             terms.push(QueryTerm {
                 token,

@@ -60,8 +60,12 @@ pub struct Params {
     pub proximity_weight: f32,
     /// Smallest coverage (0..=1) at which the article answers; below it the engine abstains.
     pub threshold: f32,
-    /// Extra weight of a capitalised question term the article never mentions (a name).
+    /// Weight of a capitalised question word the article never mentions (a name), as a
+    /// multiple of the rarest term's IDF.
     pub unknown_name_weight: f32,
+    /// Weight of any other question word the article lacks, as a multiple of the rarest
+    /// term's IDF.
+    pub unknown_weight: f32,
     /// Most sentences returned.
     pub max_sentences: usize,
     /// A sentence after the first is returned only when its score is at least this share
@@ -86,7 +90,8 @@ impl Default for Params {
             bigram_factor: 0.25,
             lead_weight: 0.2,
             threshold: 0.3,
-            unknown_name_weight: 1.5,
+            unknown_name_weight: 2.0,
+            unknown_weight: 1.0,
             max_sentences: 3,
             min_relative: 0.6,
         }
@@ -117,6 +122,7 @@ impl Params {
             "coverage_weight" => self.coverage_weight = number,
             "threshold" => self.threshold = number,
             "unknown_name_weight" => self.unknown_name_weight = number,
+            "unknown_weight" => self.unknown_weight = number,
             "max_sentences" if number >= 1.0 => self.max_sentences = number as usize,
             "min_relative" => self.min_relative = number,
             "max_sentences" => return Err("max_sentences must be at least 1".into()),
@@ -124,7 +130,7 @@ impl Params {
                 return Err(format!(
                     "unknown parameter {name:?}; known: k1, b, paragraph_b, paragraph_weight, \
                      neighbor_weight, type_bonus, type_penalty, proximity_weight, coverage_weight, \
-                     anaphor_weight, bigram_factor, lead_weight, threshold, unknown_name_weight, \
+                     anaphor_weight, bigram_factor, lead_weight, threshold, unknown_name_weight, unknown_weight, \
                      max_sentences, min_relative"
                 ));
             }

@@ -14,18 +14,20 @@ pub fn is_stopword(word: &str) -> bool {
         .contains(word)
 }
 
-/// Words of time, place, quantity, negation and cause that analysis keeps as terms (they
-/// change what a question means: `before`, `most`, `not`, `because`) but that ask nothing on
-/// their own: a question made only of them is treated as having no content word.
+/// Words of time, place, quantity, negation, cause and contrast that analysis keeps as terms
+/// (they change what a question means: `before`, `most`, `not`, `because`) but that ask nothing
+/// on their own: a question made only of them is treated as having no content word, and a
+/// misspelt question word is never matched to one fuzzily (`wether` is not `whether`).
 pub fn is_function_word(word: &str) -> bool {
     FUNCTION_WORDS.contains(&word)
 }
 
 /// Sorted; see [`is_function_word`].
 const FUNCTION_WORDS: &[&str] = &[
-    "above", "after", "again", "against", "all", "any", "because", "before", "below", "between",
-    "both", "down", "during", "each", "few", "further", "more", "most", "no", "not", "off", "once",
-    "only", "out", "over", "own", "same", "some", "such", "too", "under", "up", "very",
+    "above", "after", "again", "against", "all", "although", "any", "because", "before", "below",
+    "between", "both", "despite", "down", "during", "each", "few", "further", "however", "more",
+    "most", "no", "not", "off", "once", "only", "out", "over", "own", "same", "some", "such",
+    "though", "too", "under", "unless", "up", "very", "whereas", "whether", "yet",
 ];
 
 /// [`IRREGULAR`] as a map from form to base.

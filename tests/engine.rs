@@ -134,6 +134,10 @@ fn off_topic_questions_and_unknown_names_get_no_article_sentence() {
         "How do I bake sourdough bread?",
         "{not json",
         "why not xyzzy",
+        // A name the article never mentions, beside words it does.
+        "What did Biden say about the call?",
+        // A typo is not matched to a small word ("whether").
+        "how is the wether in damascus",
     ] {
         let answer = article_engine().answer(question);
         assert!(
