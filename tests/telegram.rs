@@ -307,7 +307,7 @@ fn a_dropped_connection_while_polling_is_retried() {
 #[test]
 fn a_rejected_token_ends_in_one_clean_line() {
     let fake = FakeTelegram::start();
-    let wrong = "987654321:WRONG-token_value_for_tests_only_00000";
+    let wrong = "54321:FAKE-WRONG-TOKEN-for-tests";
     let mut bot = BotProcess::launch(
         &fake,
         Launch {

@@ -20,11 +20,11 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 /// The token the fake accepts. Obviously fake; shaped like a real one.
-pub const TOKEN: &str = "123456789:TEST-fake_token_for_loopback_only_0000";
+pub const TOKEN: &str = "12345:FAKE-TOKEN-for-loopback-tests";
 /// The bot's username.
 pub const BOT_USERNAME: &str = "ArticleQaTestBot";
 /// The bot's user id.
-pub const BOT_ID: i64 = 123456789;
+pub const BOT_ID: i64 = 12345;
 
 /// A fault to inject into the next call of a method.
 #[derive(Debug, Clone)]
