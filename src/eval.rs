@@ -243,6 +243,27 @@ pub struct Report {
     pub predictions: Vec<Vec<String>>,
 }
 
+/// Checks that a question set suits the run: not empty, and SQuAD cases (with a `title`)
+/// exactly when `squad` articles are given.
+///
+/// Errors: what is wrong, in one line, for the command line to prefix with the file's path.
+pub fn check_format(cases: &[Case], squad: bool) -> std::result::Result<(), String> {
+    if cases.is_empty() {
+        return Err("holds no questions".into());
+    }
+    match (cases.iter().find(|c| c.title().is_some()), squad) {
+        (Some(case), false) => Err(format!(
+            "holds SQuAD questions (case {} has a \"title\"): pass --squad DIR, the folder of their articles",
+            case.id
+        )),
+        (_, true) if cases.iter().any(|c| c.title().is_none()) => Err(
+            "holds questions about the seeds' articles, not SQuAD questions: leave out --squad"
+                .into(),
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// Answers every case and scores the answers. Article-format cases are answered by
 /// `engine`; SQuAD cases by an engine over `<squad_dir>/<title>.txt`, built once per title
 /// with `params`. Conversation cases are answered turn by turn in one context.

@@ -125,13 +125,16 @@ fn log_panic(info: &std::panic::PanicHookInfo<'_>) {
         .map(|l| format!("{}:{}", l.file(), l.line()))
         .unwrap_or_else(|| "an unknown place".into());
     tracing::error!("panic at {at} (RUST_LOG=debug shows its message)");
-    let message = info
-        .payload()
+    tracing::debug!("panic message: {}", panic_message(info.payload()));
+}
+
+/// The text a panic was raised with (`panic!("…")`), or `"unknown panic"`.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
-        .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_default();
-    tracing::debug!("panic message: {message}");
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 #[cfg(test)]

@@ -245,19 +245,8 @@ fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
         params.set(name, value).map_err(anyhow::Error::msg)?;
     }
     let cases = eval::load_cases(&args.questions)?;
-    let file = args.questions.display();
-    if cases.is_empty() {
-        bail!("{file} holds no questions");
-    }
-    match (cases.iter().find(|c| c.title().is_some()), &args.squad) {
-        (Some(case), None) => bail!(
-            "{file} holds SQuAD questions (case {} has a \"title\"): pass --squad DIR, the folder of their articles",
-            case.id
-        ),
-        (_, Some(_)) if cases.iter().any(|c| c.title().is_none()) => bail!(
-            "{file} holds questions about the seeds' articles, not SQuAD questions: leave out --squad"
-        ),
-        _ => {}
+    if let Err(why) = eval::check_format(&cases, args.squad.is_some()) {
+        bail!("{}: {why}", args.questions.display());
     }
     let default = match args.squad {
         Some(_) => None,

@@ -126,13 +126,7 @@ pub async fn contain_panic<T>(body: impl Future<Output = T>) -> Result<T, String
     AssertUnwindSafe(body)
         .catch_unwind()
         .await
-        .map_err(|panic| {
-            panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into())
-        })
+        .map_err(|panic| crate::logging::panic_message(panic.as_ref()))
 }
 
 #[cfg(test)]
