@@ -263,17 +263,16 @@ impl Engine {
 
     /// Turns a ranking into an answer, abstaining below the coverage threshold.
     pub(crate) fn decide(&self, query: &Query, ranking: &Ranking) -> Answer {
-        let asks_nothing = query
+        let mut content = query
             .words()
-            .all(|q| crate::words::is_function_word(&q.token.text));
-        if query.is_empty() || asks_nothing {
+            .filter(|q| !crate::words::is_function_word(&q.token.text))
+            .peekable();
+        if content.peek().is_none() {
             return Answer::NotFound(Abstention::NoTerms);
         }
         // Only small words ("not", "before") found in the article is no match: "not json"
         // is not about the sentences that say "not".
-        let content_matched = query
-            .words()
-            .any(|q| !q.matches.is_empty() && !crate::words::is_function_word(&q.token.text));
+        let content_matched = content.any(|q| !q.matches.is_empty());
         if ranking.hits.is_empty() || !content_matched {
             return Answer::NotFound(Abstention::NoMatch);
         }

@@ -222,6 +222,18 @@ pub struct Conversed {
 }
 
 impl Engine {
+    /// Answers the last of `turns` in a fresh conversation, the turns before it asked first
+    /// (for `ask -` and `eval`, where a line or case is one whole conversation). `None` when
+    /// `turns` is empty.
+    pub fn converse_turns(&self, turns: &[String]) -> Option<Conversed> {
+        let (last, earlier) = turns.split_last()?;
+        let mut context = Context::default();
+        for turn in earlier {
+            self.converse(turn, &mut context, 0, crate::config::DEFAULT_CONTEXT_TTL);
+        }
+        Some(self.converse(last, &mut context, 0, crate::config::DEFAULT_CONTEXT_TTL))
+    }
+
     /// Answers `question` in a chat's `context` and updates the context. An expired context
     /// (idle longer than `ttl` at `now`, seconds since the epoch) is dropped first.
     ///
@@ -251,10 +263,6 @@ impl Engine {
         }
         context.updated = now;
         let tokens = self.analyzer().analyze(question);
-        let faq = self.faq().and_then(|faq| {
-            faq.best_of(tokens.clone(), &|stem| self.index().terms.contains(stem))
-                .map(|best| faq.answer(&best))
-        });
         let refers_back = follow_up_words(&tokens);
         // A question that refers back is about the conversation's topic, before any FAQ rule.
         if let Some(reason) = &refers_back
@@ -262,6 +270,10 @@ impl Engine {
         {
             return reply;
         }
+        let faq = self.faq().and_then(|faq| {
+            faq.best_of(tokens.clone(), &|stem| self.index().terms.contains(stem))
+                .map(|best| faq.answer(&best))
+        });
         if let Some(answer) = faq {
             return Conversed {
                 answer,

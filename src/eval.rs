@@ -22,8 +22,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::answer::Engine;
 use crate::article::Corpus;
-use crate::config::DEFAULT_CONTEXT_TTL;
-use crate::conversation::Context;
 use crate::error::{Error, Result};
 use crate::retrieve::Params;
 
@@ -309,17 +307,16 @@ pub fn run(
 /// The sentences the engine returns for a case's last turn, each turn answered in the
 /// conversation context of the turns before it.
 fn answer_case(engine: &Engine, case: &Case) -> Vec<String> {
-    let mut context = Context::default();
-    let mut answer = None;
-    for turn in &case.turns {
-        answer = Some(
-            engine
-                .converse(turn, &mut context, 0, DEFAULT_CONTEXT_TTL)
-                .answer,
-        );
-    }
-    answer
-        .map(|a| a.quotes().iter().map(|q| q.text.clone()).collect())
+    engine
+        .converse_turns(&case.turns)
+        .map(|reply| {
+            reply
+                .answer
+                .quotes()
+                .iter()
+                .map(|q| q.text.clone())
+                .collect()
+        })
         .unwrap_or_default()
 }
 

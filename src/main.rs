@@ -12,9 +12,8 @@ use clap::Parser as _;
 use article_qa::analyze::Analyzer;
 use article_qa::answer::{Answer, Engine};
 use article_qa::cli::{AskArgs, Cli, Command, EvalArgs, FaqCommand};
-use article_qa::config::DEFAULT_CONTEXT_TTL;
 use article_qa::config::{self, Config};
-use article_qa::conversation::{Context, Decision};
+use article_qa::conversation::Decision;
 use article_qa::explain::Explanation;
 use article_qa::reply::Plain;
 use article_qa::{console, eval, faq, logging, setup, unanswered};
@@ -206,14 +205,10 @@ fn print_answer(
     args: &AskArgs,
     out: &mut impl Write,
 ) -> Result<()> {
-    let mut context = Context::default();
-    let Some((last, earlier)) = turns.split_last() else {
+    let (Some(reply), Some(last)) = (engine.converse_turns(turns), turns.last()) else {
         return Ok(());
     };
-    for turn in earlier {
-        engine.converse(turn, &mut context, 0, DEFAULT_CONTEXT_TTL);
-    }
-    let reply = engine.converse(last, &mut context, 0, DEFAULT_CONTEXT_TTL);
+    let earlier = &turns[..turns.len() - 1];
     if args.explain {
         // A FAQ answer skips retrieval; show what the article would have answered beside it.
         let (query, ranking) = match reply.decision {

@@ -331,8 +331,8 @@ pub fn rank(
         }
     }
     let ranked: Vec<SentenceRef> = hits.iter().map(|h| h.at).chain(rest).collect();
-    let terms = &index.terms;
-    let coverage = coverage(terms, query, terms.group_of(hits[0].unit));
+    // The best sentence's paragraph coverage, as `features` computed it.
+    let coverage = hits[0].features.paragraph_coverage;
     let mut top_paragraphs: Vec<(u32, f32)> = paragraph
         .iter()
         .enumerate()

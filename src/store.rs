@@ -171,21 +171,16 @@ impl RedisStore {
         let mut connection = self.connection().await?;
         let outcome =
             tokio::time::timeout(REDIS_TIMEOUT, command.query_async::<T>(&mut connection)).await;
-        match outcome {
-            Ok(Ok(value)) => Some(value),
-            // Marked down before the connection is dropped, so nobody waiting for the lock
-            // sees "no connection, not down" and tries to connect meanwhile.
-            Ok(Err(e)) => {
-                self.failed(&e.to_string());
-                self.connection.lock().await.take();
-                None
-            }
-            Err(_) => {
-                self.failed("command timed out");
-                self.connection.lock().await.take();
-                None
-            }
-        }
+        let why = match outcome {
+            Ok(Ok(value)) => return Some(value),
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => "command timed out".to_string(),
+        };
+        // Marked down before the connection is dropped, so nobody waiting for the lock sees
+        // "no connection, not down" and tries to connect meanwhile.
+        self.failed(&why);
+        self.connection.lock().await.take();
+        None
     }
 
     async fn load(&self, chat: i64) -> Option<Context> {
