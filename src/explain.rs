@@ -14,7 +14,8 @@ pub struct Explanation {
     question: String,
     answer: Answer,
     terms: Vec<TermLine>,
-    rules: Vec<(RuleScore, String, f32)>,
+    /// FAQ rules: score, id, threshold, the phrasing that matched.
+    rules: Vec<(RuleScore, String, f32, String)>,
     paragraphs: Vec<(String, usize, f32)>,
     sentences: Vec<SentenceLine>,
     coverage: f32,
@@ -80,7 +81,8 @@ impl Explanation {
                 .map(|s| {
                     let rule = &faq.rules()[s.rule];
                     let (id, threshold) = (rule.id.clone(), rule.threshold);
-                    (s, id, threshold)
+                    let matched = faq.matched(&s);
+                    (s, id, threshold, matched)
                 })
                 .collect(),
             None => Vec::new(),
@@ -172,7 +174,7 @@ impl Display for Explanation {
         }
         if !self.rules.is_empty() {
             writeln!(f, "\nFAQ rules (best first):")?;
-            for (score, id, threshold) in &self.rules {
+            for (score, id, threshold, matched) in &self.rules {
                 let verdict = if score.score >= *threshold {
                     "matches"
                 } else {
@@ -181,7 +183,7 @@ impl Display for Explanation {
                 writeln!(
                     f,
                     "  {id:<18} {:.2} ({verdict} its threshold {threshold:.2}) via {:?}",
-                    score.score, score.matched
+                    score.score, matched
                 )?;
             }
         }

@@ -96,8 +96,17 @@ pub struct RuleScore {
     pub rule: usize,
     /// Score, 0..=1.
     pub score: f32,
-    /// The phrasing that scored best (an example question, or `keywords: …`).
-    pub matched: String,
+    /// The phrasing that scored best: render it with [`Faq::matched`].
+    pub matched: Phrasing,
+}
+
+/// Which of a rule's phrasings scored best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phrasing {
+    /// Its `n`th example question.
+    Question(usize),
+    /// Its keywords.
+    Keywords,
 }
 
 /// A loaded, checked set of rules, ready to match questions.
@@ -196,8 +205,8 @@ impl Faq {
                 rule,
                 score,
                 matched: match self.units[unit as usize].1 {
-                    Unit::Question(n) => self.rules[rule].questions[n].clone(),
-                    Unit::Keywords => format!("keywords: {}", self.rules[rule].keywords.join(", ")),
+                    Unit::Question(n) => Phrasing::Question(n),
+                    Unit::Keywords => Phrasing::Keywords,
                 },
             })
             .collect();
@@ -212,6 +221,15 @@ impl Faq {
                 .then(a.rule.cmp(&b.rule))
         });
         best
+    }
+
+    /// The phrasing that gave `score`: an example question, or `keywords: …`.
+    pub fn matched(&self, score: &RuleScore) -> String {
+        let rule = &self.rules[score.rule];
+        match score.matched {
+            Phrasing::Question(n) => rule.questions[n].clone(),
+            Phrasing::Keywords => format!("keywords: {}", rule.keywords.join(", ")),
+        }
     }
 
     /// The rule that answers `question`: the best-scoring rule whose threshold the score
