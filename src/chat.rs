@@ -99,6 +99,16 @@ pub fn respond(
     }
 }
 
+/// [`respond`] when the conversation context cannot be loaded (the context store is down):
+/// the turn is answered as if the chat were new, and `/reset` says plainly that there is
+/// nothing it can clear.
+pub fn respond_without_memory(engine: &Engine, turn: &Turn, now: u64, ttl: Duration) -> Response {
+    if *turn == Turn::Command(Command::Reset) {
+        return Response::Text(reply::NO_MEMORY.to_string());
+    }
+    respond(engine, turn, &mut Context::default(), now, ttl)
+}
+
 /// Handles `/reload` for someone allowed to: reads and checks the rules file. On success it
 /// returns the engine with the new rules; otherwise nothing changes (the old rules stay, never
 /// half a file) and the response says what is wrong.
@@ -131,9 +141,9 @@ impl Response {
     /// Telegram HTML messages, each within the length limit, never empty.
     pub fn to_html(&self) -> Vec<String> {
         match self {
-            Response::Text(text) => reply::pack(&[reply::escape(text)]),
+            Response::Text(text) => reply::pack(vec![reply::escape(text)]),
             Response::Answer(answer) => reply::answer_html(answer),
-            Response::UnknownCommand => reply::pack(&[reply::escape(reply::UNKNOWN_COMMAND)]),
+            Response::UnknownCommand => reply::pack(vec![reply::escape(reply::UNKNOWN_COMMAND)]),
         }
     }
 

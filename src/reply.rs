@@ -80,7 +80,7 @@ pub fn answer_html(answer: &Answer) -> Vec<String> {
         }
         Answer::NotFound(_) => blocks.push(escape(NOT_FOUND)),
     }
-    pack(&blocks)
+    pack(blocks)
 }
 
 fn quote_html(quote: &Quote) -> String {
@@ -153,19 +153,21 @@ pub fn telegram_len(html: &str) -> usize {
 
 /// Packs HTML blocks into as few messages as fit the limit, joined by blank lines. A block
 /// too long on its own is split at sentence or word boundaries of its text.
-pub fn pack(blocks: &[String]) -> Vec<String> {
+pub fn pack(blocks: Vec<String>) -> Vec<String> {
     let mut messages: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut current_len = 0;
     for block in blocks {
-        let block_len = telegram_len(block);
+        let block_len = telegram_len(&block);
         let pieces = if block_len <= TELEGRAM_LIMIT {
-            vec![(block.clone(), block_len)]
+            vec![(block, block_len)]
         } else {
-            split_block(block)
+            split_block(&block)
                 .into_iter()
-                .map(|p| (telegram_len(&p), p))
-                .map(|(l, p)| (p, l))
+                .map(|p| {
+                    let len = telegram_len(&p);
+                    (p, len)
+                })
                 .collect()
         };
         for (piece, len) in pieces {
@@ -357,7 +359,7 @@ pub const INVALID_BUTTON: &str = "This button is not valid here.";
 
 /// A whole paragraph as Telegram HTML messages.
 pub fn paragraph_html(title: &str, number: usize, text: &str) -> Vec<String> {
-    pack(&[
+    pack(vec![
         format!("<b>¶{number}</b> <i>{}</i>", escape(title)),
         format!("<blockquote>{}</blockquote>", escape(&unwrapped(text))),
     ])
@@ -445,7 +447,7 @@ mod tests {
     #[test]
     fn splitting_never_cuts_an_entity_or_a_character() {
         let long = "&<é🙂".repeat(3000);
-        for m in pack(&[escape(&long)]) {
+        for m in pack(vec![escape(&long)]) {
             assert!(telegram_len(&m) <= TELEGRAM_LIMIT);
             assert!(!m.ends_with('&') && !m.contains("&a;"));
         }

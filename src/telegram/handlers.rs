@@ -143,26 +143,29 @@ async fn answer_turn(
 ) -> HandlerResult {
     let started = Instant::now();
     let chat = msg.chat.id;
-    let loaded = state.contexts.load(chat.0).await;
-    let context_available = loaded.is_some();
-    let mut context = loaded.unwrap_or_default();
-    let mut response = chat::respond(&state.engine(), &turn, &mut context, now(), state.ttl);
-    // Without the context store (Redis down) nothing is remembered: buttons could only
-    // expire, and /reset has nothing it can clear.
-    let buttons = match (&response, &context.answer) {
-        (Response::Answer(Answer::Article(_)), Some(last)) if context_available => {
-            Some(answer_buttons(state, chat.0, last.id))
+    let engine = state.engine();
+    let (response, buttons) = match state.contexts.load(chat.0).await {
+        Some(mut context) => {
+            let response = chat::respond(&engine, &turn, &mut context, now(), state.ttl);
+            let buttons = match (&response, &context.answer) {
+                (Response::Answer(Answer::Article(_)), Some(last)) => {
+                    Some(answer_buttons(state, chat.0, last.id))
+                }
+                _ => None,
+            };
+            if turn == Turn::Command(Command::Reset) {
+                state.contexts.clear(chat.0).await;
+            } else {
+                state.contexts.save(chat.0, context).await;
+            }
+            (response, buttons)
         }
-        _ => None,
+        // The context store is unavailable (Redis down): no buttons, as they could only expire.
+        None => (
+            chat::respond_without_memory(&engine, &turn, now(), state.ttl),
+            None,
+        ),
     };
-    if turn == Turn::Command(Command::Reset) && !context_available {
-        response = Response::Text(reply::NO_MEMORY.to_string());
-    }
-    if turn == Turn::Command(Command::Reset) {
-        state.contexts.clear(chat.0).await;
-    } else if context_available {
-        state.contexts.save(chat.0, context).await;
-    }
     if response == Response::UnknownCommand && !chat.is_user() {
         return Ok(());
     }
