@@ -10,6 +10,7 @@ use teloxide::utils::command::BotCommands;
 use crate::answer::{Answer, Engine};
 use crate::conversation::Context;
 use crate::reply;
+use crate::unanswered::UnansweredLog;
 
 // The doc comments below are what `/help` and the Telegram command menu show.
 /// Commands:
@@ -107,6 +108,20 @@ pub fn respond_without_memory(engine: &Engine, turn: &Turn, now: u64, ttl: Durat
         return Response::Text(reply::NO_MEMORY.to_string());
     }
     respond(engine, turn, &mut Context::default(), now, ttl)
+}
+
+/// Appends `question` to the unanswered-question `log` (when logging is on) if `response`
+/// abstained on it; a failure to write is logged as a warning naming the file, and the chat
+/// goes on.
+pub fn log_unanswered(log: Option<&UnansweredLog>, question: &str, response: &Response) {
+    if let (Some(log), true) = (log, response.abstained())
+        && let Err(e) = log.record(question)
+    {
+        tracing::warn!(
+            "cannot write the unanswered-question log {}: {e}",
+            log.path().display()
+        );
+    }
 }
 
 /// Handles `/reload` for someone allowed to: reads and checks the rules file. On success it

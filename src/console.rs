@@ -60,11 +60,8 @@ pub fn run(
                 }
                 _ => chat::respond(&engine, &turn, &mut context, now(), ttl),
             };
-            if let (Some(log), Turn::Question(question) | Turn::Command(Command::Ask(question))) =
-                (unanswered, &turn)
-                && response.abstained()
-            {
-                let _ = log.record(question);
+            if let Turn::Question(question) | Turn::Command(Command::Ask(question)) = &turn {
+                chat::log_unanswered(unanswered, question, &response);
             }
             writeln!(out, "{}\n", response.to_plain())?;
         }

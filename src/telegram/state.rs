@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use teloxide::types::ChatId;
-use tracing::{error, info, warn};
+use tracing::{error, info};
 
 use crate::answer::Engine;
 use crate::buttons::Key;
@@ -100,13 +100,6 @@ impl State {
 
     /// Appends an abstained question to the log, if logging is on.
     pub(super) fn log_unanswered(&self, question: &str, response: &Response) {
-        if let (Some(log), true) = (&self.unanswered, response.abstained())
-            && let Err(e) = log.record(question)
-        {
-            warn!(
-                "cannot write the unanswered-question log {}: {e}",
-                log.path().display()
-            );
-        }
+        chat::log_unanswered(self.unanswered.as_ref(), question, response);
     }
 }
