@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::analyze::{Analyzer, Token};
-use crate::article::Corpus;
+use crate::article::{Article, Corpus, Paragraph, Sentence};
 use crate::faq::Faq;
 use crate::retrieve::{self, ArticleIndex, Params, Query, Ranking};
 
@@ -25,6 +25,20 @@ pub struct Quote {
     pub sentence: usize,
     /// Ranking score (higher is better; comparable within one question only).
     pub score: f32,
+}
+
+impl Quote {
+    /// `sentence` of `paragraph` of `article`, quoted verbatim, with `score`.
+    pub fn new(article: &Article, paragraph: &Paragraph, sentence: &Sentence, score: f32) -> Self {
+        Quote {
+            text: article.sentence_text(sentence).to_string(),
+            article: article.name.clone(),
+            title: article.title.clone(),
+            paragraph: paragraph.number,
+            sentence: sentence.number,
+            score,
+        }
+    }
 }
 
 /// Why the engine gave no article sentence.
@@ -293,17 +307,8 @@ impl Engine {
     /// The sentence at `at` as a quote (score 0), or `None` when the corpus has no such
     /// sentence (a reference from elsewhere, such as an old context).
     pub fn quote_at(&self, at: retrieve::SentenceRef) -> Option<Quote> {
-        let article = self.corpus.articles.get(at.article as usize)?;
-        let paragraph = article.paragraphs.get(at.paragraph as usize)?;
-        let sentence = paragraph.sentences.get(at.sentence as usize)?;
-        Some(Quote {
-            text: article.sentence_text(sentence).to_string(),
-            article: article.name.clone(),
-            title: article.title.clone(),
-            paragraph: paragraph.number,
-            sentence: sentence.number,
-            score: 0.0,
-        })
+        let (article, paragraph, sentence) = at.locate(&self.corpus)?;
+        Some(Quote::new(article, paragraph, sentence, 0.0))
     }
 }
 

@@ -169,14 +169,7 @@ pub fn press(
         }
         Action::Paragraph => {
             let top = answer.ranked.first().ok_or(Refused::Stale)?;
-            let article = corpus
-                .articles
-                .get(top.article as usize)
-                .ok_or(Refused::Stale)?;
-            let paragraph = article
-                .paragraphs
-                .get(top.paragraph as usize)
-                .ok_or(Refused::Stale)?;
+            let (article, paragraph, _) = top.locate(corpus).ok_or(Refused::Stale)?;
             Ok(Pressed::Paragraph {
                 title: article.title.clone(),
                 number: paragraph.number,

@@ -91,32 +91,25 @@ impl Explanation {
         let paragraphs = ranking
             .top_paragraphs
             .iter()
-            .map(|&(group, score)| {
+            .filter_map(|&(group, score)| {
                 let unit = index.units_of(group).start as usize;
-                let at = engine.index().sentences[unit];
-                let article = &corpus.articles[at.article as usize];
-                (
-                    article.name.clone(),
-                    article.paragraphs[at.paragraph as usize].number,
-                    score,
-                )
+                let (article, paragraph, _) = engine.index().sentences[unit].locate(corpus)?;
+                Some((article.name.clone(), paragraph.number, score))
             })
             .collect();
         let sentences = ranking
             .hits
             .iter()
-            .map(|h| {
-                let article = &corpus.articles[h.at.article as usize];
-                let paragraph = &article.paragraphs[h.at.paragraph as usize];
-                let sentence = &paragraph.sentences[h.at.sentence as usize];
-                SentenceLine {
+            .filter_map(|h| {
+                let (article, paragraph, sentence) = h.at.locate(corpus)?;
+                Some(SentenceLine {
                     paragraph: paragraph.number,
                     sentence: sentence.number,
                     score: h.score,
                     sentence_score: h.sentence_score,
                     paragraph_score: h.paragraph_score,
                     text: article.sentence_text(sentence).to_string(),
-                }
+                })
             })
             .collect();
         Self {

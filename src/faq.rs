@@ -557,14 +557,7 @@ fn resolve(reference: &str, corpus: &Corpus) -> std::result::Result<Vec<Quote>, 
     };
     Ok(sentences
         .into_iter()
-        .map(|s| Quote {
-            text: article.sentence_text(s).to_string(),
-            article: article.name.clone(),
-            title: article.title.clone(),
-            paragraph: p.number,
-            sentence: s.number,
-            score: 1.0,
-        })
+        .map(|s| Quote::new(article, p, s, 1.0))
         .collect())
 }
 

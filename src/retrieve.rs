@@ -23,7 +23,7 @@
 use std::ops::Range;
 
 use crate::analyze::{Analyzer, Token, TokenKind, with_bigrams};
-use crate::article::Corpus;
+use crate::article::{Article, Corpus, Paragraph, Sentence};
 use crate::index::{TermId, TermIndex, UnitTerm};
 use crate::query::QueryView;
 pub use crate::query::{AnswerType, Overlap, Query, QueryTerm, coverage};
@@ -148,6 +148,17 @@ pub struct SentenceRef {
     pub paragraph: u32,
     /// Index into that paragraph's `sentences`.
     pub sentence: u32,
+}
+
+impl SentenceRef {
+    /// The article, paragraph and sentence this points at in `corpus`, or `None` when it has
+    /// no such sentence (a reference from elsewhere, such as an old conversation context).
+    pub fn locate(self, corpus: &Corpus) -> Option<(&Article, &Paragraph, &Sentence)> {
+        let article = corpus.articles.get(self.article as usize)?;
+        let paragraph = article.paragraphs.get(self.paragraph as usize)?;
+        let sentence = paragraph.sentences.get(self.sentence as usize)?;
+        Some((article, paragraph, sentence))
+    }
 }
 
 /// The corpus's sentences, analysed and indexed (units = sentences, groups = paragraphs).
