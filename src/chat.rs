@@ -111,17 +111,19 @@ pub fn respond_without_memory(engine: &Engine, turn: &Turn, now: u64, ttl: Durat
 }
 
 /// Appends `question` to the unanswered-question `log` (when logging is on) if `response`
-/// abstained on it; a failure to write is logged as a warning naming the file, and the chat
-/// goes on.
-pub fn log_unanswered(log: Option<&UnansweredLog>, question: &str, response: &Response) {
-    if let (Some(log), true) = (log, response.abstained())
-        && let Err(e) = log.record(question)
-    {
-        tracing::warn!(
-            "cannot write the unanswered-question log {}: {e}",
-            log.path().display()
-        );
-    }
+/// abstained on it. Returns the one-line warning to show when the log cannot be written
+/// (the chat goes on either way); each front end shows it its own way.
+pub fn log_unanswered(
+    log: Option<&UnansweredLog>,
+    question: &str,
+    response: &Response,
+) -> Option<String> {
+    let log = log.filter(|_| response.abstained())?;
+    let error = log.record(question).err()?;
+    Some(format!(
+        "cannot write the unanswered-question log {}: {error}",
+        log.path().display()
+    ))
 }
 
 /// Handles `/reload` for someone allowed to: reads and checks the rules file. On success it

@@ -60,8 +60,11 @@ pub fn run(
                 }
                 _ => chat::respond(&engine, &turn, &mut context, now(), ttl),
             };
-            if let Turn::Question(question) | Turn::Command(Command::Ask(question)) = &turn {
-                chat::log_unanswered(unanswered, question, &response);
+            if let Turn::Question(question) | Turn::Command(Command::Ask(question)) = &turn
+                && let Some(warning) = chat::log_unanswered(unanswered, question, &response)
+            {
+                // Standard error, so the chat on standard output stays clean.
+                eprintln!("warning: {warning}");
             }
             writeln!(out, "{}\n", response.to_plain())?;
         }

@@ -81,7 +81,7 @@ impl Explanation {
                 .map(|s| {
                     let rule = &faq.rules()[s.rule];
                     let (id, threshold) = (rule.id.clone(), rule.threshold);
-                    let matched = faq.matched(&s);
+                    let matched = faq.matched(&s).unwrap_or_default();
                     (s, id, threshold, matched)
                 })
                 .collect(),
@@ -93,7 +93,9 @@ impl Explanation {
             .iter()
             .filter_map(|&(group, score)| {
                 let unit = index.units_of(group).start as usize;
-                let (article, paragraph, _) = engine.index().sentences[unit].locate(corpus)?;
+                let located = engine.index().sentences[unit].locate(corpus);
+                debug_assert!(located.is_some(), "the index points outside its corpus");
+                let (article, paragraph, _) = located?;
                 Some((article.name.clone(), paragraph.number, score))
             })
             .collect();
@@ -101,7 +103,9 @@ impl Explanation {
             .hits
             .iter()
             .filter_map(|h| {
-                let (article, paragraph, sentence) = h.at.locate(corpus)?;
+                let located = h.at.locate(corpus);
+                debug_assert!(located.is_some(), "a hit points outside the corpus");
+                let (article, paragraph, sentence) = located?;
                 Some(SentenceLine {
                     paragraph: paragraph.number,
                     sentence: sentence.number,

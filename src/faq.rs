@@ -80,15 +80,6 @@ pub struct Rule {
     pub threshold: f32,
 }
 
-/// What a unit of the FAQ index is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    /// Example question number `n` of its rule.
-    Question(usize),
-    /// The rule's keyword list.
-    Keywords,
-}
-
 /// A rule's score for a question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleScore {
@@ -100,12 +91,12 @@ pub struct RuleScore {
     pub matched: Phrasing,
 }
 
-/// Which of a rule's phrasings scored best.
+/// One of a rule's phrasings: what a unit of the FAQ index holds, and which one scored best.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phrasing {
-    /// Its `n`th example question.
+    /// Example question number `n` (from 0) of its rule.
     Question(usize),
-    /// Its keywords.
+    /// The rule's keyword list.
     Keywords,
 }
 
@@ -114,7 +105,7 @@ pub enum Phrasing {
 pub struct Faq {
     rules: Vec<Rule>,
     index: TermIndex,
-    units: Vec<(usize, Unit)>,
+    units: Vec<(usize, Phrasing)>,
     analyzer: Arc<Analyzer>,
     params: Params,
 }
@@ -186,8 +177,8 @@ impl Faq {
             let (rule, kind) = self.units[unit as usize];
             let overlap = view.overlap(&self.index, self.index.unit_terms(unit), &mut scratch);
             let score = match kind {
-                Unit::Question(_) => overlap.f1(),
-                Unit::Keywords => overlap.question,
+                Phrasing::Question(_) => overlap.f1(),
+                Phrasing::Keywords => overlap.question,
             };
             match best.last_mut() {
                 Some(last) if last.0 == rule => {
@@ -204,10 +195,7 @@ impl Faq {
             .map(|(rule, score, unit)| RuleScore {
                 rule,
                 score,
-                matched: match self.units[unit as usize].1 {
-                    Unit::Question(n) => Phrasing::Question(n),
-                    Unit::Keywords => Phrasing::Keywords,
-                },
+                matched: self.units[unit as usize].1,
             })
             .collect();
         best.sort_by(|a, b| {
@@ -223,12 +211,13 @@ impl Faq {
         best
     }
 
-    /// The phrasing that gave `score`: an example question, or `keywords: …`.
-    pub fn matched(&self, score: &RuleScore) -> String {
-        let rule = &self.rules[score.rule];
+    /// The phrasing that gave `score`: an example question, or `keywords: …`; `None` for a
+    /// score from another set of rules that this one does not have.
+    pub fn matched(&self, score: &RuleScore) -> Option<String> {
+        let rule = self.rules.get(score.rule)?;
         match score.matched {
-            Phrasing::Question(n) => rule.questions[n].clone(),
-            Phrasing::Keywords => format!("keywords: {}", rule.keywords.join(", ")),
+            Phrasing::Question(n) => rule.questions.get(n).cloned(),
+            Phrasing::Keywords => Some(format!("keywords: {}", rule.keywords.join(", "))),
         }
     }
 
@@ -568,11 +557,11 @@ fn build(rules: Vec<Rule>, engine: &Engine) -> Faq {
     let mut analysed: Vec<(u32, Vec<Token>)> = Vec::new();
     for (r, rule) in rules.iter().enumerate() {
         for (n, question) in rule.questions.iter().enumerate() {
-            units.push((r, Unit::Question(n)));
+            units.push((r, Phrasing::Question(n)));
             analysed.push((r as u32, content_or_all(analyzer.analyze(question))));
         }
         if !rule.keywords.is_empty() {
-            units.push((r, Unit::Keywords));
+            units.push((r, Phrasing::Keywords));
             analysed.push((
                 r as u32,
                 content_or_all(analyzer.analyze(&rule.keywords.join(" "))),
@@ -653,15 +642,15 @@ impl Faq {
                 continue;
             }
             let score = match kind {
-                Unit::Question(n) if self.rules[r].questions[n] == question => continue,
-                Unit::Question(_) => view
+                Phrasing::Question(n) if self.rules[r].questions[n] == question => continue,
+                Phrasing::Question(_) => view
                     .overlap(
                         &self.index,
                         self.index.unit_terms(unit as u32),
                         &mut scratch,
                     )
                     .f1(),
-                Unit::Keywords => {
+                Phrasing::Keywords => {
                     view.overlap(
                         &self.index,
                         self.index.unit_terms(unit as u32),

@@ -233,3 +233,43 @@ fn eval_refuses_a_question_set_in_the_other_format() {
         assert!(err.contains(needle), "{err}");
     }
 }
+
+/// A full disk under the unanswered-question log is reported on standard error, once per
+/// lost question, while the chat on standard output goes on.
+#[cfg(target_os = "linux")]
+#[test]
+fn chat_warns_when_the_unanswered_log_cannot_be_written() {
+    let out = Command::new(env!("CARGO_BIN_EXE_article-qa"))
+        .arg("chat")
+        .current_dir(repo(""))
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("ARTICLE_QA_SEEDS")
+        .env_remove("ARTICLE_QA_FAQ")
+        .env("ARTICLE_QA_UNANSWERED_LOG", "/dev/full")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            let questions = "What is the capital of Peru?\nWho led the Russian delegation?\n";
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(questions.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("binary runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Mikhail Bogdanov"),
+        "{}",
+        stdout(&out)
+    );
+    let warnings: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.contains("cannot write the unanswered-question log /dev/full"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", stderr(&out));
+}

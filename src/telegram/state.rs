@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use teloxide::types::ChatId;
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 use crate::answer::Engine;
 use crate::buttons::Key;
@@ -100,6 +100,8 @@ impl State {
 
     /// Appends an abstained question to the log, if logging is on.
     pub(super) fn log_unanswered(&self, question: &str, response: &Response) {
-        chat::log_unanswered(self.unanswered.as_ref(), question, response);
+        if let Some(warning) = chat::log_unanswered(self.unanswered.as_ref(), question, response) {
+            warn!("{warning}");
+        }
     }
 }
