@@ -4,8 +4,8 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use article_qa::answer::Engine;
-use article_qa::article::Corpus;
+use article_qa::corpus::Corpus;
+use article_qa::engine::answer::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
@@ -14,7 +14,7 @@ const SQUAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/squad");
 /// Questions of the article dev set, asked in turn.
 fn article_questions() -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/article/dev.jsonl");
-    let cases = article_qa::eval::load_cases(&path).expect("dev set");
+    let cases = article_qa::app::eval::load_cases(&path).expect("dev set");
     cases.iter().map(|c| c.question().to_string()).collect()
 }
 
@@ -44,8 +44,8 @@ fn big_corpus() -> (Corpus, Vec<String>) {
         }
     }
     let corpus = Corpus::from_text("squad-repeated", &text).expect("corpus");
-    let cases =
-        article_qa::eval::load_cases(&Path::new(SQUAD).join("questions.jsonl")).expect("questions");
+    let cases = article_qa::app::eval::load_cases(&Path::new(SQUAD).join("questions.jsonl"))
+        .expect("questions");
     let questions = cases
         .into_iter()
         .step_by(35)
@@ -57,7 +57,8 @@ fn big_corpus() -> (Corpus, Vec<String>) {
 /// The shipped seeds with the shipped FAQ rules, as the bot runs them.
 fn shipped() -> Engine {
     let engine = Engine::new(Corpus::load_dir(Path::new(SEEDS)).expect("seeds"));
-    let faq = article_qa::faq::load(&Path::new(SEEDS).join("faq.toml"), &engine).expect("faq");
+    let faq =
+        article_qa::engine::faq::load(&Path::new(SEEDS).join("faq.toml"), &engine).expect("faq");
     engine.with_faq(faq)
 }
 
@@ -87,9 +88,9 @@ fn benches(c: &mut Criterion) {
 }
 
 /// 1,000 FAQ rules made from SQuAD questions (two phrasings each), and other questions to match.
-fn thousand_rules(engine: &Engine) -> (article_qa::faq::Faq, Vec<String>) {
-    let cases =
-        article_qa::eval::load_cases(&Path::new(SQUAD).join("questions.jsonl")).expect("questions");
+fn thousand_rules(engine: &Engine) -> (article_qa::engine::faq::Faq, Vec<String>) {
+    let cases = article_qa::app::eval::load_cases(&Path::new(SQUAD).join("questions.jsonl"))
+        .expect("questions");
     let questions: Vec<String> = cases
         .into_iter()
         .map(|c| c.question().to_string())
@@ -102,7 +103,7 @@ fn thousand_rules(engine: &Engine) -> (article_qa::faq::Faq, Vec<String>) {
             phrasings.join(", ")
         ));
     }
-    let checked = article_qa::faq::check(&toml, engine);
+    let checked = article_qa::engine::faq::check(&toml, engine);
     assert!(checked.errors.is_empty(), "{:?}", checked.errors.first());
     let faq = checked.faq.expect("rules");
     assert_eq!(faq.rules().len(), 1000);

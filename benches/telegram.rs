@@ -7,9 +7,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use article_qa::answer::Engine;
-use article_qa::article::Corpus;
-use article_qa::config::{BotToken, Config, CorpusLocation, DEFAULT_CONTEXT_TTL};
+use article_qa::app::config::{BotToken, Config, CorpusLocation, DEFAULT_CONTEXT_TTL};
+use article_qa::corpus::Corpus;
+use article_qa::engine::answer::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
 use teloxide::prelude::*;
 
@@ -25,7 +25,7 @@ const CHATS: i64 = 50;
 /// The article dev set's 40 questions (plain, paraphrased, misspelt, off-topic), in turn.
 fn questions() -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/article/dev.jsonl");
-    let cases = article_qa::eval::load_cases(&path).expect("dev set");
+    let cases = article_qa::app::eval::load_cases(&path).expect("dev set");
     cases.iter().map(|c| c.question().to_string()).collect()
 }
 
@@ -109,8 +109,8 @@ fn start_article_qa() -> FakeTelegram {
     };
     let engine = Engine::new(Corpus::load_dir(&seeds).unwrap());
     spawn_bot(move || async move {
-        let secrets = article_qa::logging::Secrets::default();
-        article_qa::telegram::run(&config, engine, &secrets)
+        let secrets = article_qa::app::logging::Secrets::default();
+        article_qa::app::telegram::run(&config, engine, &secrets)
             .await
             .unwrap();
     });

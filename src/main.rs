@@ -9,14 +9,15 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result, bail};
 use clap::Parser as _;
 
-use article_qa::analyze::Analyzer;
-use article_qa::answer::{Answer, Engine};
-use article_qa::cli::{AskArgs, Cli, Command, EvalArgs, FaqCommand};
-use article_qa::config::{self, Config};
-use article_qa::conversation::Decision;
-use article_qa::explain::Explanation;
-use article_qa::reply::Plain;
-use article_qa::{console, eval, faq, logging, setup, unanswered};
+use article_qa::app::cli::{AskArgs, Cli, Command, EvalArgs, FaqCommand};
+use article_qa::app::config::{self, Config};
+use article_qa::app::{console, eval, logging, setup, unanswered};
+use article_qa::chat::reply::Plain;
+use article_qa::engine::answer::{Answer, Engine};
+use article_qa::engine::conversation::Decision;
+use article_qa::engine::explain::Explanation;
+use article_qa::engine::faq;
+use article_qa::text::analyze::Analyzer;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -88,7 +89,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         None if config.token.is_some() => telegram(&config),
         None => {
-            eprintln!("{}", article_qa::reply::NO_TOKEN);
+            eprintln!("{}", article_qa::chat::reply::NO_TOKEN);
             chat(&config)
         }
     }
@@ -122,7 +123,7 @@ fn telegram(config: &Config) -> Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     runtime
-        .block_on(article_qa::telegram::run(config, engine, &secrets))
+        .block_on(article_qa::app::telegram::run(config, engine, &secrets))
         // Whatever the Bot API answered, the token must not reach the terminal.
         .map_err(|e| anyhow::anyhow!(secrets.scrub(&format!("{e:#}"))))?;
     Ok(ExitCode::SUCCESS)
@@ -223,7 +224,7 @@ fn print_answer(
     } else if args.json {
         writeln!(out, "{}", reply.answer.to_json(last))?;
     } else if let Answer::NotFound(_) = reply.answer {
-        writeln!(out, "{}", article_qa::reply::NOT_FOUND_SHORT)?;
+        writeln!(out, "{}", article_qa::chat::reply::NOT_FOUND_SHORT)?;
     } else {
         writeln!(out, "{}", Plain(&reply.answer))?;
     }
@@ -232,7 +233,7 @@ fn print_answer(
 
 /// `eval`: answers a question set and prints the four figures.
 fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
-    let mut params = article_qa::retrieve::Params::default();
+    let mut params = article_qa::search::rank::Params::default();
     for setting in &args.set {
         let (name, value) = setting
             .split_once('=')

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use article_qa::answer::Engine;
-use article_qa::article::Corpus;
+use article_qa::corpus::Corpus;
+use article_qa::engine::answer::Engine;
 
 /// A path inside the repository.
 pub fn repo(path: &str) -> PathBuf {

@@ -7,8 +7,8 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use article_qa::eval;
-use article_qa::retrieve::Params;
+use article_qa::app::eval;
+use article_qa::search::rank::Params;
 use serde_json::{Value, json};
 
 use crate::common::{article_engine, repo};
@@ -376,15 +376,17 @@ fn redis_store_expires_contexts_after_the_idle_time() {
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let store = article_qa::store::ContextStore::redis(&url, Duration::from_secs(1)).unwrap();
-        let mut context = article_qa::conversation::Context::default();
+        let store =
+            article_qa::app::telegram::store::ContextStore::redis(&url, Duration::from_secs(1))
+                .unwrap();
+        let mut context = article_qa::engine::conversation::Context::default();
         article_engine().converse("What is HTS?", &mut context, 1, Duration::from_secs(60));
         store.save(38, context.clone()).await;
         assert_eq!(store.load(38).await, Some(context));
         tokio::time::sleep(Duration::from_millis(2100)).await;
         assert_eq!(
             store.load(38).await,
-            Some(article_qa::conversation::Context::default())
+            Some(article_qa::engine::conversation::Context::default())
         );
     });
     if let Some(mut server) = server {
@@ -401,7 +403,7 @@ fn follow_up_answers_neither_repeat_the_last_answer_nor_wander_off() {
         ("Who led the Russian delegation?", "And Israel?"),
         ("Where are the Russian bases?", "Why do they matter?"),
     ] {
-        let mut context = article_qa::conversation::Context::default();
+        let mut context = article_qa::engine::conversation::Context::default();
         let before = engine.converse(first, &mut context, 1, ttl).answer;
         let after = engine.converse(follow_up, &mut context, 2, ttl).answer;
         let quotes = after.quotes();

@@ -1,9 +1,9 @@
 //! The answer engine as a user meets it: quality floors on the dev sets, questions that once
 //! went wrong, and input that must never break it.
 
-use article_qa::answer::{Abstention, Answer};
-use article_qa::eval;
-use article_qa::retrieve::Params;
+use article_qa::app::eval;
+use article_qa::engine::answer::{Abstention, Answer};
+use article_qa::search::rank::Params;
 
 use crate::common::{article_engine, repo};
 
@@ -193,11 +193,11 @@ fn ties_are_broken_by_position_so_answers_never_flicker() {
     let paragraph = vec![sentence; 40].join(" ");
     let text =
         format!("{paragraph}\nOfficials in Damascus declined to comment on the movements.\n");
-    let engine = article_qa::answer::Engine::new(
-        article_qa::article::Corpus::from_text("twins", &text).unwrap(),
+    let engine = article_qa::engine::answer::Engine::new(
+        article_qa::corpus::Corpus::from_text("twins", &text).unwrap(),
     );
     for _ in 0..3 {
-        let mut context = article_qa::conversation::Context::default();
+        let mut context = article_qa::engine::conversation::Context::default();
         let reply = engine.converse(
             "Where did the convoy cross the border?",
             &mut context,

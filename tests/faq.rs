@@ -4,8 +4,8 @@
 use std::process::Command;
 use std::time::Duration;
 
-use article_qa::answer::{Answer, Engine};
-use article_qa::faq;
+use article_qa::engine::answer::{Answer, Engine};
+use article_qa::engine::faq;
 
 use crate::common::{article_engine, repo};
 use crate::support::bot_process::{BotProcess, Launch};
@@ -172,9 +172,9 @@ fn the_article_beats_a_weak_rule() {
 
 #[test]
 fn greetings_and_thanks_get_a_friendly_faq_answer() {
-    let engine = article_qa::setup::engine(
-        &article_qa::config::Config::from_sources(
-            &<article_qa::cli::Cli as clap::Parser>::parse_from([
+    let engine = article_qa::app::setup::engine(
+        &article_qa::app::config::Config::from_sources(
+            &<article_qa::app::cli::Cli as clap::Parser>::parse_from([
                 "article-qa",
                 "--seeds",
                 repo("seeds").to_str().unwrap(),

@@ -2,15 +2,18 @@
 //! The Telegram bot and the console chat parse input into a [`Turn`] and render the
 //! [`Response`]; neither decides what to say.
 
+pub mod buttons;
+pub mod reply;
+
 use std::path::Path;
 use std::time::Duration;
 
 use teloxide::utils::command::BotCommands;
 
-use crate::answer::{Answer, Engine};
-use crate::conversation::Context;
-use crate::reply;
-use crate::unanswered::UnansweredLog;
+use crate::engine::answer::{Answer, Engine};
+use crate::engine::conversation::Context;
+
+use crate::app::unanswered::UnansweredLog;
 
 // The doc comments below are what `/help` and the Telegram command menu show.
 /// Commands:
@@ -133,7 +136,7 @@ pub fn reload(engine: &Engine, path: Option<&Path>) -> (Option<Engine>, Response
     let Some(path) = path else {
         return (None, Response::Text(reply::NO_FAQ_FILE.to_string()));
     };
-    match crate::setup::with_faq(engine, path) {
+    match crate::app::setup::with_faq(engine, path) {
         Ok(reloaded) => {
             let rules = reloaded.faq().map_or(0, |f| f.rules().len());
             (Some(reloaded), Response::Text(reply::reloaded(rules, path)))

@@ -23,8 +23,8 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
-pub use crate::words::is_stopword;
-use crate::words::{IDIOMS, irregular};
+pub use crate::text::words::is_stopword;
+use crate::text::words::{IDIOMS, irregular};
 
 /// Longest input, in bytes, that analysis looks at; the rest of a longer text is ignored.
 ///
@@ -213,7 +213,7 @@ impl Analyzer {
 /// printed, without changing case.
 ///
 /// ```
-/// assert_eq!(article_qa::analyze::normalize("Russia’s “deal”"), "Russia's \"deal\"");
+/// assert_eq!(article_qa::text::analyze::normalize("Russia’s “deal”"), "Russia's \"deal\"");
 /// ```
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -373,7 +373,7 @@ pub fn truncate_at_char_boundary(text: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::words::{IRREGULAR, STOPWORDS};
+    use crate::text::words::{IRREGULAR, STOPWORDS};
 
     fn texts(text: &str) -> Vec<String> {
         Analyzer::new()

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use crate::answer::Engine;
-use crate::article::Corpus;
-use crate::config::{Config, CorpusLocation};
+use crate::app::config::{Config, CorpusLocation};
+use crate::corpus::Corpus;
+use crate::engine::answer::Engine;
 
 /// Loads the corpus the configuration points at.
 ///
@@ -20,7 +20,7 @@ pub fn corpus(config: &Config) -> Result<Corpus> {
     };
     match &config.corpus {
         // The fallback for a binary run outside its source tree: say how to point it elsewhere.
-        CorpusLocation::Dir(dir) if corpus.is_err() && *dir == crate::config::shipped_seeds() => {
+        CorpusLocation::Dir(dir) if corpus.is_err() && *dir == crate::app::config::shipped_seeds() => {
             corpus.context(
                 "cannot load the articles (there is no ./seeds here: pass --seeds DIR or set ARTICLE_QA_SEEDS)",
             )
@@ -42,6 +42,6 @@ pub fn engine(config: &Config) -> Result<Engine> {
 
 /// The engine with the FAQ rules at `path`, checked against its articles.
 pub fn with_faq(engine: &Engine, path: &Path) -> Result<Engine> {
-    let faq = crate::faq::load(path, engine).context("cannot load the FAQ rules")?;
+    let faq = crate::engine::faq::load(path, engine).context("cannot load the FAQ rules")?;
     Ok(engine.with_faq(faq))
 }

@@ -10,12 +10,12 @@ use anyhow::Result;
 use teloxide::types::ChatId;
 use tracing::{error, info, warn};
 
-use crate::answer::Engine;
-use crate::buttons::Key;
+use crate::app::config::{BotToken, Config};
+use crate::app::telegram::store::{ContextStore, MEMORY_CAPACITY};
+use crate::app::unanswered::UnansweredLog;
+use crate::chat::buttons::Key;
 use crate::chat::{self, Response};
-use crate::config::{BotToken, Config};
-use crate::store::{ContextStore, MEMORY_CAPACITY};
-use crate::unanswered::UnansweredLog;
+use crate::engine::answer::Engine;
 
 /// The bot's shared state.
 pub struct State {

@@ -10,6 +10,7 @@
 mod handlers;
 mod send;
 mod state;
+pub mod store;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -24,10 +25,10 @@ use teloxide::utils::command::BotCommands;
 use teloxide::{ApiError, RequestError};
 use tracing::{info, warn};
 
-use crate::answer::Engine;
+use crate::app::config::{BotToken, Config};
+use crate::app::logging::Secrets;
 use crate::chat::Command;
-use crate::config::{BotToken, Config};
-use crate::logging::Secrets;
+use crate::engine::answer::Engine;
 pub use handlers::schema;
 pub use state::State;
 

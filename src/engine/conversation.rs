@@ -6,7 +6,7 @@
 //! too weak on its own (the article would not answer it, or covers under half of it). A
 //! follow-up is answered with its own terms plus the previous question's terms at half
 //! weight, preferring paragraphs next to the last answer and sentences not shown yet (see
-//! [`crate::retrieve::Focus`]); a question that stands on its own is answered on its own.
+//! [`crate::search::rank::Focus`]); a question that stands on its own is answered on its own.
 //! Small talk answered by FAQ rules leaves the context as it was.
 //!
 //! **Bound.** A context keeps at most [`MAX_TURNS`] questions of at most
@@ -17,9 +17,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::{Token, TokenKind, with_bigrams};
-use crate::answer::{Answer, Engine};
-use crate::retrieve::{Focus, Query, Ranking, SentenceRef};
+use crate::engine::answer::{Answer, Engine};
+use crate::search::rank::{Focus, Query, Ranking, SentenceRef};
+use crate::text::analyze::{Token, TokenKind, with_bigrams};
 
 /// Most questions a context remembers.
 pub const MAX_TURNS: usize = 3;
@@ -229,16 +229,26 @@ impl Engine {
         let (last, earlier) = turns.split_last()?;
         let mut context = Context::default();
         for turn in earlier {
-            self.converse(turn, &mut context, 0, crate::config::DEFAULT_CONTEXT_TTL);
+            self.converse(
+                turn,
+                &mut context,
+                0,
+                crate::app::config::DEFAULT_CONTEXT_TTL,
+            );
         }
-        Some(self.converse(last, &mut context, 0, crate::config::DEFAULT_CONTEXT_TTL))
+        Some(self.converse(
+            last,
+            &mut context,
+            0,
+            crate::app::config::DEFAULT_CONTEXT_TTL,
+        ))
     }
 
     /// Answers `question` in a chat's `context` and updates the context. An expired context
     /// (idle longer than `ttl` at `now`, seconds since the epoch) is dropped first.
     ///
     /// ```
-    /// use article_qa::{answer::Engine, article::Corpus, conversation::{Context, Decision}};
+    /// use article_qa::{Corpus, Engine, engine::conversation::{Context, Decision}};
     /// use std::time::Duration;
     ///
     /// let corpus = Corpus::from_text("a", "Mikhail Bogdanov led the delegation to Damascus.\n\
@@ -386,7 +396,7 @@ fn context_token(text: &str, stem: &str) -> Token {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::Corpus;
+    use crate::corpus::Corpus;
 
     fn engine() -> Engine {
         Engine::new(

@@ -3,9 +3,9 @@
 //! unit — the one scorer that article sentences and FAQ example questions share
 //! ([`Overlap`]), plus the coverage that decides abstention.
 
-use crate::analyze::{Analyzer, Token, TokenKind, with_bigrams};
-use crate::index::{MatchKind, TermId, TermIndex, TermMatch, UnitTerm};
-use crate::retrieve::Params;
+use crate::search::index::{MatchKind, TermId, TermIndex, TermMatch, UnitTerm};
+use crate::search::rank::Params;
+use crate::text::analyze::{Analyzer, Token, TokenKind, with_bigrams};
 
 /// What a question asks for, read from its question words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]

@@ -20,10 +20,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::Engine;
-use crate::article::Corpus;
-use crate::error::{Error, Result};
-use crate::retrieve::Params;
+use crate::corpus::Corpus;
+use crate::corpus::error::{Error, Result};
+use crate::engine::answer::Engine;
+use crate::search::rank::Params;
 
 /// One gold span of a SQuAD answer.
 #[derive(Debug, Clone, Deserialize)]

@@ -12,8 +12,8 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::answer::{Answer, Engine, Quote};
-use crate::conversation::Context;
+use crate::engine::answer::{Answer, Engine, Quote};
+use crate::engine::conversation::Context;
 
 /// The callback data format's version.
 pub const VERSION: char = '1';
@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn presses_show_more_the_paragraph_and_refuse_old_or_expired_answers() {
-        use crate::article::Corpus;
+        use crate::corpus::Corpus;
         let corpus = Corpus::from_text(
             "t",
             "Bogdanov led the delegation to Damascus. The delegation met officials. The delegation left in March.\n\
@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn buttons_of_an_answer_before_a_reset_or_from_other_articles_are_stale() {
-        use crate::article::Corpus;
+        use crate::corpus::Corpus;
         let text = "Bogdanov led the delegation to Damascus. The delegation met officials.\n";
         let engine = Engine::new(Corpus::from_text("t", text).unwrap());
         let ttl = Duration::from_secs(60);

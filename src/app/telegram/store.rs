@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use lru::LruCache;
 use tracing::warn;
 
-use crate::conversation::Context;
+use crate::engine::conversation::Context;
 
 /// Most contexts kept in memory; each is under 4 KB, so the store stays under 40 MB even
 /// when every slot holds a full context (a typical one is about 1 KB).
@@ -241,7 +241,7 @@ fn key(chat: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conversation::Remembered;
+    use crate::engine::conversation::Remembered;
 
     fn context(question: &str) -> Context {
         Context {

@@ -4,10 +4,10 @@
 
 use std::fmt::{self, Display};
 
-use crate::answer::{Answer, Engine};
-use crate::faq::RuleScore;
-use crate::index::MatchKind;
-use crate::retrieve::{Params, Query, Ranking};
+use crate::engine::answer::{Answer, Engine};
+use crate::engine::faq::RuleScore;
+use crate::search::index::MatchKind;
+use crate::search::rank::{Params, Query, Ranking};
 
 /// Everything behind one answer, ready to print.
 pub struct Explanation {
@@ -193,7 +193,10 @@ impl Display for Explanation {
             "\nsentences (final = sentence + paragraph + neighbours + bonuses):"
         )?;
         for s in &self.sentences {
-            let text: String = crate::reply::unwrapped(&s.text).chars().take(90).collect();
+            let text: String = crate::chat::reply::unwrapped(&s.text)
+                .chars()
+                .take(90)
+                .collect();
             writeln!(
                 f,
                 "  ¶{}.{:<2} final {:.2}  sentence {:.2}  paragraph {:.2}  {text}…",

@@ -1,5 +1,5 @@
 //! The routing table and its handlers. Each handler only translates: it gets typed values
-//! from the tree, asks [`crate::chat`] or [`crate::buttons`], and sends the result.
+//! from the tree, asks [`crate::chat`] or [`crate::chat::buttons`], and sends the result.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,11 +13,11 @@ use tracing::info;
 use super::BotT;
 use super::send::{HandlerResult, answer_buttons, guarded, send};
 use super::state::State;
-use crate::answer::Answer;
-use crate::buttons::{self, Pressed, Refused};
+use crate::chat::buttons::{self, Pressed, Refused};
+use crate::chat::reply;
 use crate::chat::{self, Command, Response, Turn};
-use crate::conversation::now;
-use crate::reply;
+use crate::engine::answer::Answer;
+use crate::engine::conversation::now;
 
 /// The routing table: commands, questions, unknown commands, other messages, button presses.
 pub fn schema() -> UpdateHandler<RequestError> {

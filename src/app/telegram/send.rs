@@ -18,8 +18,8 @@ use tracing::{debug, error, info, warn};
 
 use super::BotT;
 use super::state::State;
-use crate::buttons::{Action, Button};
-use crate::reply;
+use crate::chat::buttons::{Action, Button};
+use crate::chat::reply;
 
 /// How many chats that blocked the bot are remembered (so each is logged once).
 const BLOCKED_REMEMBERED: usize = 10_000;
@@ -144,7 +144,7 @@ pub async fn contain_panic<T>(body: impl Future<Output = T>) -> Result<T, String
     AssertUnwindSafe(body)
         .catch_unwind()
         .await
-        .map_err(|panic| crate::logging::panic_message(panic.as_ref()))
+        .map_err(|panic| crate::app::logging::panic_message(panic.as_ref()))
 }
 
 #[cfg(test)]

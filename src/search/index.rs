@@ -10,7 +10,7 @@
 //! 2. **related**, added to any exact match: stems or surface forms one derivational ending
 //!    apart (`syria`/`syrian`, `interven`/`intervent`, `israel`/`israeli`; the shorter has at
 //!    least 4 letters), similarity 0.8; and stems WordNet relates (derived forms and
-//!    first-sense synonyms, see [`crate::thesaurus`]), similarity 0.3.
+//!    first-sense synonyms, see [`crate::text::thesaurus`]), similarity 0.3.
 //! 3. **fuzzy**: only for a term of 5 or more characters that matched nothing above, and
 //!    only when the caller allows it (a word known elsewhere is no typo): candidates come
 //!    from a deletion index (every stem with one character removed, hashed), so no
@@ -25,8 +25,8 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use crate::analyze::{Token, TokenKind};
-use crate::thesaurus;
+use crate::text::analyze::{Token, TokenKind};
+use crate::text::thesaurus;
 
 /// Index of a term (stem) in a [`TermIndex`].
 pub type TermId = u32;
@@ -376,7 +376,7 @@ impl TermIndex {
         }
     }
 
-    /// Index terms that WordNet relates to the token's stem (see [`crate::thesaurus`]).
+    /// Index terms that WordNet relates to the token's stem (see [`crate::text::thesaurus`]).
     fn thesaurus(&self, token: &Token, out: &mut Vec<TermMatch>) {
         for (stem, relation) in thesaurus::related(&token.stem) {
             let Some(&term) = self.ids.get(stem) else {
@@ -415,7 +415,7 @@ impl TermIndex {
             .filter_map(|term| {
                 let other = &self.stems[term as usize];
                 if other.chars().next() != first
-                    || crate::words::is_function_word(other)
+                    || crate::text::words::is_function_word(other)
                     || strsim::damerau_levenshtein(stem, other) > max_distance
                 {
                     return None;
@@ -520,7 +520,7 @@ fn hash_bytes(bytes: impl Iterator<Item = u8>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::Analyzer;
+    use crate::text::analyze::Analyzer;
 
     fn index(sentences: &[&str]) -> (Analyzer, TermIndex) {
         let analyzer = Analyzer::new();

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::error::{Error, Result};
+use crate::corpus::error::{Error, Result};
 
 /// Largest article file read, in bytes (a news article is a few tens of kilobytes).
 pub const MAX_ARTICLE_BYTES: u64 = 8 * 1024 * 1024;

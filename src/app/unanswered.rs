@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::analyze::Analyzer;
-use crate::error::{Error, Result};
+use crate::corpus::error::{Error, Result};
+use crate::text::analyze::Analyzer;
 
 /// Longest question stored, in characters; longer ones are cut.
 pub const MAX_LOGGED_CHARS: usize = 1000;

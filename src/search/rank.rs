@@ -2,7 +2,7 @@
 //! question, ranks sentences, and measures how much of the question the best one covers.
 //!
 //! For each question term *q* (weight factor `f`, see [`QueryTerm`]) and each index term
-//! *t* it matches with similarity *s* (see [`crate::index`]):
+//! *t* it matches with similarity *s* (see [`crate::search::index`]):
 //!
 //! * sentence score `S(u) = Σ_q max_t f·s·idf(t)·tf_bm25(t, u)`, Okapi BM25 over sentences
 //!   (a sentence opening with `This`/`It`… also takes [`Params::anaphor_weight`] of the one
@@ -22,11 +22,11 @@
 
 use std::ops::Range;
 
-use crate::analyze::{Analyzer, Token, TokenKind, with_bigrams};
-use crate::article::{Article, Corpus, Paragraph, Sentence};
-use crate::index::{TermId, TermIndex, UnitTerm};
-use crate::query::QueryView;
-pub use crate::query::{AnswerType, Overlap, Query, QueryTerm, coverage};
+use crate::corpus::{Article, Corpus, Paragraph, Sentence};
+use crate::search::index::{TermId, TermIndex, UnitTerm};
+use crate::search::query::QueryView;
+pub use crate::search::query::{AnswerType, Overlap, Query, QueryTerm, coverage};
+use crate::text::analyze::{Analyzer, Token, TokenKind, with_bigrams};
 
 /// Tunable scoring parameters; [`Params::default`] holds the calibrated values.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]

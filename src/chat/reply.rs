@@ -3,8 +3,8 @@
 
 use std::fmt::{self, Display, Write as _};
 
-use crate::answer::{Answer, Quote};
-use crate::article::Corpus;
+use crate::corpus::Corpus;
+use crate::engine::answer::{Answer, Quote};
 
 /// Telegram's limit on one message, in UTF-16 code units after entity parsing.
 pub const TELEGRAM_LIMIT: usize = 4096;
@@ -400,7 +400,7 @@ pub const NO_TOKEN: &str = "No Telegram token configured, so this is the console
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answer::Abstention;
+    use crate::engine::answer::Abstention;
 
     fn quote(text: &str) -> Quote {
         Quote {

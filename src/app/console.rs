@@ -6,11 +6,11 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use crate::answer::Engine;
+use crate::app::unanswered::UnansweredLog;
+use crate::chat::reply;
 use crate::chat::{self, Command, Turn};
-use crate::conversation::{Context, now};
-use crate::reply;
-use crate::unanswered::UnansweredLog;
+use crate::engine::answer::Engine;
+use crate::engine::conversation::{Context, now};
 
 /// Talks on standard input and output until end of input, `/quit` or `/exit`, keeping one
 /// conversation context (idle time `ttl`) as a Telegram chat does. The person at the

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::analyze::{Analyzer, Token};
-use crate::article::{Article, Corpus, Paragraph, Sentence};
-use crate::faq::Faq;
-use crate::retrieve::{self, ArticleIndex, Params, Query, Ranking};
+use crate::corpus::{Article, Corpus, Paragraph, Sentence};
+use crate::engine::faq::Faq;
+use crate::search::rank::{self, ArticleIndex, Params, Query, Ranking};
+use crate::text::analyze::{Analyzer, Token};
 
 /// One quoted sentence and where it stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -178,7 +178,7 @@ impl Engine {
 
     /// The FAQ rules' scores for `question`, as [`Engine::answer`] computes them (words the
     /// article knows are not matched fuzzily against the rules), best first.
-    pub fn faq_scores(&self, question: &str) -> Vec<crate::faq::RuleScore> {
+    pub fn faq_scores(&self, question: &str) -> Vec<crate::engine::faq::RuleScore> {
         match &self.faq {
             Some(faq) => faq.scores_of(self.analyzer.analyze(question), &|stem| {
                 self.index.terms.contains(stem)
@@ -219,7 +219,7 @@ impl Engine {
     /// Any text is accepted; only its first 4,096 bytes are read.
     ///
     /// ```
-    /// use article_qa::{answer::{Answer, Engine}, article::Corpus};
+    /// use article_qa::{Answer, Corpus, Engine};
     ///
     /// let corpus = Corpus::from_text("talks", "The Kremlin confirmed the call on February 12. \
     ///     Putin spoke with Syria's new leader.\nThe delegation was led by Mikhail Bogdanov.").unwrap();
@@ -230,9 +230,14 @@ impl Engine {
     /// assert!(matches!(engine.answer("What is the capital of France?"), Answer::NotFound(_)));
     /// ```
     pub fn answer(&self, question: &str) -> Answer {
-        let mut fresh = crate::conversation::Context::default();
-        self.converse(question, &mut fresh, 0, crate::config::DEFAULT_CONTEXT_TTL)
-            .answer
+        let mut fresh = crate::engine::conversation::Context::default();
+        self.converse(
+            question,
+            &mut fresh,
+            0,
+            crate::app::config::DEFAULT_CONTEXT_TTL,
+        )
+        .answer
     }
 
     /// A query from analysed tokens (and context terms with their factors).
@@ -241,21 +246,21 @@ impl Engine {
     }
 
     /// Ranks the article's sentences for a query.
-    pub(crate) fn rank(&self, query: &Query, focus: Option<&retrieve::Focus>) -> Ranking {
-        retrieve::rank(&self.index, &self.params, query, focus)
+    pub(crate) fn rank(&self, query: &Query, focus: Option<&rank::Focus>) -> Ranking {
+        rank::rank(&self.index, &self.params, query, focus)
     }
 
     /// Answers from the article alone (no FAQ rules).
     pub fn article_answer(&self, question: &str) -> Answer {
         let query = self.query(question);
-        let ranking = retrieve::rank(&self.index, &self.params, &query, None);
+        let ranking = rank::rank(&self.index, &self.params, &query, None);
         self.decide(&query, &ranking)
     }
 
     /// The full ranking behind [`Engine::answer`], for explanations and diagnostics.
     pub fn ranking(&self, question: &str) -> (Query, Ranking) {
         let query = self.query(question);
-        let ranking = retrieve::rank(&self.index, &self.params, &query, None);
+        let ranking = rank::rank(&self.index, &self.params, &query, None);
         (query, ranking)
     }
 
@@ -279,7 +284,7 @@ impl Engine {
     pub(crate) fn decide(&self, query: &Query, ranking: &Ranking) -> Answer {
         let mut content = query
             .words()
-            .filter(|q| !crate::words::is_function_word(&q.token.text))
+            .filter(|q| !crate::text::words::is_function_word(&q.token.text))
             .peekable();
         if content.peek().is_none() {
             return Answer::NotFound(Abstention::NoTerms);
@@ -296,7 +301,7 @@ impl Engine {
         Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect())
     }
 
-    fn quote(&self, hit: &retrieve::Hit) -> Quote {
+    fn quote(&self, hit: &rank::Hit) -> Quote {
         let mut quote = self
             .quote_at(hit.at)
             .expect("hits come from this engine's index");
@@ -306,7 +311,7 @@ impl Engine {
 
     /// The sentence at `at` as a quote (score 0), or `None` when the corpus has no such
     /// sentence (a reference from elsewhere, such as an old context).
-    pub fn quote_at(&self, at: retrieve::SentenceRef) -> Option<Quote> {
+    pub fn quote_at(&self, at: rank::SentenceRef) -> Option<Quote> {
         let (article, paragraph, sentence) = at.locate(&self.corpus)?;
         Some(Quote::new(article, paragraph, sentence, 0.0))
     }

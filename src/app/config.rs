@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::Cli;
+use crate::app::cli::Cli;
 
 /// `TELOXIDE_TOKEN`: the bot token from @BotFather.
 pub const TOKEN_VAR: &str = "TELOXIDE_TOKEN";
