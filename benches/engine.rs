@@ -57,8 +57,12 @@ fn big_corpus() -> (Corpus, Vec<String>) {
 /// The shipped seeds with the shipped FAQ rules, as the bot runs them.
 fn shipped() -> Engine {
     let engine = Engine::new(Corpus::load_dir(Path::new(SEEDS)).expect("seeds"));
-    let faq =
-        article_qa::engine::faq::load(&Path::new(SEEDS).join("faq.toml"), &engine).expect("faq");
+    let faq = article_qa::engine::faq::load(
+        &Path::new(SEEDS).join("faq.toml"),
+        &engine,
+        &article_qa::engine::faq::NoLimit,
+    )
+    .expect("faq");
     engine.with_faq(faq)
 }
 
@@ -103,7 +107,7 @@ fn thousand_rules(engine: &Engine) -> (article_qa::engine::faq::Faq, Vec<String>
             phrasings.join(", ")
         ));
     }
-    let checked = article_qa::engine::faq::check(&toml, engine);
+    let checked = article_qa::engine::faq::check(&toml, engine, &article_qa::engine::faq::NoLimit);
     assert!(checked.errors.is_empty(), "{:?}", checked.errors.first());
     let faq = checked.faq.expect("rules");
     assert_eq!(faq.rules().len(), 1000);

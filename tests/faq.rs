@@ -14,7 +14,11 @@ use crate::support::fake_telegram::{Chat, FakeTelegram, strip_tags};
 const WAIT: Duration = Duration::from_secs(20);
 
 fn check(text: &str) -> faq::Checked {
-    faq::check(text, article_engine())
+    faq::check(
+        text,
+        article_engine(),
+        &article_qa::chat::reply::TelegramLimit,
+    )
 }
 
 fn messages(problems: &[faq::Problem]) -> String {

@@ -6,5 +6,6 @@ mod common;
 mod conversation;
 mod engine;
 mod faq;
+mod layers;
 mod support;
 mod telegram;

@@ -26,7 +26,7 @@ pub const REDIS_VAR: &str = "REDIS_URL";
 pub const CONTEXT_VAR: &str = "ARTICLE_QA_CONTEXT_MINUTES";
 
 /// The default idle time after which a chat's conversation context expires.
-pub const DEFAULT_CONTEXT_TTL: Duration = Duration::from_secs(30 * 60);
+pub const DEFAULT_CONTEXT_TTL: Duration = crate::engine::conversation::DEFAULT_TTL;
 
 /// A bot token. Its `Debug` and `Display` never show it; only [`BotToken::expose`] does.
 #[derive(Clone, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 use std::fmt::{self, Display, Write as _};
 
 use crate::corpus::Corpus;
+use crate::corpus::article::unwrapped;
 use crate::engine::answer::{Answer, Quote};
 
 /// Telegram's limit on one message, in UTF-16 code units after entity parsing.
@@ -62,6 +63,22 @@ fn sources(quotes: &[Quote]) -> String {
         .join(", ")
 }
 
+/// Telegram's limit on one message, for the FAQ loader: a rule's answer must fit one message.
+pub struct TelegramLimit;
+
+impl crate::engine::faq::MessageLimit for TelegramLimit {
+    fn exceeded(&self, answer: &Answer) -> Option<String> {
+        let messages = answer_html(answer);
+        (messages.len() > 1).then(|| {
+            let length: usize = messages.iter().map(|m| telegram_len(m)).sum();
+            format!(
+                "the answer is {length} characters as Telegram counts them, over the \
+                 {TELEGRAM_LIMIT}-character limit of one message"
+            )
+        })
+    }
+}
+
 /// An answer as Telegram HTML messages, each within [`TELEGRAM_LIMIT`], never empty.
 pub fn answer_html(answer: &Answer) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
@@ -89,20 +106,6 @@ fn quote_html(quote: &Quote) -> String {
         escape(&unwrapped(&quote.text)),
         quote.paragraph
     )
-}
-
-/// Article text as one line: the line breaks of a hard-wrapped paragraph (and the spaces
-/// around them) become one space. Text without line breaks is returned as it is.
-pub fn unwrapped(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['\n', '\r']) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    std::borrow::Cow::Owned(lines.join(" "))
 }
 
 /// Escapes text for Telegram's HTML parse mode (`<`, `>`, `&`, and `"` for attributes).

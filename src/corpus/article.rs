@@ -467,6 +467,20 @@ const ABBREVIATIONS: &[&str] = &[
 /// Abbreviations that end a sentence unless a number or lower-case word follows (`No. 5`).
 const NUMBER_ABBREVIATIONS: &[&str] = &["approx", "fig", "mar", "no", "nos", "p", "pp", "vol"];
 
+/// Article text as one line: the line breaks of a hard-wrapped paragraph (and the spaces
+/// around them) become one space. Text without line breaks is returned as it is.
+pub fn unwrapped(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    std::borrow::Cow::Owned(lines.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

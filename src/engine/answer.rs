@@ -235,7 +235,7 @@ impl Engine {
             question,
             &mut fresh,
             0,
-            crate::app::config::DEFAULT_CONTEXT_TTL,
+            crate::engine::conversation::DEFAULT_TTL,
         )
         .answer
     }

@@ -31,6 +31,8 @@ pub const MAX_TERMS: usize = 16;
 pub const MAX_TERM_BYTES: usize = 40;
 /// Most ranked sentences kept for "More" (all the ranking re-ranks).
 pub const MAX_RANKED: usize = 10;
+/// Idle time after which a chat's context is forgotten, unless the front end sets another.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(30 * 60);
 /// Weight factor of the previous question's terms in a follow-up.
 pub const CONTEXT_FACTOR: f32 = 0.5;
 /// Below this coverage on its own, a question counts as too weak to stand alone.
@@ -229,19 +231,9 @@ impl Engine {
         let (last, earlier) = turns.split_last()?;
         let mut context = Context::default();
         for turn in earlier {
-            self.converse(
-                turn,
-                &mut context,
-                0,
-                crate::app::config::DEFAULT_CONTEXT_TTL,
-            );
+            self.converse(turn, &mut context, 0, DEFAULT_TTL);
         }
-        Some(self.converse(
-            last,
-            &mut context,
-            0,
-            crate::app::config::DEFAULT_CONTEXT_TTL,
-        ))
+        Some(self.converse(last, &mut context, 0, DEFAULT_TTL))
     }
 
     /// Answers `question` in a chat's `context` and updates the context. An expired context

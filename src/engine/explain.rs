@@ -193,7 +193,7 @@ impl Display for Explanation {
             "\nsentences (final = sentence + paragraph + neighbours + bonuses):"
         )?;
         for s in &self.sentences {
-            let text: String = crate::chat::reply::unwrapped(&s.text)
+            let text: String = crate::corpus::article::unwrapped(&s.text)
                 .chars()
                 .take(90)
                 .collect();

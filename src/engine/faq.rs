@@ -31,7 +31,6 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::chat::reply;
 use crate::corpus::Corpus;
 use crate::corpus::error::{Error, Result};
 use crate::engine::answer::{Answer, Engine, FaqAnswer, Quote};
@@ -265,14 +264,30 @@ const QUESTION_WORDS: &[&str] = &[
     "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
 ];
 
+/// A front end's limit on one answer message, handed to the FAQ loader so that a rule whose
+/// answer would not fit is an error, without the engine knowing how answers are rendered.
+pub trait MessageLimit {
+    /// `None` when `answer` fits in one message; otherwise why not, in one line.
+    fn exceeded(&self, answer: &Answer) -> Option<String>;
+}
+
+/// No limit on answer length (front ends without one, and tests).
+pub struct NoLimit;
+
+impl MessageLimit for NoLimit {
+    fn exceeded(&self, _: &Answer) -> Option<String> {
+        None
+    }
+}
+
 /// Reads and validates a rules file (without the warnings, which only `faq check` needs);
 /// errors name the file and the first problem.
-pub fn load(path: &Path, engine: &Engine) -> Result<Faq> {
+pub fn load(path: &Path, engine: &Engine, limit: &dyn MessageLimit) -> Result<Faq> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let (faq, errors, _) = validate(&text, engine);
+    let (faq, errors, _) = validate(&text, engine, limit);
     match (faq, errors.first()) {
         (Some(faq), None) => Ok(faq),
         (_, first) => Err(Error::Faq {
@@ -294,8 +309,8 @@ pub fn load(path: &Path, engine: &Engine) -> Result<Faq> {
 /// Warnings: example questions another rule matches as well or better, and example questions
 /// the article already answers (with at least two of their words) with more confidence than
 /// the rule's other phrasings would.
-pub fn check(text: &str, engine: &Engine) -> Checked {
-    let (faq, errors, rules) = validate(text, engine);
+pub fn check(text: &str, engine: &Engine, limit: &dyn MessageLimit) -> Checked {
+    let (faq, errors, rules) = validate(text, engine, limit);
     let warnings = faq
         .as_ref()
         .map(|faq| warnings(faq, engine))
@@ -311,7 +326,11 @@ pub fn check(text: &str, engine: &Engine) -> Checked {
 /// Parses and validates a rules file: the rules (when there is no error), every error, and
 /// how many `[[rule]]` tables the file has. Each rule is read on its own, so one rule's
 /// problems do not hide another's.
-fn validate(text: &str, engine: &Engine) -> (Option<Faq>, Vec<Problem>, usize) {
+fn validate(
+    text: &str,
+    engine: &Engine,
+    limit: &dyn MessageLimit,
+) -> (Option<Faq>, Vec<Problem>, usize) {
     let file_problem = |message: String| Problem {
         rule: None,
         message,
@@ -377,7 +396,7 @@ fn validate(text: &str, engine: &Engine) -> (Option<Faq>, Vec<Problem>, usize) {
                 continue;
             }
         };
-        match validate_rule(raw, name, engine.corpus()) {
+        match validate_rule(raw, name, engine.corpus(), limit) {
             Ok(rule) => rules.push(rule),
             Err(mut problems) => errors.append(&mut problems),
         }
@@ -415,6 +434,7 @@ fn validate_rule(
     raw: RawRule,
     name: String,
     corpus: &Corpus,
+    limit: &dyn MessageLimit,
 ) -> std::result::Result<Rule, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut problem = |message: String| {
@@ -474,13 +494,8 @@ fn validate_rule(
         quotes: rule.quotes.clone(),
         score: 1.0,
     });
-    let messages = reply::answer_html(&answer);
-    if messages.len() > 1 {
-        let length: usize = messages.iter().map(|m| reply::telegram_len(m)).sum();
-        problem(format!(
-            "the answer is {length} characters as Telegram counts them, over the {}-character limit of one message",
-            reply::TELEGRAM_LIMIT
-        ));
+    if let Some(why) = limit.exceeded(&answer) {
+        problem(why);
     }
     if problems.is_empty() {
         Ok(rule)
