@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use article_qa::corpus::Corpus;
-use article_qa::engine::answer::Engine;
+use article_qa::engine::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
@@ -57,13 +57,12 @@ fn big_corpus() -> (Corpus, Vec<String>) {
 /// The shipped seeds with the shipped FAQ rules, as the bot runs them.
 fn shipped() -> Engine {
     let engine = Engine::new(Corpus::load_dir(Path::new(SEEDS)).expect("seeds"));
-    let faq = article_qa::engine::faq::load(
-        &Path::new(SEEDS).join("faq.toml"),
-        &engine,
-        &article_qa::engine::faq::NoLimit,
-    )
-    .expect("faq");
-    engine.with_faq(faq)
+    engine
+        .with_faq_file(
+            &Path::new(SEEDS).join("faq.toml"),
+            &article_qa::engine::faq::NoLimit,
+        )
+        .expect("faq")
 }
 
 fn benches(c: &mut Criterion) {
@@ -107,7 +106,8 @@ fn thousand_rules(engine: &Engine) -> (article_qa::engine::faq::Faq, Vec<String>
             phrasings.join(", ")
         ));
     }
-    let checked = article_qa::engine::faq::check(&toml, engine, &article_qa::engine::faq::NoLimit);
+    let checked =
+        article_qa::engine::faq::checker::check(&toml, engine, &article_qa::engine::faq::NoLimit);
     assert!(checked.errors.is_empty(), "{:?}", checked.errors.first());
     let faq = checked.faq.expect("rules");
     assert_eq!(faq.rules().len(), 1000);

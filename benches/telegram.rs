@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use article_qa::app::config::{BotToken, Config, CorpusLocation, DEFAULT_CONTEXT_TTL};
 use article_qa::corpus::Corpus;
-use article_qa::engine::answer::Engine;
+use article_qa::engine::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
 use teloxide::prelude::*;
 

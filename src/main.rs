@@ -13,10 +13,10 @@ use article_qa::app::cli::{AskArgs, Cli, Command, EvalArgs, FaqCommand};
 use article_qa::app::config::{self, Config};
 use article_qa::app::{console, eval, logging, setup, unanswered};
 use article_qa::chat::reply::Plain;
-use article_qa::engine::answer::{Answer, Engine};
 use article_qa::engine::conversation::Decision;
 use article_qa::engine::explain::Explanation;
 use article_qa::engine::faq;
+use article_qa::engine::{Answer, Engine};
 use article_qa::text::analyze::Analyzer;
 
 fn main() -> ExitCode {
@@ -275,7 +275,7 @@ fn faq_check(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
         faq: None,
         ..config.clone()
     })?;
-    let checked = faq::check(&text, &engine, &article_qa::chat::reply::TelegramLimit);
+    let checked = faq::checker::check(&text, &engine, &article_qa::chat::reply::TelegramLimit);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for error in &checked.errors {

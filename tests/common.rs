@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use article_qa::corpus::Corpus;
-use article_qa::engine::answer::Engine;
+use article_qa::engine::Engine;
 
 /// A path inside the repository.
 pub fn repo(path: &str) -> PathBuf {

@@ -2,7 +2,7 @@
 //! went wrong, and input that must never break it.
 
 use article_qa::app::eval;
-use article_qa::engine::answer::{Abstention, Answer};
+use article_qa::engine::{Abstention, Answer};
 use article_qa::search::rank::Params;
 
 use crate::common::{article_engine, repo};
@@ -193,9 +193,8 @@ fn ties_are_broken_by_position_so_answers_never_flicker() {
     let paragraph = vec![sentence; 40].join(" ");
     let text =
         format!("{paragraph}\nOfficials in Damascus declined to comment on the movements.\n");
-    let engine = article_qa::engine::answer::Engine::new(
-        article_qa::corpus::Corpus::from_text("twins", &text).unwrap(),
-    );
+    let engine =
+        article_qa::Engine::new(article_qa::corpus::Corpus::from_text("twins", &text).unwrap());
     for _ in 0..3 {
         let mut context = article_qa::engine::conversation::Context::default();
         let reply = engine.converse(

@@ -4,8 +4,8 @@
 use std::process::Command;
 use std::time::Duration;
 
-use article_qa::engine::answer::{Answer, Engine};
 use article_qa::engine::faq;
+use article_qa::engine::{Answer, Engine};
 
 use crate::common::{article_engine, repo};
 use crate::support::bot_process::{BotProcess, Launch};
@@ -13,8 +13,8 @@ use crate::support::fake_telegram::{Chat, FakeTelegram, strip_tags};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn check(text: &str) -> faq::Checked {
-    faq::check(
+fn check(text: &str) -> faq::checker::Checked {
+    faq::checker::check(
         text,
         article_engine(),
         &article_qa::chat::reply::TelegramLimit,

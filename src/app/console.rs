@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::app::unanswered::UnansweredLog;
 use crate::chat::reply;
 use crate::chat::{self, Command, Turn};
-use crate::engine::answer::Engine;
+use crate::engine::Engine;
 use crate::engine::conversation::{Context, now};
 
 /// Talks on standard input and output until end of input, `/quit` or `/exit`, keeping one

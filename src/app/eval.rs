@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::Corpus;
 use crate::corpus::error::{Error, Result};
-use crate::engine::answer::Engine;
+use crate::engine::Engine;
 use crate::search::rank::Params;
 
 /// One gold span of a SQuAD answer.

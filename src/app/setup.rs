@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 
 use crate::app::config::{Config, CorpusLocation};
 use crate::corpus::Corpus;
-use crate::engine::answer::Engine;
+use crate::engine::Engine;
 
 /// Loads the corpus the configuration points at.
 ///
@@ -42,7 +42,7 @@ pub fn engine(config: &Config) -> Result<Engine> {
 
 /// The engine with the FAQ rules at `path`, checked against its articles.
 pub fn with_faq(engine: &Engine, path: &Path) -> Result<Engine> {
-    let faq = crate::engine::faq::load(path, engine, &crate::chat::reply::TelegramLimit)
-        .context("cannot load the FAQ rules")?;
-    Ok(engine.with_faq(faq))
+    engine
+        .with_faq_file(path, &crate::chat::reply::TelegramLimit)
+        .context("cannot load the FAQ rules")
 }

@@ -12,8 +12,8 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::engine::answer::{Answer, Engine, Quote};
 use crate::engine::conversation::Context;
+use crate::engine::{Answer, Engine, Quote};
 
 /// The callback data format's version.
 pub const VERSION: char = '1';

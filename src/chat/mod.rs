@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use teloxide::utils::command::BotCommands;
 
-use crate::engine::answer::{Answer, Engine};
 use crate::engine::conversation::Context;
+use crate::engine::{Answer, Engine};
 
 use crate::app::unanswered::UnansweredLog;
 

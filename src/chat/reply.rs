@@ -5,7 +5,7 @@ use std::fmt::{self, Display, Write as _};
 
 use crate::corpus::Corpus;
 use crate::corpus::article::unwrapped;
-use crate::engine::answer::{Answer, Quote};
+use crate::engine::{Answer, Quote};
 
 /// Telegram's limit on one message, in UTF-16 code units after entity parsing.
 pub const TELEGRAM_LIMIT: usize = 4096;

@@ -17,9 +17,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::answer::{Answer, Engine};
-use crate::search::rank::{Focus, Query, Ranking, SentenceRef};
-use crate::text::analyze::{Token, TokenKind, with_bigrams};
+use crate::engine::answer::Answer;
+use crate::search::rank::{Query, Ranking, SentenceRef};
+use crate::text::analyze::{Token, TokenKind};
 
 /// Most questions a context remembers.
 pub const MAX_TURNS: usize = 3;
@@ -116,16 +116,15 @@ impl std::fmt::Display for Decision {
     }
 }
 
-/// A random answer number with room to count up: the first of a new context.
+/// A random answer number with room to count up: the first of a new context. Falls back to
+/// the clock's nanoseconds when the operating system has no random source to offer.
 fn random_id() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
+    let random = getrandom::u64().unwrap_or_else(|_| {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    (hasher.finish() >> 1).max(1)
+            .map_or(1, |d| d.as_nanos() as u64)
+    });
+    (random >> 1).max(1)
 }
 
 /// Seconds since the Unix epoch, now.
@@ -142,7 +141,7 @@ impl Context {
     }
 
     /// The context with what `question` and its answer add, kept within the bounds.
-    fn remember(
+    pub(crate) fn remember(
         &mut self,
         question: &str,
         terms: Vec<(String, String)>,
@@ -193,7 +192,7 @@ const REFERS_BACK: &[&str] = &[
 ];
 
 /// Why a question reads as a follow-up by its words, if it does.
-fn follow_up_words(tokens: &[Token]) -> Option<String> {
+pub(crate) fn follow_up_words(tokens: &[Token]) -> Option<String> {
     let words: Vec<&str> = tokens
         .iter()
         .filter(|t| t.kind != TokenKind::Compound)
@@ -223,149 +222,8 @@ pub struct Conversed {
     pub ranking: Ranking,
 }
 
-impl Engine {
-    /// Answers the last of `turns` in a fresh conversation, the turns before it asked first
-    /// (for `ask -` and `eval`, where a line or case is one whole conversation). `None` when
-    /// `turns` is empty.
-    pub fn converse_turns(&self, turns: &[String]) -> Option<Conversed> {
-        let (last, earlier) = turns.split_last()?;
-        let mut context = Context::default();
-        for turn in earlier {
-            self.converse(turn, &mut context, 0, DEFAULT_TTL);
-        }
-        Some(self.converse(last, &mut context, 0, DEFAULT_TTL))
-    }
-
-    /// Answers `question` in a chat's `context` and updates the context. An expired context
-    /// (idle longer than `ttl` at `now`, seconds since the epoch) is dropped first.
-    ///
-    /// ```
-    /// use article_qa::{Corpus, Engine, engine::conversation::{Context, Decision}};
-    /// use std::time::Duration;
-    ///
-    /// let corpus = Corpus::from_text("a", "Mikhail Bogdanov led the delegation to Damascus.\n\
-    ///     He later met the new foreign minister there.").unwrap();
-    /// let engine = Engine::new(corpus);
-    /// let mut context = Context::default();
-    /// let ttl = Duration::from_secs(1800);
-    /// engine.converse("Who led the delegation?", &mut context, 100, ttl);
-    /// let reply = engine.converse("Who did he meet?", &mut context, 160, ttl);
-    /// assert!(matches!(reply.decision, Decision::FollowUp { .. }));
-    /// assert!(reply.answer.quotes()[0].text.contains("foreign minister"));
-    /// ```
-    pub fn converse(
-        &self,
-        question: &str,
-        context: &mut Context,
-        now: u64,
-        ttl: Duration,
-    ) -> Conversed {
-        if context.expired(now, ttl) {
-            *context = Context::default();
-        }
-        context.updated = now;
-        let tokens = self.analyzer().analyze(question);
-        let refers_back = follow_up_words(&tokens);
-        // A question that refers back is about the conversation's topic, before any FAQ rule.
-        if let Some(reason) = &refers_back
-            && let Some(reply) = self.follow_up(question, &tokens, reason, context)
-        {
-            return reply;
-        }
-        let faq = self.faq().and_then(|faq| {
-            faq.best_of(tokens.clone(), &|stem| self.index().terms.contains(stem))
-                .map(|best| faq.answer(&best))
-        });
-        if let Some(answer) = faq {
-            return Conversed {
-                answer,
-                decision: Decision::Faq,
-                query: Query::default(),
-                ranking: Ranking::default(),
-            };
-        }
-        let query = self.query_tokens(with_bigrams(tokens.clone()), &[]);
-        let ranking = self.rank(&query, None);
-        let answer = self.decide(&query, &ranking);
-        let weak = !matches!(answer, Answer::Article(_)) || ranking.coverage < STANDALONE_COVERAGE;
-        if weak
-            && refers_back.is_none()
-            && let Some(reply) = self.follow_up(question, &tokens, "too weak on its own", context)
-        {
-            return reply;
-        }
-        let decision = match (context.turns.is_empty(), &refers_back) {
-            (true, _) => Decision::NoContext,
-            (false, Some(reason)) => Decision::FollowUp {
-                reason: format!("{reason}, but the earlier questions did not help"),
-                previous: context
-                    .turns
-                    .last()
-                    .map(|t| t.question.clone())
-                    .unwrap_or_default(),
-            },
-            (false, None) => Decision::Standalone,
-        };
-        let answered = matches!(answer, Answer::Article(_)).then_some(&ranking);
-        context.remember(question, own_terms(&tokens), answered, self.fingerprint());
-        Conversed {
-            answer,
-            decision,
-            query,
-            ranking,
-        }
-    }
-
-    /// Answers `question` as a follow-up of the chat's last question: its terms plus the
-    /// last question's at [`CONTEXT_FACTOR`], near the last answer, preferring sentences not
-    /// shown yet. `None` (context untouched) when there is no earlier question or the article
-    /// does not answer even so.
-    fn follow_up(
-        &self,
-        question: &str,
-        tokens: &[Token],
-        reason: &str,
-        context: &mut Context,
-    ) -> Option<Conversed> {
-        let previous = context.turns.last()?.clone();
-        let own = own_terms(tokens);
-        let extra: Vec<(Token, f32)> = previous
-            .terms
-            .iter()
-            .filter(|(_, stem)| !own.iter().any(|(_, s)| s == stem))
-            .map(|(text, stem)| (context_token(text, stem), CONTEXT_FACTOR))
-            .collect();
-        let focus = Focus {
-            shown: context
-                .answer
-                .as_ref()
-                .map(|a| a.ranked[..a.shown.min(a.ranked.len())].to_vec())
-                .unwrap_or_default(),
-            near: previous.paragraphs.clone(),
-        };
-        let query = self.query_tokens(with_bigrams(tokens.to_vec()), &extra);
-        let ranking = self.rank(&query, Some(&focus));
-        let answer = self.decide(&query, &ranking);
-        if !matches!(answer, Answer::Article(_)) {
-            return None;
-        }
-        let mut terms = own;
-        terms.extend(extra.into_iter().map(|(t, _)| (t.text, t.stem)));
-        context.remember(question, terms, Some(&ranking), self.fingerprint());
-        Some(Conversed {
-            answer,
-            decision: Decision::FollowUp {
-                reason: reason.to_string(),
-                previous: previous.question,
-            },
-            query,
-            ranking,
-        })
-    }
-}
-
 /// A question's own content terms as (surface, stem).
-fn own_terms(tokens: &[Token]) -> Vec<(String, String)> {
+pub(crate) fn own_terms(tokens: &[Token]) -> Vec<(String, String)> {
     tokens
         .iter()
         .filter(|t| !t.stop && t.kind != TokenKind::Compound)
@@ -374,7 +232,7 @@ fn own_terms(tokens: &[Token]) -> Vec<(String, String)> {
 }
 
 /// A token standing for a remembered term.
-fn context_token(text: &str, stem: &str) -> Token {
+pub(crate) fn context_token(text: &str, stem: &str) -> Token {
     Token {
         text: text.to_string(),
         stem: stem.to_string(),
@@ -382,105 +240,5 @@ fn context_token(text: &str, stem: &str) -> Token {
         stop: false,
         capitalized: false,
         position: u32::MAX,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::corpus::Corpus;
-
-    fn engine() -> Engine {
-        Engine::new(
-            Corpus::from_text(
-                "t",
-                "Mikhail Bogdanov led the Russian delegation to Damascus in January.\n\
-                 Iran has been notably silent on the transition.\n\
-                 Israel faces new security challenges on its border.\n\
-                 The bases in Tartus matter because they project power into the Mediterranean.\n",
-            )
-            .unwrap(),
-        )
-    }
-
-    const TTL: Duration = Duration::from_secs(1800);
-
-    #[test]
-    fn follow_ups_borrow_the_previous_question() {
-        let engine = engine();
-        let mut context = Context::default();
-        let reply = engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
-        assert_eq!(reply.decision, Decision::NoContext);
-        let reply = engine.converse("When did he go?", &mut context, 20, TTL);
-        assert!(
-            matches!(reply.decision, Decision::FollowUp { .. }),
-            "{:?}",
-            reply.decision
-        );
-        assert!(reply.answer.quotes()[0].text.contains("January"));
-    }
-
-    #[test]
-    fn a_question_that_stands_alone_is_answered_alone() {
-        let engine = engine();
-        let mut context = Context::default();
-        engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
-        let reply = engine.converse(
-            "What is Iran's position on the transition?",
-            &mut context,
-            20,
-            TTL,
-        );
-        assert_eq!(reply.decision, Decision::Standalone);
-        assert!(reply.answer.quotes()[0].text.starts_with("Iran"));
-    }
-
-    #[test]
-    fn context_expires_after_the_idle_time() {
-        let engine = engine();
-        let mut context = Context::default();
-        engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
-        let reply = engine.converse("When did he go?", &mut context, 10 + 1801, TTL);
-        assert_eq!(reply.decision, Decision::NoContext);
-        assert_eq!(context.turns.len(), 1);
-    }
-
-    #[test]
-    fn contexts_stay_within_their_bounds() {
-        let engine = engine();
-        let mut context = Context::default();
-        let long = "Bogdanov ".repeat(500);
-        // Long words in multi-byte scripts: their terms are capped in bytes, not characters.
-        let cyrillic: String = (0..60)
-            .map(|i| format!("{} ", "Богданов".repeat(10 + i)))
-            .collect();
-        let arabic: String = (0..60)
-            .map(|i| format!("{} ", "الشرع".repeat(10 + i)))
-            .collect();
-        let emoji = "🇸🇾".repeat(3000);
-        for i in 0..20 {
-            let question = match i % 4 {
-                0 => format!("{long} delegation {i}"),
-                1 => format!("{cyrillic} Bogdanov {i}"),
-                2 => format!("{arabic} al-Sharaa {i}"),
-                _ => format!("{emoji} Putin {i}"),
-            };
-            engine.converse(&question, &mut context, 10 + i, TTL);
-            assert!(
-                serde_json::to_string(&context).unwrap().len() < 4096,
-                "turn {i}"
-            );
-        }
-        assert!(context.turns.len() <= MAX_TURNS);
-        assert!(context.turns.iter().all(
-            |t| t.question.chars().count() <= MAX_QUESTION_CHARS && t.terms.len() <= MAX_TERMS
-        ));
-        assert!(
-            context
-                .answer
-                .as_ref()
-                .is_none_or(|a| a.ranked.len() <= MAX_RANKED)
-        );
-        assert!(serde_json::to_string(&context).unwrap().len() < 4096);
     }
 }

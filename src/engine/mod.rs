@@ -5,5 +5,7 @@ pub mod answer;
 pub mod conversation;
 pub mod explain;
 pub mod faq;
+pub mod qa;
 
-pub use answer::{Abstention, Answer, Engine, FaqAnswer, Quote};
+pub use answer::{Abstention, Answer, FaqAnswer, Quote};
+pub use qa::Engine;

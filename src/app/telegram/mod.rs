@@ -28,7 +28,7 @@ use tracing::{info, warn};
 use crate::app::config::{BotToken, Config};
 use crate::app::logging::Secrets;
 use crate::chat::Command;
-use crate::engine::answer::Engine;
+use crate::engine::Engine;
 pub use handlers::schema;
 pub use state::State;
 

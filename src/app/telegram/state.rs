@@ -15,7 +15,7 @@ use crate::app::telegram::store::{ContextStore, MEMORY_CAPACITY};
 use crate::app::unanswered::UnansweredLog;
 use crate::chat::buttons::Key;
 use crate::chat::{self, Response};
-use crate::engine::answer::Engine;
+use crate::engine::Engine;
 
 /// The bot's shared state.
 pub struct State {

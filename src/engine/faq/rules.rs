@@ -1,0 +1,344 @@
+//! The rules file: TOML `[[rule]]` tables read one by one, each rule validated on its own (so
+//! one rule's problems do not hide another's), quote references resolved against the articles.
+
+use serde::Deserialize;
+
+use super::matcher::build;
+use super::{Basis, DEFAULT_THRESHOLD, Faq, MessageLimit, Problem, Rule};
+use crate::corpus::Corpus;
+use crate::engine::answer::{Answer, FaqAnswer, Quote};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Option<String>,
+    #[serde(default)]
+    questions: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    answer: Option<String>,
+    #[serde(default)]
+    quote: Vec<String>,
+    #[serde(default)]
+    priority: i32,
+    threshold: Option<f32>,
+}
+
+/// A parsed rules file: the rules (when there is no error), every error, and how many
+/// `[[rule]]` tables the file has.
+pub(super) struct Parsed {
+    pub faq: Option<Faq>,
+    pub errors: Vec<Problem>,
+    pub rules: usize,
+}
+
+/// Parses and validates a rules file's text against `basis`: the rules (when there is no
+/// error), every error, and how many `[[rule]]` tables the file has. Each rule is read on its
+/// own, so one rule's problems do not hide another's.
+pub(super) fn parse(text: &str, basis: Basis<'_>, limit: &dyn MessageLimit) -> Parsed {
+    let (entries, mut errors) = match rule_tables(text) {
+        Ok(found) => found,
+        Err(problem) => {
+            return Parsed {
+                faq: None,
+                errors: vec![problem],
+                rules: 0,
+            };
+        }
+    };
+    let count = entries.len();
+    let mut duplicates = duplicate_ids(&entries).into_iter();
+    let mut rules = Vec::new();
+    for (i, entry) in entries.into_iter().enumerate() {
+        errors.extend(duplicates.next().flatten());
+        let name = rule_name(&entry, i);
+        let checked = RawRule::deserialize(entry)
+            .map_err(|e| {
+                vec![Problem {
+                    rule: Some(name.clone()),
+                    message: one_line(e.message()),
+                }]
+            })
+            .and_then(|raw| validate_rule(raw, name, basis.corpus, limit));
+        match checked {
+            Ok(rule) => rules.push(rule),
+            Err(mut problems) => errors.append(&mut problems),
+        }
+    }
+    if count == 0 && errors.is_empty() {
+        errors.push(file_problem("the file has no [[rule]] tables".into()));
+    }
+    let faq = errors.is_empty().then(|| build(rules, basis));
+    Parsed {
+        faq,
+        errors,
+        rules: count,
+    }
+}
+
+/// A problem of the file as a whole.
+fn file_problem(message: String) -> Problem {
+    Problem {
+        rule: None,
+        message,
+    }
+}
+
+/// The file's `[[rule]]` tables, and the problems of its top level; `Err` when it is not TOML.
+fn rule_tables(text: &str) -> Result<(Vec<toml::Value>, Vec<Problem>), Problem> {
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e| file_problem(toml_error(text, &e)))?;
+    let mut errors: Vec<Problem> = table
+        .keys()
+        .filter(|k| k.as_str() != "rule")
+        .map(|key| {
+            file_problem(format!(
+                "unknown top-level field `{key}`, expected `[[rule]]` tables"
+            ))
+        })
+        .collect();
+    let entries = match table.get("rule") {
+        None => Vec::new(),
+        Some(toml::Value::Array(entries)) => entries.clone(),
+        Some(_) => {
+            errors.push(file_problem(
+                "`rule` must be a list of `[[rule]]` tables".into(),
+            ));
+            Vec::new()
+        }
+    };
+    Ok((entries, errors))
+}
+
+/// A rule table's non-empty `id`, trimmed.
+fn rule_id(entry: &toml::Value) -> Option<String> {
+    entry
+        .get("id")
+        .and_then(toml::Value::as_str)
+        .map(|s| s.trim().to_string())
+        .filter(|id| !id.is_empty())
+}
+
+/// How problems name rule `i` (from 0): its id, or `#n` when it has none.
+fn rule_name(entry: &toml::Value, i: usize) -> String {
+    rule_id(entry).unwrap_or_else(|| format!("#{}", i + 1))
+}
+
+/// For each rule, an error when an earlier rule already has its id.
+fn duplicate_ids(entries: &[toml::Value]) -> Vec<Option<Problem>> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut problems = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let Some(id) = rule_id(entry) else {
+            problems.push(None);
+            continue;
+        };
+        let first = seen.iter().find(|(seen, _)| *seen == id).map(|(_, f)| *f);
+        problems.push(first.map(|first| Problem {
+            rule: Some(id.clone()),
+            message: format!(
+                "rule #{} has the same id as rule #{}; ids must be unique",
+                i + 1,
+                first + 1
+            ),
+        }));
+        seen.push((id, i));
+    }
+    problems
+}
+
+/// A serde or TOML message on one line: its lines trimmed and joined with `; `.
+fn one_line(message: &str) -> String {
+    message
+        .trim()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// "line L, column C: message" from a TOML error.
+fn toml_error(text: &str, error: &toml::de::Error) -> String {
+    let message = one_line(error.message());
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
+/// Checks one rule's fields and resolves its quotes: the rule, or every problem it has.
+fn validate_rule(
+    raw: RawRule,
+    name: String,
+    corpus: &Corpus,
+    limit: &dyn MessageLimit,
+) -> Result<Rule, Vec<Problem>> {
+    let mut messages = field_problems(&raw);
+    let mut quotes = Vec::new();
+    for reference in &raw.quote {
+        match resolve(reference, corpus) {
+            Ok(mut resolved) => quotes.append(&mut resolved),
+            Err(error) => messages.push(error.to_string()),
+        }
+    }
+    let rule = Rule {
+        id: name.clone(),
+        questions: raw.questions,
+        keywords: raw.keywords,
+        answer: raw.answer.unwrap_or_default().trim().to_string(),
+        quotes,
+        priority: raw.priority,
+        threshold: raw.threshold.unwrap_or(DEFAULT_THRESHOLD),
+    };
+    let answer = Answer::Faq(FaqAnswer {
+        rule: rule.id.clone(),
+        text: rule.answer.clone(),
+        quotes: rule.quotes.clone(),
+        score: 1.0,
+    });
+    messages.extend(limit.exceeded(&answer));
+    if messages.is_empty() {
+        return Ok(rule);
+    }
+    Err(messages
+        .into_iter()
+        .map(|message| Problem {
+            rule: Some(name.clone()),
+            message,
+        })
+        .collect())
+}
+
+/// What is wrong with a rule's own fields (its quotes aside).
+fn field_problems(raw: &RawRule) -> Vec<String> {
+    let mut problems = Vec::new();
+    if raw
+        .id
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .is_empty()
+    {
+        problems.push("has no id".into());
+    }
+    if raw.questions.is_empty() && raw.keywords.is_empty() {
+        problems.push("has no example questions and no keywords".into());
+    }
+    for (n, q) in raw.questions.iter().enumerate() {
+        if q.trim().is_empty() {
+            problems.push(format!("example question {} is empty", n + 1));
+        }
+    }
+    if raw.keywords.iter().any(|k| k.trim().is_empty()) {
+        problems.push("has an empty keyword".into());
+    }
+    let answer = raw.answer.as_deref().unwrap_or_default();
+    if answer.trim().is_empty() && raw.quote.is_empty() {
+        problems.push("has no answer: give `answer` text, `quote` references, or both".into());
+    }
+    if let Some(t) = raw.threshold
+        && !(0.0..=1.0).contains(&t)
+    {
+        problems.push(format!("threshold {t} is outside 0..=1"));
+    }
+    problems
+}
+
+/// Why a quote reference does not resolve.
+#[derive(Debug, thiserror::Error)]
+enum QuoteError {
+    /// The reference names an article that is not loaded.
+    #[error("quote {reference:?}: no article named {name:?}")]
+    NoArticle { reference: String, name: String },
+    /// Several articles are loaded and the reference names none.
+    #[error("quote {reference:?}: there are several articles; write name:{place}")]
+    NoArticleNamed { reference: String, place: String },
+    /// Neither `8` nor `8.2`.
+    #[error("quote {reference:?}: expected a paragraph number (8) or paragraph.sentence (8.2)")]
+    Malformed { reference: String },
+    /// The article has fewer paragraphs.
+    #[error("quote {reference:?}: {article} has no paragraph {paragraph} (it has {count})")]
+    NoParagraph {
+        reference: String,
+        article: String,
+        paragraph: usize,
+        count: usize,
+    },
+    /// The paragraph has fewer sentences.
+    #[error(
+        "quote {reference:?}: paragraph {paragraph} has no sentence {sentence} (it has {count})"
+    )]
+    NoSentence {
+        reference: String,
+        paragraph: usize,
+        sentence: usize,
+        count: usize,
+    },
+}
+
+/// Resolves `"8"` (¶8), `"8.2"` (¶8, sentence 2) or `"article:8.2"` to quotes.
+fn resolve(reference: &str, corpus: &Corpus) -> Result<Vec<Quote>, QuoteError> {
+    let (article_name, place) = match reference.rsplit_once(':') {
+        Some((name, place)) => (Some(name.trim()), place.trim()),
+        None => (None, reference.trim()),
+    };
+    let article = match article_name {
+        Some(name) => corpus
+            .articles
+            .iter()
+            .find(|a| a.name == name)
+            .ok_or_else(|| QuoteError::NoArticle {
+                reference: reference.to_string(),
+                name: name.to_string(),
+            })?,
+        None if corpus.articles.len() == 1 => &corpus.articles[0],
+        None => {
+            return Err(QuoteError::NoArticleNamed {
+                reference: reference.to_string(),
+                place: place.to_string(),
+            });
+        }
+    };
+    let (paragraph, sentence) = place_numbers(place).ok_or_else(|| QuoteError::Malformed {
+        reference: reference.to_string(),
+    })?;
+    let p = article
+        .paragraphs
+        .iter()
+        .find(|p| p.number == paragraph)
+        .ok_or_else(|| QuoteError::NoParagraph {
+            reference: reference.to_string(),
+            article: article.name.clone(),
+            paragraph,
+            count: article.paragraphs.len(),
+        })?;
+    let sentences: Vec<_> = match sentence {
+        Some(n) => vec![p.sentences.iter().find(|s| s.number == n).ok_or_else(|| {
+            QuoteError::NoSentence {
+                reference: reference.to_string(),
+                paragraph,
+                sentence: n,
+                count: p.sentences.len(),
+            }
+        })?],
+        None => p.sentences.iter().collect(),
+    };
+    Ok(sentences
+        .into_iter()
+        .map(|s| Quote::new(article, p, s, 1.0))
+        .collect())
+}
+
+/// `8` → (8, None), `8.2` → (8, Some(2)), `¶8` → (8, None); `None` for anything else.
+fn place_numbers(place: &str) -> Option<(usize, Option<usize>)> {
+    match place.split_once('.') {
+        Some((p, s)) => Some((p.trim().parse().ok()?, Some(s.trim().parse().ok()?))),
+        None => Some((place.trim_start_matches('¶').parse().ok()?, None)),
+    }
+}

@@ -1,0 +1,471 @@
+//! The engine: the corpus, its index, the FAQ rules and the scoring parameters, and the one
+//! call that answers a question ([`Engine::answer`], or [`Engine::converse`] in a chat's
+//! context). Telegram, the console chat and `ask` only render what it returns.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::corpus::Corpus;
+use crate::engine::conversation::{
+    CONTEXT_FACTOR, Context, Conversed, DEFAULT_TTL, Decision, STANDALONE_COVERAGE, context_token,
+    follow_up_words, own_terms,
+};
+use crate::engine::faq::{self, Faq};
+use crate::engine::{Abstention, Answer, Quote};
+use crate::search::rank::{self, ArticleIndex, Focus, Params, Query, Ranking};
+use crate::text::analyze::{Analyzer, Token, with_bigrams};
+
+/// The engine: the corpus, its index, the FAQ rules and the scoring parameters. Cheap to
+/// clone (the parts are shared).
+#[derive(Debug, Clone)]
+pub struct Engine {
+    analyzer: Arc<Analyzer>,
+    corpus: Arc<Corpus>,
+    index: Arc<ArticleIndex>,
+    faq: Option<Arc<Faq>>,
+    params: Params,
+    fingerprint: u64,
+}
+
+impl Engine {
+    /// Analyses and indexes `corpus` with the default parameters.
+    pub fn new(corpus: Corpus) -> Self {
+        let analyzer = Analyzer::new();
+        let index = ArticleIndex::build(&analyzer, &corpus);
+        let fingerprint = fingerprint(&corpus);
+        Self {
+            fingerprint,
+            analyzer: Arc::new(analyzer),
+            corpus: Arc::new(corpus),
+            index: Arc::new(index),
+            faq: None,
+            params: Params::default(),
+        }
+    }
+
+    /// The same articles with these FAQ rules (replacing any before).
+    pub fn with_faq(&self, faq: Faq) -> Self {
+        Self {
+            faq: Some(Arc::new(faq)),
+            ..self.clone()
+        }
+    }
+
+    /// A hash of the articles' names and texts: a remembered answer made with other articles
+    /// (contexts outlive restarts in Redis) no longer fits this engine.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// The FAQ rules' scores for `question`, as [`Engine::answer`] computes them (words the
+    /// article knows are not matched fuzzily against the rules), best first.
+    pub fn faq_scores(&self, question: &str) -> Vec<faq::RuleScore> {
+        match &self.faq {
+            Some(faq) => faq.scores_of(self.analyzer.analyze(question), &|stem| {
+                self.index.terms.contains(stem)
+            }),
+            None => Vec::new(),
+        }
+    }
+
+    /// What FAQ rules are read against: this engine's articles, analyser and parameters.
+    pub fn faq_basis(&self) -> faq::Basis<'_> {
+        faq::Basis {
+            analyzer: &self.analyzer,
+            corpus: &self.corpus,
+            params: &self.params,
+        }
+    }
+
+    /// The same articles with the rules of the file at `path` (replacing any before), checked
+    /// against these articles and the front end's message `limit`.
+    ///
+    /// Errors: the file cannot be read, or it fails its check ([`faq::FaqError`]).
+    pub fn with_faq_file(
+        &self,
+        path: &Path,
+        limit: &dyn faq::MessageLimit,
+    ) -> Result<Self, faq::FaqError> {
+        Ok(self.with_faq(faq::load(path, self.faq_basis(), limit)?))
+    }
+
+    /// The FAQ rules in use, if any.
+    pub fn faq(&self) -> Option<&Faq> {
+        self.faq.as_deref()
+    }
+
+    /// The analyser (shared with the FAQ rules).
+    pub fn analyzer(&self) -> Arc<Analyzer> {
+        Arc::clone(&self.analyzer)
+    }
+
+    /// The same engine with other scoring parameters.
+    pub fn with_params(mut self, params: Params) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// The articles answered from.
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    /// The scoring parameters in use.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// Answers a question: a FAQ rule that matches well enough wins; otherwise the article's
+    /// best sentences; otherwise the engine abstains.
+    ///
+    /// Any text is accepted; only its first 4,096 bytes are read.
+    ///
+    /// ```
+    /// use article_qa::{Answer, Corpus, Engine};
+    ///
+    /// let corpus = Corpus::from_text("talks", "The Kremlin confirmed the call on February 12. \
+    ///     Putin spoke with Syria's new leader.\nThe delegation was led by Mikhail Bogdanov.").unwrap();
+    /// let engine = Engine::new(corpus);
+    /// let answer = engine.answer("Who led the delegation?");
+    /// assert_eq!(answer.quotes()[0].text, "The delegation was led by Mikhail Bogdanov.");
+    /// assert_eq!(answer.quotes()[0].paragraph, 2);
+    /// assert!(matches!(engine.answer("What is the capital of France?"), Answer::NotFound(_)));
+    /// ```
+    pub fn answer(&self, question: &str) -> Answer {
+        let mut fresh = Context::default();
+        self.converse(question, &mut fresh, 0, DEFAULT_TTL).answer
+    }
+
+    /// A query from analysed tokens (and context terms with their factors).
+    pub(crate) fn query_tokens(&self, tokens: Vec<Token>, extra: &[(Token, f32)]) -> Query {
+        Query::from_tokens(&self.index.terms, &self.params, tokens, extra)
+    }
+
+    /// Ranks the article's sentences for a query.
+    pub(crate) fn rank(&self, query: &Query, focus: Option<&rank::Focus>) -> Ranking {
+        rank::rank(&self.index, &self.params, query, focus)
+    }
+
+    /// The full ranking behind [`Engine::answer`], for explanations and diagnostics.
+    pub fn ranking(&self, question: &str) -> (Query, Ranking) {
+        let query = self.query(question);
+        let ranking = rank::rank(&self.index, &self.params, &query, None);
+        (query, ranking)
+    }
+
+    /// The article index (for diagnostics).
+    pub fn index(&self) -> &ArticleIndex {
+        &self.index
+    }
+
+    /// Analyses a question and looks its terms up in the article index.
+    pub fn query(&self, question: &str) -> Query {
+        Query::new(
+            &self.analyzer,
+            &self.index.terms,
+            &self.params,
+            question,
+            &[],
+        )
+    }
+
+    /// Turns a ranking into an answer, abstaining below the coverage threshold.
+    pub(crate) fn decide(&self, query: &Query, ranking: &Ranking) -> Answer {
+        let mut content = query
+            .words()
+            .filter(|q| !crate::text::words::is_function_word(&q.token.text))
+            .peekable();
+        if content.peek().is_none() {
+            return Answer::NotFound(Abstention::NoTerms);
+        }
+        // Only small words ("not", "before") found in the article is no match: "not json"
+        // is not about the sentences that say "not".
+        let content_matched = content.any(|q| !q.matches.is_empty());
+        if ranking.hits.is_empty() || !content_matched {
+            return Answer::NotFound(Abstention::NoMatch);
+        }
+        if ranking.coverage < self.params.threshold {
+            return Answer::NotFound(Abstention::LowCoverage);
+        }
+        Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect())
+    }
+
+    fn quote(&self, hit: &rank::Hit) -> Quote {
+        let mut quote = self
+            .quote_at(hit.at)
+            .expect("hits come from this engine's index");
+        quote.score = hit.score;
+        quote
+    }
+
+    /// The sentence at `at` as a quote (score 0), or `None` when the corpus has no such
+    /// sentence (a reference from elsewhere, such as an old context).
+    pub fn quote_at(&self, at: rank::SentenceRef) -> Option<Quote> {
+        let (article, paragraph, sentence) = at.locate(&self.corpus)?;
+        Some(Quote::new(article, paragraph, sentence, 0.0))
+    }
+
+    /// Answers the last of `turns` in a fresh conversation, the turns before it asked first
+    /// (for `ask -` and `eval`, where a line or case is one whole conversation). `None` when
+    /// `turns` is empty.
+    pub fn converse_turns(&self, turns: &[String]) -> Option<Conversed> {
+        let (last, earlier) = turns.split_last()?;
+        let mut context = Context::default();
+        for turn in earlier {
+            self.converse(turn, &mut context, 0, DEFAULT_TTL);
+        }
+        Some(self.converse(last, &mut context, 0, DEFAULT_TTL))
+    }
+
+    /// Answers `question` in a chat's `context` and updates the context. An expired context
+    /// (idle longer than `ttl` at `now`, seconds since the epoch) is dropped first.
+    ///
+    /// ```
+    /// use article_qa::{Corpus, Engine, engine::conversation::{Context, Decision}};
+    /// use std::time::Duration;
+    ///
+    /// let corpus = Corpus::from_text("a", "Mikhail Bogdanov led the delegation to Damascus.\n\
+    ///     He later met the new foreign minister there.").unwrap();
+    /// let engine = Engine::new(corpus);
+    /// let mut context = Context::default();
+    /// let ttl = Duration::from_secs(1800);
+    /// engine.converse("Who led the delegation?", &mut context, 100, ttl);
+    /// let reply = engine.converse("Who did he meet?", &mut context, 160, ttl);
+    /// assert!(matches!(reply.decision, Decision::FollowUp { .. }));
+    /// assert!(reply.answer.quotes()[0].text.contains("foreign minister"));
+    /// ```
+    pub fn converse(
+        &self,
+        question: &str,
+        context: &mut Context,
+        now: u64,
+        ttl: Duration,
+    ) -> Conversed {
+        if context.expired(now, ttl) {
+            *context = Context::default();
+        }
+        context.updated = now;
+        let tokens = self.analyzer().analyze(question);
+        let refers_back = follow_up_words(&tokens);
+        // A question that refers back is about the conversation's topic, before any FAQ rule.
+        if let Some(reason) = &refers_back
+            && let Some(reply) = self.follow_up(question, &tokens, reason, context)
+        {
+            return reply;
+        }
+        if let Some(reply) = self.faq_reply(&tokens) {
+            return reply;
+        }
+        let query = self.query_tokens(with_bigrams(tokens.clone()), &[]);
+        let ranking = self.rank(&query, None);
+        let answer = self.decide(&query, &ranking);
+        let weak = !matches!(answer, Answer::Article(_)) || ranking.coverage < STANDALONE_COVERAGE;
+        if weak
+            && refers_back.is_none()
+            && let Some(reply) = self.follow_up(question, &tokens, "too weak on its own", context)
+        {
+            return reply;
+        }
+        let decision = standalone_decision(context, refers_back.as_deref());
+        let answered = matches!(answer, Answer::Article(_)).then_some(&ranking);
+        context.remember(question, own_terms(&tokens), answered, self.fingerprint());
+        Conversed {
+            answer,
+            decision,
+            query,
+            ranking,
+        }
+    }
+
+    /// The FAQ rule's answer to a question, when one matches well enough (the context is kept
+    /// as it was). Words the article knows are not matched fuzzily against the rules.
+    fn faq_reply(&self, tokens: &[Token]) -> Option<Conversed> {
+        let faq = self.faq()?;
+        let best = faq.best_of(tokens.to_vec(), &|stem| self.index().terms.contains(stem))?;
+        Some(Conversed {
+            answer: faq.answer(&best),
+            decision: Decision::Faq,
+            query: Query::default(),
+            ranking: Ranking::default(),
+        })
+    }
+
+    /// Answers `question` as a follow-up of the chat's last question: its terms plus the
+    /// last question's at [`CONTEXT_FACTOR`], near the last answer, preferring sentences not
+    /// shown yet. `None` (context untouched) when there is no earlier question or the article
+    /// does not answer even so.
+    fn follow_up(
+        &self,
+        question: &str,
+        tokens: &[Token],
+        reason: &str,
+        context: &mut Context,
+    ) -> Option<Conversed> {
+        let previous = context.turns.last()?.clone();
+        let own = own_terms(tokens);
+        let extra: Vec<(Token, f32)> = previous
+            .terms
+            .iter()
+            .filter(|(_, stem)| !own.iter().any(|(_, s)| s == stem))
+            .map(|(text, stem)| (context_token(text, stem), CONTEXT_FACTOR))
+            .collect();
+        let focus = Focus {
+            shown: context
+                .answer
+                .as_ref()
+                .map(|a| a.ranked[..a.shown.min(a.ranked.len())].to_vec())
+                .unwrap_or_default(),
+            near: previous.paragraphs.clone(),
+        };
+        let query = self.query_tokens(with_bigrams(tokens.to_vec()), &extra);
+        let ranking = self.rank(&query, Some(&focus));
+        let answer = self.decide(&query, &ranking);
+        if !matches!(answer, Answer::Article(_)) {
+            return None;
+        }
+        let mut terms = own;
+        terms.extend(extra.into_iter().map(|(t, _)| (t.text, t.stem)));
+        context.remember(question, terms, Some(&ranking), self.fingerprint());
+        Some(Conversed {
+            answer,
+            decision: Decision::FollowUp {
+                reason: reason.to_string(),
+                previous: previous.question,
+            },
+            query,
+            ranking,
+        })
+    }
+}
+
+/// How a question answered on its own stands to the chat's `context`: the first question, one
+/// that stands alone, or one that `refers_back` though the earlier questions did not help.
+fn standalone_decision(context: &Context, refers_back: Option<&str>) -> Decision {
+    match (context.turns.last(), refers_back) {
+        (None, _) => Decision::NoContext,
+        (Some(last), Some(reason)) => Decision::FollowUp {
+            reason: format!("{reason}, but the earlier questions did not help"),
+            previous: last.question.clone(),
+        },
+        (Some(_), None) => Decision::Standalone,
+    }
+}
+
+/// See [`Engine::fingerprint`]: stable for one build of the program and one set of articles.
+fn fingerprint(corpus: &Corpus) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    for article in &corpus.articles {
+        article.name.hash(&mut hasher);
+        article.text.hash(&mut hasher);
+        // How the text was split, too: a new version may split the same text differently.
+        for paragraph in &article.paragraphs {
+            paragraph.span.hash(&mut hasher);
+            for sentence in &paragraph.sentences {
+                sentence.span.hash(&mut hasher);
+            }
+        }
+    }
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::conversation::*;
+
+    fn engine() -> Engine {
+        Engine::new(
+            Corpus::from_text(
+                "t",
+                "Mikhail Bogdanov led the Russian delegation to Damascus in January.\n\
+                 Iran has been notably silent on the transition.\n\
+                 Israel faces new security challenges on its border.\n\
+                 The bases in Tartus matter because they project power into the Mediterranean.\n",
+            )
+            .unwrap(),
+        )
+    }
+
+    const TTL: Duration = Duration::from_secs(1800);
+
+    #[test]
+    fn follow_ups_borrow_the_previous_question() {
+        let engine = engine();
+        let mut context = Context::default();
+        let reply = engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
+        assert_eq!(reply.decision, Decision::NoContext);
+        let reply = engine.converse("When did he go?", &mut context, 20, TTL);
+        assert!(
+            matches!(reply.decision, Decision::FollowUp { .. }),
+            "{:?}",
+            reply.decision
+        );
+        assert!(reply.answer.quotes()[0].text.contains("January"));
+    }
+
+    #[test]
+    fn a_question_that_stands_alone_is_answered_alone() {
+        let engine = engine();
+        let mut context = Context::default();
+        engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
+        let reply = engine.converse(
+            "What is Iran's position on the transition?",
+            &mut context,
+            20,
+            TTL,
+        );
+        assert_eq!(reply.decision, Decision::Standalone);
+        assert!(reply.answer.quotes()[0].text.starts_with("Iran"));
+    }
+
+    #[test]
+    fn context_expires_after_the_idle_time() {
+        let engine = engine();
+        let mut context = Context::default();
+        engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
+        let reply = engine.converse("When did he go?", &mut context, 10 + 1801, TTL);
+        assert_eq!(reply.decision, Decision::NoContext);
+        assert_eq!(context.turns.len(), 1);
+    }
+
+    #[test]
+    fn contexts_stay_within_their_bounds() {
+        let engine = engine();
+        let mut context = Context::default();
+        let long = "Bogdanov ".repeat(500);
+        // Long words in multi-byte scripts: their terms are capped in bytes, not characters.
+        let cyrillic: String = (0..60)
+            .map(|i| format!("{} ", "Богданов".repeat(10 + i)))
+            .collect();
+        let arabic: String = (0..60)
+            .map(|i| format!("{} ", "الشرع".repeat(10 + i)))
+            .collect();
+        let emoji = "🇸🇾".repeat(3000);
+        for i in 0..20 {
+            let question = match i % 4 {
+                0 => format!("{long} delegation {i}"),
+                1 => format!("{cyrillic} Bogdanov {i}"),
+                2 => format!("{arabic} al-Sharaa {i}"),
+                _ => format!("{emoji} Putin {i}"),
+            };
+            engine.converse(&question, &mut context, 10 + i, TTL);
+            assert!(
+                serde_json::to_string(&context).unwrap().len() < 4096,
+                "turn {i}"
+            );
+        }
+        assert!(context.turns.len() <= MAX_TURNS);
+        assert!(context.turns.iter().all(
+            |t| t.question.chars().count() <= MAX_QUESTION_CHARS && t.terms.len() <= MAX_TERMS
+        ));
+        assert!(
+            context
+                .answer
+                .as_ref()
+                .is_none_or(|a| a.ranked.len() <= MAX_RANKED)
+        );
+        assert!(serde_json::to_string(&context).unwrap().len() < 4096);
+    }
+}
