@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::app::error::{CaseError, Error, FormatError, Result};
 use crate::corpus::Corpus;
-use crate::corpus::error::{Error, Result};
 use crate::engine::answer::Engine;
 use crate::search::rank::Params;
 
@@ -105,46 +105,45 @@ pub fn load_cases(path: &Path) -> Result<Vec<Case>> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_cases(&text).map_err(|(line, message)| Error::EvalData {
+    parse_cases(&text).map_err(|source| Error::EvalData {
         path: path.to_path_buf(),
-        line,
-        message,
+        source,
     })
 }
 
-/// Parses a question set from text; errors give the 1-based line and what is wrong.
-pub fn parse_cases(text: &str) -> std::result::Result<Vec<Case>, (usize, String)> {
-    let mut cases = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let raw: RawCase = serde_json::from_str(line).map_err(|e| (i + 1, e.to_string()))?;
-        let turns = match (raw.turns, raw.question) {
-            (Some(turns), _) if !turns.is_empty() => turns,
-            (_, Some(question)) => vec![question],
-            _ => return Err((i + 1, "needs \"question\" or \"turns\"".into())),
-        };
-        let gold = match (raw.gold, raw.title, raw.is_impossible) {
-            (Some(fragments), _, _) => Gold::Fragments(fragments),
-            (None, Some(title), Some(impossible)) => Gold::Spans {
-                title,
-                answers: if impossible { Vec::new() } else { raw.answers },
-            },
-            _ => {
-                return Err((
-                    i + 1,
-                    "needs \"gold\", or \"title\" and \"is_impossible\"".into(),
-                ));
-            }
-        };
-        cases.push(Case {
-            id: raw.id,
-            turns,
-            gold,
-        });
-    }
-    Ok(cases)
+/// Parses a question set from text, one case per non-blank line.
+///
+/// Errors: the first bad line, as a [`CaseError`] giving its 1-based number.
+pub fn parse_cases(text: &str) -> std::result::Result<Vec<Case>, CaseError> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| parse_case(i + 1, line))
+        .collect()
+}
+
+/// One line of a question set (`line` is its 1-based number, for errors).
+fn parse_case(line: usize, text: &str) -> std::result::Result<Case, CaseError> {
+    let raw: RawCase =
+        serde_json::from_str(text).map_err(|error| CaseError::Json { line, error })?;
+    let turns = match (raw.turns, raw.question) {
+        (Some(turns), _) if !turns.is_empty() => turns,
+        (_, Some(question)) => vec![question],
+        _ => return Err(CaseError::NoQuestion { line }),
+    };
+    let gold = match (raw.gold, raw.title, raw.is_impossible) {
+        (Some(fragments), _, _) => Gold::Fragments(fragments),
+        (None, Some(title), Some(impossible)) => Gold::Spans {
+            title,
+            answers: if impossible { Vec::new() } else { raw.answers },
+        },
+        _ => return Err(CaseError::NoGold { line }),
+    };
+    Ok(Case {
+        id: raw.id,
+        turns,
+        gold,
+    })
 }
 
 /// The four figures of an evaluation, plus counts.
@@ -244,20 +243,17 @@ pub struct Report {
 /// Checks that a question set suits the run: not empty, and SQuAD cases (with a `title`)
 /// exactly when `squad` articles are given.
 ///
-/// Errors: what is wrong, in one line, for the command line to prefix with the file's path.
-pub fn check_format(cases: &[Case], squad: bool) -> std::result::Result<(), String> {
+/// Errors: a [`FormatError`] saying what is wrong, in one line, for the command line to
+/// prefix with the file's path.
+pub fn check_format(cases: &[Case], squad: bool) -> std::result::Result<(), FormatError> {
     if cases.is_empty() {
-        return Err("holds no questions".into());
+        return Err(FormatError::Empty);
     }
     match (cases.iter().find(|c| c.title().is_some()), squad) {
-        (Some(case), false) => Err(format!(
-            "holds SQuAD questions (case {} has a \"title\"): pass --squad DIR, the folder of their articles",
-            case.id
-        )),
-        (_, true) if cases.iter().any(|c| c.title().is_none()) => Err(
-            "holds questions about the seeds' articles, not SQuAD questions: leave out --squad"
-                .into(),
-        ),
+        (Some(case), false) => Err(FormatError::SquadWithoutArticles {
+            id: case.id.clone(),
+        }),
+        (_, true) if cases.iter().any(|c| c.title().is_none()) => Err(FormatError::NotSquad),
         _ => Ok(()),
     }
 }
@@ -266,7 +262,8 @@ pub fn check_format(cases: &[Case], squad: bool) -> std::result::Result<(), Stri
 /// `engine`; SQuAD cases by an engine over `<squad_dir>/<title>.txt`, built once per title
 /// with `params`. Conversation cases are answered turn by turn in one context.
 ///
-/// Errors: a SQuAD article cannot be loaded, or article cases come without an engine.
+/// Errors: [`Error::Corpus`] when a SQuAD article cannot be loaded, [`Error::NoArticles`]
+/// when article cases come without an engine.
 pub fn run(
     cases: &[Case],
     engine: Option<&Engine>,
@@ -286,10 +283,8 @@ pub fn run(
             }
             (_, _, Some(engine)) => engine,
             (_, _, None) => {
-                return Err(Error::EvalData {
-                    path: PathBuf::from("--squad"),
-                    line: 0,
-                    message: format!("case {} needs an article: pass --squad DIR", case.id),
+                return Err(Error::NoArticles {
+                    id: case.id.clone(),
                 });
             }
         };
@@ -321,6 +316,8 @@ fn answer_case(engine: &Engine, case: &Case) -> Vec<String> {
 }
 
 /// Writes `{"id", "sentences"}` lines for the team's scoring scripts.
+///
+/// Errors: [`Error::Write`] when the file cannot be created or written.
 pub fn write_predictions(path: &Path, cases: &[Case], predictions: &[Vec<String>]) -> Result<()> {
     let io_err = |source| Error::Write {
         path: path.to_path_buf(),
@@ -345,46 +342,20 @@ pub fn score(
     let (mut top1, mut hit3, mut abstained) = (0usize, 0usize, 0usize);
     let mut failures = Vec::new();
     for (case, got) in cases.iter().zip(predictions) {
-        let right = |sentence: &str| -> bool {
-            match &case.gold {
-                Gold::Fragments(fragments) => {
-                    let sentence = fold_quotes(sentence);
-                    fragments.iter().any(|g| sentence.contains(&fold_quotes(g)))
-                }
-                Gold::Spans { .. } => false,
-            }
-        };
-        let checks: Vec<bool> = match &case.gold {
-            Gold::Spans { title, answers } => {
-                let lines = paragraphs(title).unwrap_or_default();
-                got.iter()
-                    .take(3)
-                    .map(|g| span_right(g, &lines, answers))
-                    .collect()
-            }
-            Gold::Fragments(_) => got.iter().take(3).map(|g| right(g)).collect(),
-        };
         let ok = if case.answerable() {
+            let checks = first_three_right(case, got, &mut paragraphs);
             s.answerable += 1;
             let first = checks.first().copied().unwrap_or(false);
-            top1 += first as usize;
-            hit3 += checks.iter().any(|&c| c) as usize;
+            top1 += usize::from(first);
+            hit3 += usize::from(checks.iter().any(|&c| c));
             first
         } else {
             s.unanswerable += 1;
-            abstained += got.is_empty() as usize;
+            abstained += usize::from(got.is_empty());
             got.is_empty()
         };
         if !ok {
-            failures.push(Failure {
-                id: case.id.clone(),
-                question: case.question().to_string(),
-                got: got.first().cloned(),
-                gold: match &case.gold {
-                    Gold::Fragments(f) => f.clone(),
-                    Gold::Spans { answers, .. } => answers.iter().map(|a| a.text.clone()).collect(),
-                },
-            });
+            failures.push(Failure::new(case, got));
         }
     }
     let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
@@ -395,6 +366,49 @@ pub fn score(
     s.failed = cases.len() - s.passed;
     s.overall = ratio(s.passed, cases.len());
     (s, failures)
+}
+
+/// For each of the first three returned sentences, whether it is right for `case`.
+fn first_three_right(
+    case: &Case,
+    got: &[String],
+    paragraphs: &mut impl FnMut(&str) -> Option<Vec<String>>,
+) -> Vec<bool> {
+    match &case.gold {
+        Gold::Spans { title, answers } => {
+            let lines = paragraphs(title).unwrap_or_default();
+            got.iter()
+                .take(3)
+                .map(|g| span_right(g, &lines, answers))
+                .collect()
+        }
+        Gold::Fragments(fragments) => got
+            .iter()
+            .take(3)
+            .map(|g| fragment_right(g, fragments))
+            .collect(),
+    }
+}
+
+impl Failure {
+    /// The failure record of `case`, answered with `got`.
+    fn new(case: &Case, got: &[String]) -> Self {
+        Failure {
+            id: case.id.clone(),
+            question: case.question().to_string(),
+            got: got.first().cloned(),
+            gold: match &case.gold {
+                Gold::Fragments(f) => f.clone(),
+                Gold::Spans { answers, .. } => answers.iter().map(|a| a.text.clone()).collect(),
+            },
+        }
+    }
+}
+
+/// `score_article.py`'s rule: the sentence contains a gold fragment, quotes folded.
+fn fragment_right(sentence: &str, fragments: &[String]) -> bool {
+    let sentence = fold_quotes(sentence);
+    fragments.iter().any(|g| sentence.contains(&fold_quotes(g)))
 }
 
 /// `score_squad.py`'s rule: the stripped sentence occurs verbatim in the answer's paragraph
@@ -491,6 +505,7 @@ mod tests {
     fn bad_lines_are_reported_with_their_number() {
         let err =
             parse_cases("{\"id\":\"a\",\"question\":\"q\",\"gold\":[]}\nnot json\n").unwrap_err();
-        assert_eq!(err.0, 2);
+        assert_eq!(err.line(), 2);
+        assert!(err.to_string().starts_with("line 2: "), "{err}");
     }
 }
