@@ -44,11 +44,11 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: TOKEN_VAR,
         meaning: "bot token from @BotFather",
-        default: "none: the console chat",
+        default: "none, and the console chat runs instead",
     },
     Variable {
         name: API_URL_VAR,
-        meaning: "another Bot API server (a local telegram-bot-api, a test server)",
+        meaning: "another Bot API server: a local telegram-bot-api, a test server",
         default: "https://api.telegram.org",
     },
     Variable {
@@ -89,13 +89,13 @@ pub const VARIABLES: &[Variable] = &[
 ];
 
 /// The `Environment` section of `--help`, one line per entry of [`VARIABLES`]:
-/// `  NAME  meaning (default: …)`.
+/// `  NAME  meaning [default: …]`, as clap shows an option's default.
 pub fn environment_help() -> String {
     let width = VARIABLES.iter().map(|v| v.name.len()).max().unwrap_or(0);
     let mut help = String::from("Environment (or .env; flags win):");
     for v in VARIABLES {
         help.push_str(&format!(
-            "\n  {:width$}  {} (default: {})",
+            "\n  {:width$}  {} [default: {}]",
             v.name, v.meaning, v.default
         ));
     }
