@@ -3,7 +3,7 @@
 //! bot, and [`run`], which runs one mode and turns its error into one line and an exit code.
 //! The only layer that uses teloxide, clap, tokio, reqwest, redis or anyhow; it may use every
 //! layer to its left (text, corpus, search, engine, chat).
-pub mod ask;
+mod ask;
 pub mod cli;
 pub mod config;
 pub mod console;
@@ -12,7 +12,7 @@ pub mod eval;
 pub mod logging;
 pub mod setup;
 pub mod telegram;
-pub mod unanswered;
+pub(crate) mod unanswered;
 
 use std::io::{self, Write};
 use std::path::Path;

@@ -3,8 +3,8 @@
 //! original text).
 //!
 //! Paragraphs are the non-empty lines of a file, or its blank-line separated blocks when it
-//! is hard-wrapped; page furniture is left out (see [`crate::corpus::paragraphs`]).
-//! Sentences are split as [`crate::corpus::sentences`] says.
+//! is hard-wrapped; page furniture is left out (see [`is_furniture`]). Sentences come from
+//! Unicode sentence boundaries, repaired after abbreviations and initials.
 
 use std::fs;
 use std::path::{Path, PathBuf};

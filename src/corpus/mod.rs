@@ -2,11 +2,11 @@
 //! paragraphs (page furniture left out) and sentences, each with its byte span into the
 //! untouched original text — and the corpus errors. May use only [`crate::text`] (nothing to
 //! its right: search, engine, chat, app).
-pub mod article;
-pub mod error;
-pub mod meta;
-pub mod paragraphs;
-pub mod sentences;
+pub(crate) mod article;
+pub(crate) mod error;
+mod meta;
+mod paragraphs;
+mod sentences;
 
 pub use article::{Article, Corpus};
 pub use error::{Error, Result};
