@@ -135,7 +135,7 @@ pub fn exit_on(error: &clap::Error) -> ExitCode {
         _ => {
             eprintln!(
                 "error: {} (see {} --help)",
-                one_line(error),
+                error_message(error),
                 subcommand_path(std::env::args_os())
             );
             ExitCode::from(2)
@@ -145,7 +145,7 @@ pub fn exit_on(error: &clap::Error) -> ExitCode {
 
 /// What is wrong, in one line, from the error's kind and context (the argument, the value,
 /// clap's suggestion).
-pub fn one_line(error: &clap::Error) -> String {
+pub fn error_message(error: &clap::Error) -> String {
     let context = |kind| error.get(kind).map(quoted);
     let arg = context(ContextKind::InvalidArg).or_else(|| context(ContextKind::InvalidSubcommand));
     let value = context(ContextKind::InvalidValue);
@@ -225,7 +225,7 @@ mod tests {
         let error = Cli::try_parse_from(args).unwrap_err();
         format!(
             "{} (see {} --help)",
-            one_line(&error),
+            error_message(&error),
             subcommand_path(args)
         )
     }

@@ -1,6 +1,6 @@
 //! Typed errors of the application layer's own files (question sets, predictions, the
-//! unanswered-question log, `ask -` input lines) and the `Result` alias. The binary adds
-//! context with anyhow at the edge.
+//! unanswered-question log) and the `Result` alias. The modes add context with anyhow at the
+//! edge, and [`crate::app::run`] shows the chain on one line.
 
 use std::path::PathBuf;
 
