@@ -1,7 +1,10 @@
-//! The `article-qa` command line as a user runs it: `ask` in its three forms and its errors.
+//! The `article-qa` command line as a user runs it: `ask` in its three forms and its errors,
+//! and the list of environment variables, which `--help`, the README and `.env.example` share.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
+
+use article_qa::app::config::VARIABLES;
 
 use crate::common::repo;
 
@@ -272,4 +275,56 @@ fn chat_warns_when_the_unanswered_log_cannot_be_written() {
         .map(str::to_string)
         .collect();
     assert_eq!(warnings.len(), 1, "{}", stderr(&out));
+}
+
+/// The names in `config::VARIABLES`, sorted.
+fn variable_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = VARIABLES.iter().map(|v| v.name).collect();
+    names.sort_unstable();
+    names
+}
+
+#[test]
+fn help_lists_every_environment_variable() {
+    let out = article_qa(&["--help"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let help = stdout(&out);
+    let section = help
+        .split_once("Environment (or .env; flags win):")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("no Environment section in --help:\n{help}"));
+    let mut listed: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    listed.sort_unstable();
+    assert_eq!(listed, variable_names());
+}
+
+#[test]
+fn readme_configuration_table_names_exactly_the_variables() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let section = readme
+        .split_once("## Configuration")
+        .map(|(_, rest)| rest.split("\n## ").next().unwrap_or_default())
+        .expect("README has a Configuration section");
+    let mut named: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once('`').map(|(name, _)| name))
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named, variable_names());
+}
+
+#[test]
+fn env_example_names_exactly_the_variables() {
+    let example = std::fs::read_to_string(repo(".env.example")).unwrap();
+    let mut named: Vec<&str> = example
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once('=').map(|(name, _)| name.trim()))
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named, variable_names());
 }

@@ -1,5 +1,6 @@
-//! Integration tests, compiled as one binary: the engine's quality floors and regressions,
-//! bad input, the command line, and the Telegram bot against a fake Bot API.
+//! Integration tests, compiled as one binary: the engine's quality floors and bad input, one
+//! test per regression question, the command line, and the Telegram bot against a fake Bot
+//! API.
 
 mod cli;
 mod common;
@@ -7,5 +8,6 @@ mod conversation;
 mod engine;
 mod faq;
 mod layers;
+mod regression;
 mod support;
 mod telegram;

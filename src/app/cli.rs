@@ -1,8 +1,11 @@
-//! The command line, declared with clap: global options and one subcommand per mode.
+//! The command line, declared with clap: global options and one subcommand per mode, and
+//! what the binary does with a command-line error ([`exit_on`]).
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory as _, Parser, Subcommand};
 
 /// Answers questions about a news article by quoting the article itself — in Telegram or in
 /// the terminal.
@@ -15,7 +18,7 @@ use clap::{Args, Parser, Subcommand};
     version,
     about,
     long_about,
-    after_long_help = ENVIRONMENT
+    after_long_help = crate::app::config::environment_help()
 )]
 pub struct Cli {
     /// What to run (default: the Telegram bot with a token, else the console chat).
@@ -34,20 +37,6 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub env_file: Option<PathBuf>,
 }
-
-/// The settings read from the environment or `.env` (shown by `--help`; the README's
-/// Configuration table has the same list).
-const ENVIRONMENT: &str = "\
-Environment (or .env; flags win):
-  TELOXIDE_TOKEN              bot token from @BotFather (none: the console chat)
-  TELOXIDE_API_URL            another Bot API server (default https://api.telegram.org)
-  ARTICLE_QA_SEEDS            folder of articles (--seeds)
-  ARTICLE_QA_FAQ              FAQ rules file (--faq)
-  ADMIN_USER_IDS              Telegram user ids allowed /reload, comma-separated
-  ARTICLE_QA_UNANSWERED_LOG   append unanswered questions here (JSON Lines; Telegram and chat)
-  REDIS_URL                   keep Telegram conversation context in Redis (default: memory)
-  ARTICLE_QA_CONTEXT_MINUTES  idle minutes before a chat's context is forgotten (default 30)
-  RUST_LOG                    log level: error, warn, info (default), debug, trace";
 
 /// Options choosing the articles.
 #[derive(Debug, Clone, Default, Args)]
@@ -126,4 +115,166 @@ pub enum FaqCommand {
         /// The log file (default: ARTICLE_QA_UNANSWERED_LOG).
         file: Option<PathBuf>,
     },
+}
+
+/// Ends the run on a command-line error from [`Cli::try_parse`]: help and version go to
+/// standard output as clap writes them (exit 0); a command group without its subcommand
+/// (`article-qa faq`) prints its help to standard error (exit 2); any other error is one line
+/// on standard error naming the help to read, `error: WHAT (see article-qa ask --help)`
+/// (exit 2).
+pub fn exit_on(error: &clap::Error) -> ExitCode {
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            ExitCode::from(2)
+        }
+        _ => {
+            eprintln!(
+                "error: {} (see {} --help)",
+                error_message(error),
+                subcommand_path(std::env::args_os())
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What is wrong, in one line, from the error's kind and context (the argument, the value,
+/// clap's suggestion).
+pub fn error_message(error: &clap::Error) -> String {
+    let context = |kind| error.get(kind).map(quoted);
+    let arg = context(ContextKind::InvalidArg).or_else(|| context(ContextKind::InvalidSubcommand));
+    let value = context(ContextKind::InvalidValue);
+    let mut line = match (error.kind(), arg, value) {
+        (ErrorKind::InvalidValue, Some(arg), Some(value)) if value == "''" => {
+            format!("a value is required for {arg}")
+        }
+        (ErrorKind::InvalidValue | ErrorKind::ValueValidation, Some(arg), Some(value)) => {
+            format!("invalid value {value} for {arg}")
+        }
+        (ErrorKind::ArgumentConflict, Some(arg), _)
+            if error.get(ContextKind::PriorArg).is_some() =>
+        {
+            let prior = context(ContextKind::PriorArg).unwrap_or_default();
+            format!("{arg} cannot be used with {prior}")
+        }
+        (kind, arg, _) => {
+            let what = kind.as_str().unwrap_or("bad arguments");
+            match arg {
+                Some(arg) => format!("{what}: {arg}"),
+                None => what.to_string(),
+            }
+        }
+    };
+    let suggested = context(ContextKind::SuggestedSubcommand)
+        .or_else(|| context(ContextKind::SuggestedArg))
+        .or_else(|| context(ContextKind::SuggestedValue));
+    if let Some(suggested) = suggested {
+        line.push_str(&format!("; did you mean {suggested}?"));
+    }
+    line
+}
+
+/// A context value as the message shows it: `'value'`, or `'a', 'b'` for a list.
+fn quoted(value: &ContextValue) -> String {
+    match value {
+        ContextValue::String(s) => format!("'{s}'"),
+        ContextValue::Strings(list) => list
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        ContextValue::StyledStr(s) => format!("'{s}'"),
+        ContextValue::StyledStrs(list) => list
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// The (nested) subcommand `args` name, as clap reads them while ignoring their errors:
+/// `article-qa faq check` for `article-qa faq check --bogus`, `article-qa` when none is named.
+pub fn subcommand_path<I, T>(args: I) -> String
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut path = vec![Cli::command().get_name().to_string()];
+    let matches = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(args);
+    let mut current = matches.as_ref().ok();
+    while let Some((name, sub)) = current.and_then(|m| m.subcommand()) {
+        path.push(name.to_string());
+        current = Some(sub);
+    }
+    path.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_line(args: &[&str]) -> String {
+        let error = Cli::try_parse_from(args).unwrap_err();
+        format!(
+            "{} (see {} --help)",
+            error_message(&error),
+            subcommand_path(args)
+        )
+    }
+
+    #[test]
+    fn argument_errors_are_one_line_pointing_at_the_subcommands_help() {
+        let cases = [
+            (
+                &["article-qa", "ask"][..],
+                "article-qa ask --help",
+                "QUESTION",
+            ),
+            (
+                &["article-qa", "ask", "--seeds"],
+                "article-qa ask --help",
+                "--seeds",
+            ),
+            (
+                &["article-qa", "no-such-command"],
+                "article-qa --help",
+                "no-such-command",
+            ),
+            (
+                &["article-qa", "faq", "check", "--bogus"],
+                "article-qa faq check --help",
+                "--bogus",
+            ),
+            (
+                &["article-qa", "eval"],
+                "article-qa eval --help",
+                "QUESTIONS",
+            ),
+        ];
+        for (args, help, names) in cases {
+            let line = error_line(args);
+            assert!(line.ends_with(&format!("(see {help})")), "{args:?}: {line}");
+            assert!(line.contains(names), "{args:?}: {line}");
+            assert!(!line.contains('\n'), "{args:?}: {line}");
+        }
+    }
+
+    #[test]
+    fn a_near_miss_gets_clap_s_suggestion() {
+        let line = error_line(&["article-qa", "ask", "--jsn", "x"]);
+        assert!(line.contains("'--jsn'; did you mean '--json'?"), "{line}");
+        let line = error_line(&["article-qa", "ask", "--json", "--explain", "x"]);
+        assert!(
+            line.contains("'--json' cannot be used with '--explain'"),
+            "{line}"
+        );
+    }
 }

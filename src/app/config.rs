@@ -24,6 +24,83 @@ pub const UNANSWERED_VAR: &str = "ARTICLE_QA_UNANSWERED_LOG";
 pub const REDIS_VAR: &str = "REDIS_URL";
 /// `ARTICLE_QA_CONTEXT_MINUTES`: idle minutes after which a chat's context is forgotten.
 pub const CONTEXT_VAR: &str = "ARTICLE_QA_CONTEXT_MINUTES";
+/// `RUST_LOG`: the log level (read by `tracing-subscriber`'s `EnvFilter`).
+pub const LOG_VAR: &str = "RUST_LOG";
+
+/// One setting read from the environment (or `.env`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variable {
+    /// The variable's name.
+    pub name: &'static str,
+    /// What it sets, in a few words.
+    pub meaning: &'static str,
+    /// What applies when it is unset or empty.
+    pub default: &'static str,
+}
+
+/// Every variable the bot reads, in the order `--help` shows them. The README's
+/// Configuration table and `.env.example` name exactly these (a test checks).
+pub const VARIABLES: &[Variable] = &[
+    Variable {
+        name: TOKEN_VAR,
+        meaning: "bot token from @BotFather",
+        default: "none, and the console chat runs instead",
+    },
+    Variable {
+        name: API_URL_VAR,
+        meaning: "another Bot API server: a local telegram-bot-api, a test server",
+        default: "https://api.telegram.org",
+    },
+    Variable {
+        name: SEEDS_VAR,
+        meaning: "folder of articles (--seeds)",
+        default: "./seeds, else the shipped folder",
+    },
+    Variable {
+        name: FAQ_VAR,
+        meaning: "FAQ rules file (--faq)",
+        default: "faq.toml in the seeds folder, if present",
+    },
+    Variable {
+        name: ADMINS_VAR,
+        meaning: "Telegram user ids allowed /reload, comma-separated",
+        default: "nobody",
+    },
+    Variable {
+        name: UNANSWERED_VAR,
+        meaning: "append unanswered questions here (JSON Lines: time and question only)",
+        default: "off",
+    },
+    Variable {
+        name: REDIS_VAR,
+        meaning: "keep Telegram conversation context in Redis",
+        default: "in memory",
+    },
+    Variable {
+        name: CONTEXT_VAR,
+        meaning: "idle minutes before a chat's context is forgotten",
+        default: "30",
+    },
+    Variable {
+        name: LOG_VAR,
+        meaning: "log level: error, warn, info, debug, trace",
+        default: "info",
+    },
+];
+
+/// The `Environment` section of `--help`, one line per entry of [`VARIABLES`]:
+/// `  NAME  meaning [default: …]`, as clap shows an option's default.
+pub fn environment_help() -> String {
+    let width = VARIABLES.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    let mut help = String::from("Environment (or .env; flags win):");
+    for v in VARIABLES {
+        help.push_str(&format!(
+            "\n  {:width$}  {} [default: {}]",
+            v.name, v.meaning, v.default
+        ));
+    }
+    help
+}
 
 /// The default idle time after which a chat's conversation context expires.
 pub const DEFAULT_CONTEXT_TTL: Duration = crate::engine::conversation::DEFAULT_TTL;
@@ -131,7 +208,9 @@ pub struct Config {
 
 impl Config {
     /// Builds the configuration from flags, then variables from `lookup` (the environment in
-    /// the binary, a map in tests), then defaults.
+    /// the binary, a map in tests), then defaults. Blank variables count as unset.
+    ///
+    /// Errors: [`ConfigError::Invalid`] naming the first variable whose value is unusable.
     pub fn from_sources(
         cli: &Cli,
         lookup: impl Fn(&str) -> Option<String>,
@@ -157,44 +236,36 @@ impl Config {
         } else {
             Some(named.unwrap_or_else(|| corpus.folder().join("faq.toml")))
         };
-        let token = var(TOKEN_VAR).map(|t| BotToken::new(&t)).transpose()?;
-        let api_url = var(API_URL_VAR)
-            .map(|u| {
-                url::Url::parse(u.trim_end_matches('/')).map_err(|e| ConfigError::Invalid {
-                    var: API_URL_VAR,
-                    why: format!("{e} (expected something like http://127.0.0.1:8081)"),
-                })
-            })
-            .transpose()?;
-        let admins = match var(ADMINS_VAR) {
-            Some(list) => parse_ids(&list)?,
-            None => Vec::new(),
-        };
-        let context_ttl = match var(CONTEXT_VAR) {
-            Some(minutes) => match minutes.parse::<u64>() {
-                Ok(m) if m > 0 && m <= 525_600 => Duration::from_secs(m * 60),
-                _ => {
-                    return Err(ConfigError::Invalid {
-                        var: CONTEXT_VAR,
-                        why: format!(
-                            "{minutes:?} is not a whole number of minutes from 1 to 525600 (a year)"
-                        ),
-                    });
-                }
-            },
-            None => DEFAULT_CONTEXT_TTL,
-        };
         Ok(Self {
             corpus,
             faq,
             faq_required,
-            token,
-            api_url,
-            admins,
+            token: var(TOKEN_VAR).map(|t| BotToken::new(&t)).transpose()?,
+            api_url: var(API_URL_VAR).map(|u| parse_api_url(&u)).transpose()?,
+            admins: var(ADMINS_VAR).map_or(Ok(Vec::new()), |list| parse_ids(&list))?,
             unanswered_log: var(UNANSWERED_VAR).map(PathBuf::from),
             redis_url: var(REDIS_VAR),
-            context_ttl,
+            context_ttl: var(CONTEXT_VAR).map_or(Ok(DEFAULT_CONTEXT_TTL), |m| parse_ttl(&m))?,
         })
+    }
+}
+
+/// `TELOXIDE_API_URL`'s value as a URL, without a trailing slash.
+fn parse_api_url(url: &str) -> Result<url::Url, ConfigError> {
+    url::Url::parse(url.trim_end_matches('/')).map_err(|e| ConfigError::Invalid {
+        var: API_URL_VAR,
+        why: format!("{e} (expected something like http://127.0.0.1:8081)"),
+    })
+}
+
+/// `ARTICLE_QA_CONTEXT_MINUTES`'s value: whole minutes from 1 to a year.
+fn parse_ttl(minutes: &str) -> Result<Duration, ConfigError> {
+    match minutes.parse::<u64>() {
+        Ok(m) if m > 0 && m <= 525_600 => Ok(Duration::from_secs(m * 60)),
+        _ => Err(ConfigError::Invalid {
+            var: CONTEXT_VAR,
+            why: format!("{minutes:?} is not a whole number of minutes from 1 to 525600 (a year)"),
+        }),
     }
 }
 
@@ -213,6 +284,7 @@ pub fn shipped_seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
 }
 
+/// `ADMIN_USER_IDS`'s value: numeric user ids, comma-separated, blanks skipped.
 fn parse_ids(list: &str) -> Result<Vec<u64>, ConfigError> {
     list.split(',')
         .map(str::trim)

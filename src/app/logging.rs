@@ -104,7 +104,7 @@ where
 /// keeps the first set-up.
 pub fn init() -> Secrets {
     let secrets = Secrets::default();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+    let filter = EnvFilter::try_from_env(crate::app::config::LOG_VAR).unwrap_or_else(|_| {
         EnvFilter::new("info,hyper=warn,hyper_util=warn,reqwest=warn,h2=warn,rustls=warn")
     });
     let _ = tracing_subscriber::fmt()

@@ -1,11 +1,246 @@
-//! Application layer (front ends): the command line, configuration, the console chat, `ask`
-//! and `eval`, the unanswered-question log, logging and the Telegram bot. The only layer that
-//! uses teloxide, clap, tokio, reqwest, redis or anyhow; it may use every layer to its left.
+//! Application layer (front ends): owns the command line, configuration, the console chat,
+//! `ask` and `eval`, the FAQ commands, the unanswered-question log, logging and the Telegram
+//! bot, and [`run`], which runs one mode and turns its error into one line and an exit code.
+//! The only layer that uses teloxide, clap, tokio, reqwest, redis or anyhow; it may use every
+//! layer to its left (text, corpus, search, engine, chat).
+mod ask;
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod error;
 pub mod eval;
 pub mod logging;
 pub mod setup;
 pub mod telegram;
-pub mod unanswered;
+pub(crate) mod unanswered;
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+
+use crate::app::cli::{Cli, Command, EvalArgs, FaqCommand};
+use crate::app::config::Config;
+use crate::text::analyze::Analyzer;
+
+/// Runs the mode `cli` names (with none: the Telegram bot when a token is configured, else
+/// the console chat). Exit codes: 0 done, 1 `faq check` found errors, 2 any error, which is
+/// printed as one line on standard error. A closed standard output ends the run quietly.
+pub fn run(cli: Cli) -> ExitCode {
+    match run_mode(cli) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads the configuration and runs the chosen mode.
+fn run_mode(cli: Cli) -> Result<ExitCode> {
+    config::load_env_file(cli.env_file.as_deref())?;
+    let config = Config::from_sources(&cli, |k| std::env::var(k).ok())?;
+    match cli.command {
+        Some(Command::Ask(args)) => ask::run(&config, &args),
+        Some(Command::Eval(args)) => run_eval(&config, &args),
+        Some(Command::Chat) => chat(&config),
+        Some(Command::Telegram) => telegram(&config),
+        Some(Command::Faq(FaqCommand::Check { file })) => faq_check(&config, file.as_deref()),
+        Some(Command::Faq(FaqCommand::Unanswered { file })) => {
+            faq_unanswered(&config, file.as_deref())
+        }
+        None if config.token.is_some() => telegram(&config),
+        None => {
+            eprintln!("{}", crate::chat::reply::NO_TOKEN);
+            chat(&config)
+        }
+    }
+}
+
+/// An error and its causes on one line, `outer: cause: cause`; a cause whose text spans
+/// several lines (a TOML error drawing the offending line) gives its first and last lines.
+pub fn one_line(error: &anyhow::Error) -> String {
+    error
+        .chain()
+        .map(|cause| first_and_last_line(&cause.to_string()))
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// The first line of `message`, and its last line that is not part of a drawing (`|`) when
+/// that differs.
+fn first_and_last_line(message: &str) -> String {
+    let first = message.lines().next().unwrap_or_default().trim();
+    let last = message
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.contains('|'));
+    match last {
+        Some(last) if last.trim() != first => format!("{first}: {}", last.trim()),
+        _ => first.to_string(),
+    }
+}
+
+/// `chat`: the conversation in the terminal.
+fn chat(config: &Config) -> Result<ExitCode> {
+    let engine = setup::engine(config)?;
+    let log = config
+        .unanswered_log
+        .as_deref()
+        .map(unanswered::UnansweredLog::open)
+        .transpose()?;
+    console::run(
+        engine,
+        config.context_ttl,
+        config.faq.as_deref(),
+        log.as_ref(),
+        io::stdin().lock(),
+        io::stdout().lock(),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `telegram`: the bot, with long polling, until Ctrl-C or SIGTERM.
+fn telegram(config: &Config) -> Result<ExitCode> {
+    let secrets = logging::init();
+    let engine = setup::engine(config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime
+        .block_on(telegram::run(config, engine, &secrets))
+        // Whatever the Bot API answered, the token must not reach the terminal.
+        .map_err(|e| anyhow::anyhow!(secrets.scrub(&format!("{e:#}"))))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `eval`: answers a question set and prints the four figures.
+fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
+    let mut params = crate::search::rank::Params::default();
+    for setting in &args.set {
+        let (name, value) = setting
+            .split_once('=')
+            .with_context(|| format!("--set expects NAME=VALUE, got {setting:?}"))?;
+        params.set(name, value).map_err(anyhow::Error::msg)?;
+    }
+    let cases = eval::load_cases(&args.questions)?;
+    eval::check_format(&cases, args.squad.is_some())
+        .with_context(|| args.questions.display().to_string())?;
+    let default = match args.squad {
+        Some(_) => None,
+        None => Some(setup::engine(config)?.with_params(params)),
+    };
+    let report = eval::run(&cases, default.as_ref(), args.squad.as_deref(), params)?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.verbose {
+        for failure in &report.failures {
+            writeln!(out, "{failure}")?;
+        }
+    }
+    if let Some(path) = &args.predictions {
+        eval::write_predictions(path, &cases, &report.predictions)?;
+    }
+    writeln!(out, "{}", report.summary)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `faq check`: validates a rules file; exit 1 when it has errors.
+fn faq_check(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
+    let path = match file.or(config.faq.as_deref()) {
+        Some(path) => path.to_path_buf(),
+        None => config.corpus.folder().join("faq.toml"),
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let engine = setup::engine(&Config {
+        faq: None,
+        ..config.clone()
+    })?;
+    let checked =
+        crate::engine::faq::checker::check(&text, &engine, &crate::chat::reply::TelegramLimit);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    for error in &checked.errors {
+        writeln!(out, "error: {}: {error}", path.display())?;
+    }
+    for warning in &checked.warnings {
+        writeln!(out, "warning: {}: {warning}", path.display())?;
+    }
+    writeln!(
+        out,
+        "{}: {}, {}, {}",
+        path.display(),
+        plural(checked.rules, "rule"),
+        plural(checked.errors.len(), "error"),
+        plural(checked.warnings.len(), "warning")
+    )?;
+    Ok(if checked.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `n word`, with an `s` unless `n` is 1.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `faq unanswered`: the logged unanswered questions, grouped, most frequent first.
+fn faq_unanswered(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
+    let Some(path) = file.or(config.unanswered_log.as_deref()) else {
+        anyhow::bail!(
+            "no log to read: pass a FILE or set {}",
+            config::UNANSWERED_VAR
+        );
+    };
+    let grouped = unanswered::groups(path, &Analyzer::new())?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if grouped.groups.is_empty() {
+        writeln!(out, "{}: no unanswered questions logged", path.display())?;
+    }
+    for group in &grouped.groups {
+        writeln!(out, "{group}")?;
+    }
+    if grouped.skipped > 0 {
+        eprintln!(
+            "warning: {}: skipped {} that are not log entries ({{\"time\", \"question\"}})",
+            path.display(),
+            plural(grouped.skipped, "line")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// True when the error is a closed standard output (`article-qa ask - | head -1`).
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<io::Error>()
+        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_toml_error_in_the_chain_is_shown_on_one_line() {
+        let toml = crate::corpus::ArticleMeta::parse("title = \n").unwrap_err();
+        let error = anyhow::Error::new(crate::corpus::Error::Metadata {
+            path: "a.meta.toml".into(),
+            source: toml,
+        })
+        .context("cannot load the articles");
+        let line = one_line(&error);
+        assert!(!line.contains('\n'), "{line}");
+        assert!(
+            line.starts_with("cannot load the articles: bad article metadata in a.meta.toml: TOML parse error at line 1, column"),
+            "{line}"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::corpus::error::{Error, Result};
+use crate::app::error::{Error, Result};
 use crate::text::analyze::Analyzer;
 
 /// Longest question stored, in characters; longer ones are cut.

@@ -4,7 +4,7 @@
 use std::fmt::{self, Display, Write as _};
 
 use crate::corpus::Corpus;
-use crate::corpus::article::unwrapped;
+use crate::corpus::unwrapped;
 use crate::engine::{Answer, Quote};
 
 /// Telegram's limit on one message, in UTF-16 code units after entity parsing.

@@ -1,6 +1,15 @@
-//! Corpus layer: articles read from files, their metadata, paragraphs and sentences with byte
-//! spans into the original text. May use [`crate::text`]; nothing to its right.
-pub mod article;
-pub mod error;
+//! Corpus layer: owns the articles — read from files with their metadata, split into
+//! paragraphs (page furniture left out) and sentences, each with its byte span into the
+//! untouched original text — and the corpus errors. May use only [`crate::text`] (nothing to
+//! its right: search, engine, chat, app).
+pub(crate) mod article;
+pub(crate) mod error;
+mod meta;
+mod paragraphs;
+mod sentences;
 
-pub use article::{Article, ArticleMeta, Corpus, Paragraph, Sentence};
+pub use article::{Article, Corpus};
+pub use error::{Error, Result};
+pub use meta::ArticleMeta;
+pub use paragraphs::{Paragraph, is_furniture, unwrapped};
+pub use sentences::Sentence;

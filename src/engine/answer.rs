@@ -83,42 +83,6 @@ impl Answer {
         }
     }
 
-    /// The answer as the JSON object `ask --json` prints: `{"question", "source",
-    /// "sentences": [{"text", "article", "paragraph", "sentence", "score"}]}`, plus `"rule"`
-    /// and `"text"` for a FAQ answer and `"reason"` for an abstention.
-    pub fn to_json(&self, question: &str) -> serde_json::Value {
-        let sentences: Vec<serde_json::Value> = self
-            .quotes()
-            .iter()
-            .map(|q| {
-                serde_json::json!({
-                    "text": q.text,
-                    "article": q.article,
-                    "title": q.title,
-                    "paragraph": q.paragraph,
-                    "sentence": q.sentence,
-                    "score": (f64::from(q.score) * 1000.0).round() / 1000.0,
-                })
-            })
-            .collect();
-        let mut json = serde_json::json!({
-            "question": question,
-            "source": self.source(),
-            "sentences": sentences,
-        });
-        match self {
-            Answer::Faq(faq) => {
-                json["rule"] = faq.rule.clone().into();
-                json["text"] = faq.text.clone().into();
-            }
-            Answer::NotFound(reason) => {
-                json["reason"] = serde_json::to_value(reason).unwrap_or_default()
-            }
-            Answer::Article(_) => {}
-        }
-        json
-    }
-
     /// The quoted article sentences: the retrieved ones, or those a FAQ rule quotes.
     pub fn quotes(&self) -> &[Quote] {
         match self {

@@ -193,10 +193,7 @@ impl Display for Explanation {
             "\nsentences (final = sentence + paragraph + neighbours + bonuses):"
         )?;
         for s in &self.sentences {
-            let text: String = crate::corpus::article::unwrapped(&s.text)
-                .chars()
-                .take(90)
-                .collect();
+            let text: String = crate::corpus::unwrapped(&s.text).chars().take(90).collect();
             writeln!(
                 f,
                 "  ¶{}.{:<2} final {:.2}  sentence {:.2}  paragraph {:.2}  {text}…",

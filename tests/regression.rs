@@ -1,0 +1,83 @@
+//! Questions that once got a wrong first sentence, one test each, named for the question:
+//! the fragment must stay in the first sentence the engine quotes (ripgrep's
+//! `tests/regression.rs` style).
+
+use crate::common::article_engine;
+
+/// The first quoted sentence of the answer to `question`, or "" when the engine abstained.
+fn first(question: &str) -> String {
+    article_engine()
+        .answer(question)
+        .quotes()
+        .first()
+        .map(|q| q.text.clone())
+        .unwrap_or_default()
+}
+
+/// `regression!(name, question, fragment)`: a test that the first sentence quoted for
+/// `question` contains `fragment`.
+macro_rules! regression {
+    ($name:ident, $question:expr, $fragment:expr) => {
+        #[test]
+        fn $name() {
+            let got = first($question);
+            assert!(got.contains($fragment), "{:?} got {got:?}", $question);
+        }
+    };
+}
+
+// Typo `navel` for naval: fuzzy matching must find the bases sentence.
+regression!(
+    navel_typo_finds_the_naval_bases,
+    "where are the russian navel bases",
+    "Tartus and Hmeimim"
+);
+
+// Misspelt name: `bogdanof` must reach Bogdanov.
+regression!(
+    misspelt_bogdanof_reaches_bogdanov,
+    "what did bogdanof say",
+    "Bogdanov assured Syrian officials"
+);
+
+// Hyphenated name typed without the hyphen: `al sharaa` must match `al-Sharaa`.
+regression!(
+    al_sharaa_without_hyphen_matches_the_name,
+    "who is ahmed al sharaa",
+    "Ahmed Hussein al-Sharaa"
+);
+
+// `intervene` and `intervention` stem apart: a related-form match must join them.
+regression!(
+    intervene_matches_intervention,
+    "When did Russia intervene in Syria?",
+    "since its 2015 intervention"
+);
+
+// `US` was read as the stopword `us`, leaving the question without its subject.
+regression!(
+    us_is_not_the_stopword_us,
+    "Has the US recognized the new government?",
+    "have yet to formally recognize"
+);
+
+// Spelling variant: British `defence` must find the article's `Defense`.
+regression!(
+    british_defence_finds_defense,
+    "Who is Syria's defence minister?",
+    "Defense Minister Murhaf Abu Qasra"
+);
+
+// A *where* question wants a place (`in Tartus`), not just a sentence with its words.
+regression!(
+    where_question_prefers_a_place,
+    "Where are Russia's military bases in Syria?",
+    "Tartus and Hmeimim"
+);
+
+// The leaders' topics: the sentence that repeats the question's words in order must win.
+regression!(
+    topics_question_finds_the_sentence_in_order,
+    "What topics did the two leaders discuss?",
+    "discussed trade, economic collaboration"
+);
