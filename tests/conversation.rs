@@ -7,8 +7,8 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use article_qa::Engine;
 use article_qa::app::eval;
-use article_qa::search::rank::Params;
 use serde_json::{Value, json};
 
 use crate::common::{article_engine, repo};
@@ -81,7 +81,13 @@ fn callback_answer(fake: &FakeTelegram, id: &str) -> Value {
 #[test]
 fn follow_up_dev_set_stays_above_its_floor() {
     let cases = eval::load_cases(&repo("tests/data/article/followups.jsonl")).unwrap();
-    let report = eval::run(&cases, Some(article_engine()), None, Params::default()).unwrap();
+    let report = eval::run(
+        &cases,
+        Some(article_engine()),
+        eval::Sources::default(),
+        &Engine::new,
+    )
+    .unwrap();
     let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
     assert!(
         report.summary.passed >= 5,

@@ -2,16 +2,22 @@
 //! abstentions, and input that must never break it. Questions that once went wrong are in
 //! `regression.rs`, one test each.
 
+use article_qa::Engine;
 use article_qa::app::eval;
 use article_qa::engine::{Abstention, Answer};
-use article_qa::search::rank::Params;
 
 use crate::common::{article_engine, repo};
 
 #[test]
 fn article_dev_set_stays_above_its_floor() {
     let cases = eval::load_cases(&repo("tests/data/article/dev.jsonl")).unwrap();
-    let report = eval::run(&cases, Some(article_engine()), None, Params::default()).unwrap();
+    let report = eval::run(
+        &cases,
+        Some(article_engine()),
+        eval::Sources::default(),
+        &Engine::new,
+    )
+    .unwrap();
     let s = report.summary;
     let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
     assert!(
@@ -38,7 +44,16 @@ fn article_dev_set_stays_above_its_floor() {
 fn squad_dev_subset_stays_above_its_floor() {
     let dir = repo("tests/data/squad");
     let cases = eval::load_cases(&dir.join("questions.jsonl")).unwrap();
-    let report = eval::run(&cases, None, Some(&dir), Params::default()).unwrap();
+    let report = eval::run(
+        &cases,
+        None,
+        eval::Sources {
+            squad: Some(&dir),
+            articles: None,
+        },
+        &Engine::new,
+    )
+    .unwrap();
     assert_eq!(report.summary.answerable, 1742);
     assert!(
         report.summary.top1 >= 0.74,

@@ -91,6 +91,10 @@ pub struct EvalArgs {
     /// answered from its own article.
     #[arg(long, value_name = "DIR")]
     pub squad: Option<PathBuf>,
+    /// Folder of the articles that cases name with `"article"` (`<article>.txt`); default:
+    /// `articles/` beside the questions file. Each such case is answered from its own article.
+    #[arg(long, value_name = "DIR", conflicts_with = "squad")]
+    pub articles: Option<PathBuf>,
     /// List the questions answered wrongly.
     #[arg(short, long)]
     pub verbose: bool,

@@ -97,6 +97,14 @@ pub enum FormatError {
         /// The first SQuAD case's id.
         id: String,
     },
+    /// Questions that name their article, with no folder to find it in.
+    #[error(
+        "case {id} names its \"article\": pass --articles DIR, the folder of <article>.txt files (default: articles/ beside the questions)"
+    )]
+    NoArticlesFolder {
+        /// The first such case's id.
+        id: String,
+    },
     /// Questions about the seeds with `--squad`.
     #[error("holds questions about the seeds' articles, not SQuAD questions: leave out --squad")]
     NotSquad,

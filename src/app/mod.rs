@@ -22,6 +22,7 @@ use anyhow::{Context as _, Result};
 
 use crate::app::cli::{Cli, Command, EvalArgs, FaqCommand};
 use crate::app::config::Config;
+use crate::engine::Engine;
 use crate::text::analyze::Analyzer;
 
 /// Runs the mode `cli` names (with none: the Telegram bot when a token is configured, else
@@ -127,13 +128,25 @@ fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
         params.set(name, value).map_err(anyhow::Error::msg)?;
     }
     let cases = eval::load_cases(&args.questions)?;
-    eval::check_format(&cases, args.squad.is_some())
+    let articles = args.articles.clone().or_else(|| {
+        let beside = args.questions.parent()?.join("articles");
+        (cases.iter().any(|c| c.article.is_some()) && beside.is_dir()).then_some(beside)
+    });
+    eval::check_format(&cases, args.squad.is_some(), articles.is_some())
         .with_context(|| args.questions.display().to_string())?;
-    let default = match args.squad {
-        Some(_) => None,
-        None => Some(setup::engine(config)?.with_params(params)),
+    let seeds_needed = cases
+        .iter()
+        .any(|c| c.title().is_none() && c.article.is_none());
+    let default = match seeds_needed {
+        true => Some(setup::engine(config)?.with_params(params)),
+        false => None,
     };
-    let report = eval::run(&cases, default.as_ref(), args.squad.as_deref(), params)?;
+    let sources = eval::Sources {
+        squad: args.squad.as_deref(),
+        articles: articles.as_deref(),
+    };
+    let build = |corpus| Engine::new(corpus).with_params(params);
+    let report = eval::run(&cases, default.as_ref(), sources, &build)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.verbose {
@@ -143,6 +156,9 @@ fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
     }
     if let Some(path) = &args.predictions {
         eval::write_predictions(path, &cases, &report.predictions)?;
+    }
+    for (kind, summary) in &report.kinds {
+        writeln!(out, "{}", eval::score::kind_line(*kind, summary))?;
     }
     writeln!(out, "{}", report.summary)?;
     Ok(ExitCode::SUCCESS)

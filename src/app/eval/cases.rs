@@ -1,5 +1,6 @@
-//! Question sets: the two formats (article sets with `"gold"`, SQuAD sets with `"title"`
-//! and `"answers"`) read into [`Case`]s, and the check that a set suits the run.
+//! Question sets: the two formats (article sets with `"gold"`, each case optionally naming
+//! its `"article"`; SQuAD sets with `"title"` and `"answers"`) read into [`Case`]s, and the
+//! check that a set suits the run.
 
 use std::fs;
 use std::path::Path;
@@ -42,6 +43,9 @@ pub struct Case {
     pub turns: Vec<String>,
     /// What a right answer is.
     pub gold: Gold,
+    /// Multi-article sets: the article the case is about (file name without `.txt` in the
+    /// set's articles folder); `None` for questions about the seeds.
+    pub article: Option<String>,
 }
 
 impl Case {
@@ -77,6 +81,7 @@ struct RawCase {
     is_impossible: Option<bool>,
     #[serde(default)]
     answers: Vec<Span>,
+    article: Option<String>,
 }
 
 /// Reads a question set in either format.
@@ -126,17 +131,30 @@ fn parse_case(line: usize, text: &str) -> std::result::Result<Case, CaseError> {
         id: raw.id,
         turns,
         gold,
+        article: raw.article,
     })
 }
 
-/// Checks that a question set suits the run: not empty, and SQuAD cases (with a `title`)
-/// exactly when `squad` articles are given.
+/// Checks that a question set suits the run: not empty, SQuAD cases (with a `title`)
+/// exactly when `squad` articles are given, and a folder of articles (`articles`) for cases
+/// that name their article.
 ///
 /// Errors: a [`FormatError`] saying what is wrong, in one line, for the command line to
 /// prefix with the file's path.
-pub fn check_format(cases: &[Case], squad: bool) -> std::result::Result<(), FormatError> {
+pub fn check_format(
+    cases: &[Case],
+    squad: bool,
+    articles: bool,
+) -> std::result::Result<(), FormatError> {
     if cases.is_empty() {
         return Err(FormatError::Empty);
+    }
+    if let Some(case) = cases.iter().find(|c| c.article.is_some())
+        && !articles
+    {
+        return Err(FormatError::NoArticlesFolder {
+            id: case.id.clone(),
+        });
     }
     match (cases.iter().find(|c| c.title().is_some()), squad) {
         (Some(case), false) => Err(FormatError::SquadWithoutArticles {

@@ -25,36 +25,46 @@ use std::path::{Path, PathBuf};
 use crate::app::error::{Error, Result};
 use crate::corpus::Corpus;
 use crate::engine::Engine;
-use crate::search::rank::Params;
 
 pub use cases::{Case, Gold, Span, check_format, load_cases, parse_cases};
-pub use score::{Failure, Report, Summary, score};
+pub use score::{Failure, Kind, Report, Summary, score};
 
-/// Answers every case and scores the answers. Article-format cases are answered by
-/// `engine`; SQuAD cases by an engine over `<squad_dir>/<title>.txt`, built once per title
-/// with `params`. Conversation cases are answered turn by turn in one context.
+/// Where a case's own article comes from, when it has one: SQuAD cases name a `title` in
+/// `squad`, multi-article cases an `article` in `articles`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sources<'a> {
+    /// Folder of SQuAD articles (`<title>.txt`, or an `articles/` subfolder).
+    pub squad: Option<&'a Path>,
+    /// Folder of `<article>.txt` for cases that name their article.
+    pub articles: Option<&'a Path>,
+}
+
+/// Answers every case and scores the answers. Cases about the seeds are answered by
+/// `engine`; SQuAD and multi-article cases by an engine over their own article (from
+/// `sources`), built once per article with `build`. Conversation cases are answered turn by
+/// turn in one context.
 ///
-/// Errors: [`Error::Corpus`] when a SQuAD article cannot be loaded, [`Error::NoArticles`]
-/// when article cases come without an engine.
+/// Errors: [`Error::Corpus`] when a case's article cannot be loaded, [`Error::NoArticles`]
+/// when cases about the seeds come without an engine.
 pub fn run(
     cases: &[Case],
     engine: Option<&Engine>,
-    squad_dir: Option<&Path>,
-    params: Params,
+    sources: Sources<'_>,
+    build: &dyn Fn(Corpus) -> Engine,
 ) -> Result<Report> {
-    let mut engines: HashMap<String, Engine> = HashMap::new();
+    let mut engines: HashMap<PathBuf, Engine> = HashMap::new();
     let mut predictions = Vec::with_capacity(cases.len());
     for case in cases {
-        let engine = match (case.title(), squad_dir, engine) {
-            (Some(title), Some(dir), _) => {
-                if !engines.contains_key(title) {
-                    let corpus = Corpus::load_file(&squad_article_path(dir, title))?;
-                    engines.insert(title.to_string(), Engine::new(corpus).with_params(params));
+        let engine = match (own_article(case, sources), engine) {
+            (Some(path), _) => {
+                if !engines.contains_key(&path) {
+                    let corpus = Corpus::load_file(&path)?;
+                    engines.insert(path.clone(), build(corpus));
                 }
-                &engines[title]
+                &engines[&path]
             }
-            (_, _, Some(engine)) => engine,
-            (_, _, None) => {
+            (None, Some(engine)) => engine,
+            (None, None) => {
                 return Err(Error::NoArticles {
                     id: case.id.clone(),
                 });
@@ -62,13 +72,63 @@ pub fn run(
         };
         predictions.push(answer_case(engine, case));
     }
-    let lines = |title: &str| squad_dir.and_then(|dir| read_lines(&squad_article_path(dir, title)));
+    let lines = |title: &str| {
+        sources
+            .squad
+            .and_then(|dir| read_lines(&squad_article_path(dir, title)))
+    };
     let (summary, failures) = score(cases, &predictions, lines);
+    let kinds = by_kind(cases, &predictions, lines);
     Ok(Report {
         summary,
+        kinds,
         failures,
         predictions,
     })
+}
+
+/// The file a case is answered from, when it has an article of its own.
+fn own_article(case: &Case, sources: Sources<'_>) -> Option<PathBuf> {
+    match (case.title(), &case.article) {
+        (Some(title), _) => sources.squad.map(|dir| squad_article_path(dir, title)),
+        (None, Some(article)) => sources
+            .articles
+            .map(|dir| dir.join(format!("{article}.txt"))),
+        (None, None) => None,
+    }
+}
+
+/// The figures per kind of case — standalone questions (one turn), follow-ups (a later turn
+/// of a conversation) and unanswerable ones — when the set has more than one kind.
+fn by_kind(
+    cases: &[Case],
+    predictions: &[Vec<String>],
+    lines: impl Fn(&str) -> Option<Vec<String>> + Copy,
+) -> Vec<(Kind, Summary)> {
+    let kind_of = |case: &Case| match (case.answerable(), case.turns.len()) {
+        (false, _) => Kind::Unanswerable,
+        (true, 1) => Kind::Standalone,
+        (true, _) => Kind::FollowUp,
+    };
+    let present: Vec<Kind> = [Kind::Standalone, Kind::FollowUp, Kind::Unanswerable]
+        .into_iter()
+        .filter(|k| cases.iter().any(|c| kind_of(c) == *k))
+        .collect();
+    if present.len() < 2 {
+        return Vec::new();
+    }
+    present
+        .into_iter()
+        .map(|kind| {
+            let (some, got): (Vec<Case>, Vec<Vec<String>>) = cases
+                .iter()
+                .zip(predictions)
+                .filter(|(c, _)| kind_of(c) == kind)
+                .map(|(c, p)| (c.clone(), p.clone()))
+                .unzip();
+            (kind, score(&some, &got, lines).0)
+        })
+        .collect()
 }
 
 /// The sentences the engine returns for a case's last turn, each turn answered in the

@@ -90,11 +90,48 @@ impl fmt::Display for Failure {
     }
 }
 
+/// A kind of evaluation case, for the figures per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An answerable question asked first (one turn).
+    Standalone,
+    /// An answerable later turn of a conversation.
+    FollowUp,
+    /// A question the article does not answer.
+    Unanswerable,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Standalone => "standalone",
+            Kind::FollowUp => "follow-up",
+            Kind::Unanswerable => "unanswerable",
+        })
+    }
+}
+
+/// One line of figures for a kind of case: `standalone     50  top-1 0.420  hit@3 0.580`.
+pub fn kind_line(kind: Kind, summary: &Summary) -> String {
+    match kind {
+        Kind::Unanswerable => format!(
+            "{kind:<13} {:>5}  abstain {:.3}",
+            summary.unanswerable, summary.abstain
+        ),
+        _ => format!(
+            "{kind:<13} {:>5}  top-1 {:.3}  hit@3 {:.3}",
+            summary.answerable, summary.top1, summary.hit3
+        ),
+    }
+}
+
 /// The outcome of [`run`](super::run).
 #[derive(Debug, Clone)]
 pub struct Report {
     /// The four figures.
     pub summary: Summary,
+    /// The figures per kind of case, when the set has more than one kind.
+    pub kinds: Vec<(Kind, Summary)>,
     /// The questions answered wrongly.
     pub failures: Vec<Failure>,
     /// Each case's returned sentences, in case order.
