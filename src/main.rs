@@ -275,7 +275,11 @@ fn faq_check(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
         faq: None,
         ..config.clone()
     })?;
-    let checked = faq::check(&text, &engine, &article_qa::chat::reply::TelegramLimit);
+    let checked = faq::check(
+        &text,
+        &engine,
+        &article_qa::app::telegram::html::TelegramLimit,
+    );
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for error in &checked.errors {

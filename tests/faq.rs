@@ -17,7 +17,7 @@ fn check(text: &str) -> faq::Checked {
     faq::check(
         text,
         article_engine(),
-        &article_qa::chat::reply::TelegramLimit,
+        &article_qa::app::telegram::html::TelegramLimit,
     )
 }
 

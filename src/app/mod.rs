@@ -8,4 +8,5 @@ pub mod eval;
 pub mod logging;
 pub mod setup;
 pub mod telegram;
+pub mod turns;
 pub mod unanswered;

@@ -42,7 +42,7 @@ pub fn engine(config: &Config) -> Result<Engine> {
 
 /// The engine with the FAQ rules at `path`, checked against its articles.
 pub fn with_faq(engine: &Engine, path: &Path) -> Result<Engine> {
-    let faq = crate::engine::faq::load(path, engine, &crate::chat::reply::TelegramLimit)
+    let faq = crate::engine::faq::load(path, engine, &crate::app::telegram::html::TelegramLimit)
         .context("cannot load the FAQ rules")?;
     Ok(engine.with_faq(faq))
 }
