@@ -1,5 +1,7 @@
-//! The routing table and its handlers. Each handler only translates: it gets typed values
-//! from the tree, asks [`crate::chat`] or [`crate::chat::buttons`], and sends the result.
+//! The routing table and its handlers. Filtering happens in the tree (commands, the admin
+//! check on `/reload`, questions addressed to the bot), so each handler only translates: it
+//! gets typed values, asks [`crate::chat`] or [`crate::chat::buttons`], and sends the result
+//! rendered by [`super::html`].
 
 use std::sync::Arc;
 use std::time::Instant;

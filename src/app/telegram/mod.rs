@@ -1,16 +1,15 @@
 //! The Telegram front end: start-up checks, long polling and shutdown. The routing table and
-//! its small handlers are in [`handlers`], the commands as teloxide reads them in
-//! [`commands`], HTML rendering in [`html`], the buttons' signed callback data in
-//! [`buttons`], sending replies in [`send`], shared state in [`state`], conversation contexts
-//! in [`store`].
+//! its small handlers are in `handlers`, the commands as teloxide reads them in `commands`,
+//! HTML rendering in [`html`], the buttons' signed callback data in `buttons`, sending
+//! replies in `send`, shared state in `state`, conversation contexts in [`store`].
 //!
 //! Replies go out at once; when Telegram answers 429 "retry after N", the sender waits N
 //! seconds and resends (teloxide's `Throttle` adaptor was tried and dropped: it releases
 //! queued messages in 250 ms ticks, which puts a quarter second on every reply). Long polling
 //! retries network errors with back-off.
 
-pub mod buttons;
-pub mod commands;
+mod buttons;
+mod commands;
 mod handlers;
 pub mod html;
 mod send;
