@@ -180,15 +180,8 @@ async fn answer_turn(
     if response == Response::UnknownCommand && !chat.is_user() {
         return Ok(());
     }
-    send(
-        bot,
-        state,
-        chat,
-        Some(msg.id),
-        response_html(&response),
-        buttons,
-    )
-    .await?;
+    let html = response_html(&response);
+    send(bot, state, chat, Some(msg.id), html, buttons).await?;
     state.log_unanswered(question, &response);
     log_update(msg, question.chars().count(), response.source(), started);
     Ok(())
