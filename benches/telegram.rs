@@ -135,45 +135,15 @@ fn start_echo_bot() -> FakeTelegram {
 }
 
 fn benches(c: &mut Criterion) {
-    let mut group = c.benchmark_group("2,000 updates from 50 chats");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(30))
-        .warm_up_time(Duration::from_secs(3));
-    let mut latencies = std::collections::HashMap::new();
     let questions = questions();
     let echo = start_echo_bot();
     let ours = start_article_qa();
-    for (name, fake) in [("teloxide echo bot", &echo), ("article-qa", &ours)] {
-        let mut all = Vec::new();
-        group.bench_function(name, |b| {
-            b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let (elapsed, lat) = batch(fake, &questions);
-                    total += elapsed;
-                    all.extend(lat);
-                }
-                total
-            })
-        });
-        all.sort();
-        latencies.insert(name, all);
-    }
-    group.finish();
-    // The same two bots, batches alternating, so both meet the machine in the same state.
-    let (mut echo_times, mut our_times) = (Vec::new(), Vec::new());
-    for _ in 0..15 {
-        echo_times.push(batch(&echo, &questions).0);
-        our_times.push(batch(&ours, &questions).0);
-    }
-    echo_times.sort();
-    our_times.sort();
-    let (echo_median, our_median) = (echo_times[7], our_times[7]);
-    println!(
-        "alternating batches: echo bot median {echo_median:.1?}, article-qa median {our_median:.1?}, ratio {:.2}",
-        our_median.as_secs_f64() / echo_median.as_secs_f64()
+    let latencies = criterion_batches(
+        c,
+        [("teloxide echo bot", &echo), ("article-qa", &ours)],
+        &questions,
     );
+    alternating_batches(&echo, &ours, &questions);
     for (name, lat) in &latencies {
         println!(
             "{name}: reply latency p50 {:.2} ms, p99 {:.2} ms over {} replies",
@@ -182,10 +152,64 @@ fn benches(c: &mut Criterion) {
             lat.len()
         );
     }
+    binary_memory(&questions);
+}
+
+/// Criterion's measurement of each bot; returns each one's reply latencies, sorted.
+fn criterion_batches<'a>(
+    c: &mut Criterion,
+    bots: [(&'a str, &FakeTelegram); 2],
+    questions: &[String],
+) -> Vec<(&'a str, Vec<Duration>)> {
+    let mut group = c.benchmark_group("2,000 updates from 50 chats");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30))
+        .warm_up_time(Duration::from_secs(3));
+    let mut latencies = Vec::new();
+    for (name, fake) in bots {
+        let mut all = Vec::new();
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let (elapsed, lat) = batch(fake, questions);
+                    total += elapsed;
+                    all.extend(lat);
+                }
+                total
+            })
+        });
+        all.sort();
+        latencies.push((name, all));
+    }
+    group.finish();
+    latencies
+}
+
+/// The same two bots, batches alternating, so both meet the machine in the same state; prints
+/// the medians and their ratio.
+fn alternating_batches(echo: &FakeTelegram, ours: &FakeTelegram, questions: &[String]) {
+    let (mut echo_times, mut our_times) = (Vec::new(), Vec::new());
+    for _ in 0..15 {
+        echo_times.push(batch(echo, questions).0);
+        our_times.push(batch(ours, questions).0);
+    }
+    echo_times.sort();
+    our_times.sort();
+    let (echo_median, our_median) = (echo_times[7], our_times[7]);
+    println!(
+        "alternating batches: echo bot median {echo_median:.1?}, article-qa median {our_median:.1?}, ratio {:.2}",
+        our_median.as_secs_f64() / echo_median.as_secs_f64()
+    );
+}
+
+/// Prints the resident memory of the real binary after one batch.
+fn binary_memory(questions: &[String]) {
     let fake = FakeTelegram::start();
     let bot = BotProcess::launch(&fake, Launch::default());
     wait_polling(&fake);
-    let (elapsed, _) = batch(&fake, &questions);
+    let (elapsed, _) = batch(&fake, questions);
     let status =
         std::fs::read_to_string(format!("/proc/{}/status", bot_pid(&bot))).unwrap_or_default();
     let field = |name: &str| {

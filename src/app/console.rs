@@ -6,9 +6,10 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
 
+use crate::app::turns;
 use crate::app::unanswered::UnansweredLog;
 use crate::chat::reply;
-use crate::chat::{self, Command, Turn};
+use crate::chat::{self, Command, Response, Turn};
 use crate::engine::Engine;
 use crate::engine::conversation::{Context, now};
 
@@ -26,16 +27,15 @@ pub fn run(
     input: impl BufRead,
     mut out: impl Write,
 ) -> io::Result<()> {
-    let mut engine = engine;
-    let mut context = Context::default();
-    let interactive = io::stdin().is_terminal();
-    let greeting = chat::respond(
-        &engine,
-        &Turn::Command(Command::Start),
-        &mut context,
-        now(),
+    let mut chat = Console {
+        engine,
+        context: Context::default(),
         ttl,
-    );
+        faq_path,
+        unanswered,
+    };
+    let interactive = io::stdin().is_terminal();
+    let greeting = chat.answer(&Turn::Command(Command::Start));
     writeln!(out, "{}\n{}", greeting.to_plain(), reply::CONSOLE_HINT)?;
     prompt(&mut out, interactive)?;
     for line in input.lines() {
@@ -49,28 +49,43 @@ pub fn run(
             break;
         }
         if !line.is_empty() {
-            let turn = Turn::parse(line);
-            let response = match turn {
-                Turn::Command(Command::Reload) => {
-                    let (reloaded, response) = chat::reload(&engine, faq_path);
-                    if let Some(reloaded) = reloaded {
-                        engine = reloaded;
-                    }
-                    response
-                }
-                _ => chat::respond(&engine, &turn, &mut context, now(), ttl),
-            };
-            if let Turn::Question(question) | Turn::Command(Command::Ask(question)) = &turn
-                && let Some(warning) = chat::log_unanswered(unanswered, question, &response)
-            {
-                // Standard error, so the chat on standard output stays clean.
-                eprintln!("warning: {warning}");
-            }
+            let response = chat.answer(&Turn::parse(line));
             writeln!(out, "{}\n", response.to_plain())?;
         }
         prompt(&mut out, interactive)?;
     }
     Ok(())
+}
+
+/// The console's one conversation.
+struct Console<'a> {
+    engine: Engine,
+    context: Context,
+    ttl: Duration,
+    faq_path: Option<&'a Path>,
+    unanswered: Option<&'a UnansweredLog>,
+}
+
+impl Console<'_> {
+    /// Answers a turn; `/reload` is carried out (the console's user runs the bot), and an
+    /// abstained question is logged, with a warning on standard error when it cannot be.
+    fn answer(&mut self, turn: &Turn) -> Response {
+        if *turn == Turn::Command(Command::Reload) {
+            let reloaded = turns::reload(&self.engine, self.faq_path);
+            if let Some(engine) = reloaded.engine {
+                self.engine = engine;
+            }
+            return reloaded.response;
+        }
+        let response = chat::respond(&self.engine, turn, &mut self.context, now(), self.ttl);
+        if let Turn::Question(question) | Turn::Command(Command::Ask(question)) = turn
+            && let Some(warning) = turns::log_unanswered(self.unanswered, question, &response)
+        {
+            // Standard error, so the chat on standard output stays clean.
+            eprintln!("warning: {warning}");
+        }
+        response
+    }
 }
 
 fn prompt(out: &mut impl Write, interactive: bool) -> io::Result<()> {

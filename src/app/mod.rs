@@ -12,6 +12,7 @@ pub mod eval;
 pub mod logging;
 pub mod setup;
 pub mod telegram;
+pub mod turns;
 pub(crate) mod unanswered;
 
 use std::io::{self, Write};
@@ -176,8 +177,11 @@ fn faq_check(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
         faq: None,
         ..config.clone()
     })?;
-    let checked =
-        crate::engine::faq::checker::check(&text, &engine, &crate::chat::reply::TelegramLimit);
+    let checked = crate::engine::faq::checker::check(
+        &text,
+        &engine,
+        &crate::app::telegram::html::TelegramLimit,
+    );
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for error in &checked.errors {

@@ -43,6 +43,6 @@ pub fn engine(config: &Config) -> Result<Engine> {
 /// The engine with the FAQ rules at `path`, checked against its articles.
 pub fn with_faq(engine: &Engine, path: &Path) -> Result<Engine> {
     engine
-        .with_faq_file(path, &crate::chat::reply::TelegramLimit)
+        .with_faq_file(path, &crate::app::telegram::html::TelegramLimit)
         .context("cannot load the FAQ rules")
 }

@@ -1,22 +1,15 @@
-//! The buttons under an article answer — "More" and "Show paragraph" — as callback data that
-//! is small, versioned and signed for its chat, and what pressing one gives.
-//!
-//! Callback data is `1m17.0123456789abcdef`: version `1`, action (`m` more, `p` paragraph),
-//! the answer's number in the chat, and the first 8 bytes of an HMAC-SHA256 over those and
-//! the chat id, keyed by a secret derived from the bot token. A forged button, or one from
-//! another chat, fails the signature; a stale one (older answer, expired or reset context,
-//! a restart with in-memory context) names an answer the chat no longer has.
+//! The buttons under an article answer — "More" and "Show paragraph" — and what pressing one
+//! gives, front-end free. How a front end puts a [`Button`] into a message (Telegram: signed
+//! callback data, `app::telegram::buttons`) is its own business; a press it cannot read or
+//! verify is [`Refused::Malformed`] or [`Refused::Signature`], one for an answer the chat no
+//! longer has (older answer, expired or reset context, a restart with in-memory context) is
+//! [`Refused::Stale`].
 
 use std::time::Duration;
-
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
 
 use crate::engine::conversation::Context;
 use crate::engine::{Answer, Engine, Quote};
 
-/// The callback data format's version.
-pub const VERSION: char = '1';
 /// Sentences "More" adds at a time.
 pub const MORE_AT_A_TIME: usize = 3;
 
@@ -38,10 +31,10 @@ pub struct Button {
     pub answer: u64,
 }
 
-/// Why callback data was refused.
+/// Why a button press was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {
-    /// Not callback data of this bot (or of an older, unknown version).
+    /// Not a button of this bot (or of an older, unknown version).
     #[error("malformed or unknown version")]
     Malformed,
     /// The signature does not match: forged, or from another chat.
@@ -50,72 +43,6 @@ pub enum Refused {
     /// The chat no longer has that answer.
     #[error("stale")]
     Stale,
-}
-
-/// The signing key, derived from the bot token (so it survives restarts and is shared by
-/// instances with the same token).
-#[derive(Clone)]
-pub struct Key([u8; 32]);
-
-impl Key {
-    /// The key for a bot token.
-    pub fn from_token(token: &str) -> Self {
-        let mut hasher = Sha256::new();
-        hasher.update(b"article-qa callback buttons v1\0");
-        hasher.update(token.as_bytes());
-        Self(hasher.finalize().into())
-    }
-
-    fn signature(&self, chat: i64, body: &str) -> String {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
-            return String::new();
-        };
-        mac.update(body.as_bytes());
-        mac.update(&chat.to_le_bytes());
-        mac.finalize().into_bytes()[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-
-    /// The callback data for a button in `chat` (at most 40 bytes; Telegram allows 64).
-    pub fn encode(&self, chat: i64, button: Button) -> String {
-        let action = match button.action {
-            Action::More => 'm',
-            Action::Paragraph => 'p',
-        };
-        let body = format!("{VERSION}{action}{}", button.answer);
-        let signature = self.signature(chat, &body);
-        format!("{body}.{signature}")
-    }
-
-    /// Reads callback data pressed in `chat`.
-    ///
-    /// Errors: [`Refused::Malformed`] or [`Refused::Signature`].
-    pub fn decode(&self, chat: i64, data: &str) -> Result<Button, Refused> {
-        let (body, signature) = data.split_once('.').ok_or(Refused::Malformed)?;
-        let mut chars = body.chars();
-        if chars.next() != Some(VERSION) || body.len() > 24 {
-            return Err(Refused::Malformed);
-        }
-        let action = match chars.next() {
-            Some('m') => Action::More,
-            Some('p') => Action::Paragraph,
-            _ => return Err(Refused::Malformed),
-        };
-        let answer = chars
-            .as_str()
-            .parse::<u64>()
-            .map_err(|_| Refused::Malformed)?;
-        if !constant_time_eq(signature.as_bytes(), self.signature(chat, body).as_bytes()) {
-            return Err(Refused::Signature);
-        }
-        Ok(Button { action, answer })
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// What pressing a button gives.
@@ -178,53 +105,9 @@ pub fn press(
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn buttons_round_trip_and_refuse_forgery_other_chats_and_garbage() {
-        let key = Key::from_token("123:abc");
-        let button = Button {
-            action: Action::More,
-            answer: 17,
-        };
-        let data = key.encode(42, button);
-        assert!(data.len() <= 64, "{data}");
-        let largest = Button {
-            action: Action::Paragraph,
-            answer: u64::MAX,
-        };
-        let long = key.encode(42, largest);
-        assert!(long.len() <= 64, "{long}");
-        assert_eq!(key.decode(42, &long), Ok(largest));
-        assert_eq!(key.decode(42, &data), Ok(button));
-        assert_eq!(
-            key.decode(43, &data),
-            Err(Refused::Signature),
-            "another chat"
-        );
-        let forged = data.replace("1m17", "1m18");
-        assert_eq!(key.decode(42, &forged), Err(Refused::Signature));
-        let other_bot = Key::from_token("999:zzz");
-        assert_eq!(other_bot.decode(42, &data), Err(Refused::Signature));
-        for garbage in [
-            "1m99999999999999999999.00", // 20 digits: past u64, within the length limit
-            "",
-            "garbage",
-            "2m17.00",
-            "1x17.00",
-            "1m.00",
-            "1m17",
-        ] {
-            assert_eq!(
-                key.decode(42, garbage),
-                Err(Refused::Malformed),
-                "{garbage:?}"
-            );
-        }
-    }
 
     #[test]
     fn presses_show_more_the_paragraph_and_refuse_old_or_expired_answers() {

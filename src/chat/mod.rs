@@ -1,38 +1,108 @@
-//! The conversation, front-end free: the bot's commands and what each input gets back.
-//! The Telegram bot and the console chat parse input into a [`Turn`] and render the
-//! [`Response`]; neither decides what to say.
+//! Chat layer: the bot's commands (one table, which `/help` and every front end's command
+//! menu read), the [`Turn`] a person sends, the [`Response`] it gets, what pressing an answer's
+//! buttons does ([`buttons`]) and all reply text ([`reply`], plain, rendered with `Display`).
+//! The console chat and the Telegram bot parse input into a [`Turn`] and render the
+//! [`Response`]; neither decides what to say. May use [`crate::text`], [`crate::corpus`],
+//! [`crate::search`] and [`crate::engine`] only; no front-end crate (teloxide, clap, tokio,
+//! reqwest, redis, anyhow).
 
 pub mod buttons;
 pub mod reply;
 
-use std::path::Path;
 use std::time::Duration;
-
-use teloxide::utils::command::BotCommands;
 
 use crate::engine::conversation::Context;
 use crate::engine::{Answer, Engine};
 
-use crate::app::unanswered::UnansweredLog;
-
-// The doc comments below are what `/help` and the Telegram command menu show.
-/// Commands:
-#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
-#[command(rename_rule = "lowercase")]
+/// A command of the bot.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// Say hello and show example questions.
+    /// `/start`: say hello and show example questions.
     Start,
-    /// Show what I can do.
+    /// `/help`: show what the bot can do.
     Help,
-    /// Show the article's title, date, source and size.
+    /// `/about`: the article's title, date, source and size.
     About,
-    /// Ask a question, e.g. /ask Who led the Russian delegation?
+    /// `/ask <question>`: a question (the text after the command, as sent).
     Ask(String),
-    /// Forget this conversation, so the next question starts fresh.
+    /// `/reset`: forget this chat's conversation.
     Reset,
-    /// Reload the FAQ rules file (admins only; not listed).
-    #[command(hide)]
+    /// `/reload`: reload the FAQ rules file. Only a front end can carry it out, and only for
+    /// someone it allows (see [`respond`]); not listed in `/help` or the menu.
     Reload,
+}
+
+/// One row of the command table [`COMMANDS`].
+#[derive(Debug)]
+pub struct CommandInfo {
+    /// The name after the `/`, lower case (`"ask"`).
+    pub name: &'static str,
+    /// What `/help` and the command menu say about it (one line, under 256 characters).
+    pub description: &'static str,
+    /// Not listed in `/help` or the command menu (admin commands).
+    pub hidden: bool,
+    /// Builds the command from the text after its name.
+    build: fn(&str) -> Command,
+}
+
+/// Every command, in the order `/help` and the command menu list them: the one source of
+/// names, descriptions and parsing.
+pub const COMMANDS: &[CommandInfo] = &[
+    CommandInfo {
+        name: "start",
+        description: "Say hello and show example questions.",
+        hidden: false,
+        build: |_| Command::Start,
+    },
+    CommandInfo {
+        name: "help",
+        description: "Show what I can do.",
+        hidden: false,
+        build: |_| Command::Help,
+    },
+    CommandInfo {
+        name: "about",
+        description: "Show the article's title, date, source and size.",
+        hidden: false,
+        build: |_| Command::About,
+    },
+    CommandInfo {
+        name: "ask",
+        description: "Ask a question, e.g. /ask Who led the Russian delegation?",
+        hidden: false,
+        build: |args| Command::Ask(args.to_string()),
+    },
+    CommandInfo {
+        name: "reset",
+        description: "Forget this conversation, so the next question starts fresh.",
+        hidden: false,
+        build: |_| Command::Reset,
+    },
+    CommandInfo {
+        name: "reload",
+        description: "Reload the FAQ rules file (admins only; not listed).",
+        hidden: true,
+        build: |_| Command::Reload,
+    },
+];
+
+impl Command {
+    /// The command called `name` (without the `/`; names are lower case and matched exactly),
+    /// given `args`, the text after the name and the space that ends it (kept as sent; only
+    /// `/ask` reads it). `None` for a name the bot does not have.
+    pub fn new(name: &str, args: &str) -> Option<Self> {
+        COMMANDS
+            .iter()
+            .find(|info| info.name == name)
+            .map(|info| (info.build)(args))
+    }
+
+    /// Reads `/name args` (split at the first space). `None` when `text` is not a `/command`
+    /// of the bot; a front end that knows its name strips `@botname` from the name first.
+    pub fn from_text(text: &str) -> Option<Self> {
+        let (head, args) = text.split_once(' ').unwrap_or((text, ""));
+        Self::new(head.strip_prefix('/')?, args)
+    }
 }
 
 /// One thing a person sent.
@@ -47,14 +117,14 @@ pub enum Turn {
 }
 
 impl Turn {
-    /// Reads a line typed in the console: a command (`/help`, `/ask …`), an unknown
-    /// `/command`, or a question.
+    /// Reads a line typed in the console (trimmed): a command (`/help`, `/ask …`), an unknown
+    /// `/command` (`/help@somebot` included), or a question.
     pub fn parse(line: &str) -> Self {
         let line = line.trim();
-        match Command::parse(line, "") {
-            Ok(command) => Turn::Command(command),
-            Err(_) if line.starts_with('/') => Turn::UnknownCommand,
-            Err(_) => Turn::Question(line.to_string()),
+        match Command::from_text(line) {
+            Some(command) => Turn::Command(command),
+            None if line.starts_with('/') => Turn::UnknownCommand,
+            None => Turn::Question(line.to_string()),
         }
     }
 }
@@ -72,8 +142,12 @@ pub enum Response {
 
 /// Answers one turn in a chat's conversation `context` (updated: questions are remembered,
 /// `/reset` empties it; `now` in seconds since the epoch, `ttl` the idle time after which it
-/// expires). `/reload` is answered as an unknown command here: front ends that let someone
-/// reload do it themselves.
+/// expires).
+///
+/// `/reload` is not a chat turn: a front end carries out an allowed one itself (the console
+/// for the person running it, Telegram for its admins) and never passes it here, so one that
+/// arrives here was not allowed and is answered as an unknown command, giving no hint that
+/// the command exists.
 pub fn respond(
     engine: &Engine,
     turn: &Turn,
@@ -88,9 +162,7 @@ pub fn respond(
             Response::Text(reply::RESET.to_string())
         }
         Turn::Command(Command::Start) => Response::Text(reply::Start(engine.corpus()).to_string()),
-        Turn::Command(Command::Help) => {
-            Response::Text(reply::help(&Command::descriptions().to_string()))
-        }
+        Turn::Command(Command::Help) => Response::Text(reply::Help.to_string()),
         Turn::Command(Command::About) => Response::Text(reply::About(engine.corpus()).to_string()),
         Turn::Command(Command::Ask(question)) | Turn::Question(question)
             if question.trim().is_empty() =>
@@ -113,41 +185,6 @@ pub fn respond_without_memory(engine: &Engine, turn: &Turn, now: u64, ttl: Durat
     respond(engine, turn, &mut Context::default(), now, ttl)
 }
 
-/// Appends `question` to the unanswered-question `log` (when logging is on) if `response`
-/// abstained on it. Returns the one-line warning to show when the log cannot be written
-/// (the chat goes on either way); each front end shows it its own way.
-pub fn log_unanswered(
-    log: Option<&UnansweredLog>,
-    question: &str,
-    response: &Response,
-) -> Option<String> {
-    let log = log.filter(|_| response.abstained())?;
-    let error = log.record(question).err()?;
-    Some(format!(
-        "cannot write the unanswered-question log {}: {error}",
-        log.path().display()
-    ))
-}
-
-/// Handles `/reload` for someone allowed to: reads and checks the rules file. On success it
-/// returns the engine with the new rules; otherwise nothing changes (the old rules stay, never
-/// half a file) and the response says what is wrong.
-pub fn reload(engine: &Engine, path: Option<&Path>) -> (Option<Engine>, Response) {
-    let Some(path) = path else {
-        return (None, Response::Text(reply::NO_FAQ_FILE.to_string()));
-    };
-    match crate::app::setup::with_faq(engine, path) {
-        Ok(reloaded) => {
-            let rules = reloaded.faq().map_or(0, |f| f.rules().len());
-            (Some(reloaded), Response::Text(reply::reloaded(rules, path)))
-        }
-        Err(e) => (
-            None,
-            Response::Text(reply::reload_failed(&format!("{e:#}"))),
-        ),
-    }
-}
-
 impl Response {
     /// Plain text for a terminal.
     pub fn to_plain(&self) -> String {
@@ -155,15 +192,6 @@ impl Response {
             Response::Text(text) => text.clone(),
             Response::Answer(answer) => reply::Plain(answer).to_string(),
             Response::UnknownCommand => reply::UNKNOWN_COMMAND.to_string(),
-        }
-    }
-
-    /// Telegram HTML messages, each within the length limit, never empty.
-    pub fn to_html(&self) -> Vec<String> {
-        match self {
-            Response::Text(text) => reply::pack(vec![reply::escape(text)]),
-            Response::Answer(answer) => reply::answer_html(answer),
-            Response::UnknownCommand => reply::pack(vec![reply::escape(reply::UNKNOWN_COMMAND)]),
         }
     }
 
@@ -187,15 +215,45 @@ mod tests {
 
     #[test]
     fn console_lines_parse_as_commands_or_questions() {
-        assert_eq!(Turn::parse("/help"), Turn::Command(Command::Help));
+        for (line, turn) in [
+            ("/help", Turn::Command(Command::Help)),
+            (" /ask Who? ", Turn::Command(Command::Ask("Who?".into()))),
+            ("/ask  Who?", Turn::Command(Command::Ask(" Who?".into()))),
+            ("/ask", Turn::Command(Command::Ask(String::new()))),
+            ("/start deep-link", Turn::Command(Command::Start)),
+            ("/reload", Turn::Command(Command::Reload)),
+            ("Who led it?", Turn::Question("Who led it?".into())),
+            ("/nosuch thing", Turn::UnknownCommand),
+            ("/Help", Turn::UnknownCommand),
+            ("/help@somebot", Turn::UnknownCommand),
+            ("/", Turn::UnknownCommand),
+        ] {
+            assert_eq!(Turn::parse(line), turn, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn every_command_is_in_the_table_once_and_parses_by_its_name() {
+        for info in COMMANDS {
+            let command = Command::new(info.name, "x").expect("parses");
+            assert_eq!(
+                COMMANDS.iter().filter(|i| i.name == info.name).count(),
+                1,
+                "{}",
+                info.name
+            );
+            assert_eq!(
+                Command::from_text(&format!("/{} x", info.name)),
+                Some(command)
+            );
+        }
         assert_eq!(
-            Turn::parse(" /ask Who? "),
-            Turn::Command(Command::Ask("Who?".into()))
+            COMMANDS
+                .iter()
+                .filter(|i| i.hidden)
+                .map(|i| i.name)
+                .collect::<Vec<_>>(),
+            ["reload"]
         );
-        assert_eq!(
-            Turn::parse("Who led it?"),
-            Turn::Question("Who led it?".into())
-        );
-        assert_eq!(Turn::parse("/nosuch thing"), Turn::UnknownCommand);
     }
 }

@@ -1,14 +1,13 @@
-//! All text the bot says to people, in one place: answers, abstentions, greetings, help and
-//! errors, rendered as plain text (terminal) or Telegram HTML (escaped, split to fit).
+//! All text the bot says to people, in one place: answers, abstentions, greetings, help,
+//! button notices and errors, as plain text rendered with `Display`. Front ends add their own
+//! markup around it (Telegram's HTML is in `app::telegram::html`).
 
-use std::fmt::{self, Display, Write as _};
+use std::fmt::{self, Display};
 
+use crate::chat::COMMANDS;
 use crate::corpus::Corpus;
 use crate::corpus::unwrapped;
 use crate::engine::{Answer, Quote};
-
-/// Telegram's limit on one message, in UTF-16 code units after entity parsing.
-pub const TELEGRAM_LIMIT: usize = 4096;
 
 /// Kinds of question `/start` suggests when no article lists example questions.
 const GENERIC_EXAMPLES: [&str; 3] = [
@@ -27,7 +26,7 @@ impl Display for Plain<'_> {
                 for quote in quotes {
                     writeln!(f, "¶{}  {}", quote.paragraph, unwrapped(&quote.text))?;
                 }
-                write!(f, "— from {}", sources(quotes))
+                write!(f, "— from {}", Sources(quotes))
             }
             Answer::Faq(faq) => {
                 write!(f, "{}", faq.text.trim())?;
@@ -48,216 +47,26 @@ pub const NOT_FOUND_SHORT: &str = "The article does not say.";
 pub const NOT_FOUND: &str =
     "The article does not say. Try asking about something it covers, or send /help.";
 
-/// The distinct article titles the quotes come from, quoted and joined.
-fn sources(quotes: &[Quote]) -> String {
-    let mut titles: Vec<&str> = Vec::new();
-    for quote in quotes {
-        if !titles.contains(&quote.title.as_str()) {
-            titles.push(&quote.title);
-        }
-    }
-    titles
-        .iter()
-        .map(|t| format!("“{t}”"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+/// The distinct article titles `quotes` come from, each in curly quotes, joined by `, `
+/// (`“A”, “B”`): the "— from …" line under an article answer.
+pub struct Sources<'a>(pub &'a [Quote]);
 
-/// Telegram's limit on one message, for the FAQ loader: a rule's answer must fit one message.
-pub struct TelegramLimit;
-
-impl crate::engine::faq::MessageLimit for TelegramLimit {
-    fn exceeded(&self, answer: &Answer) -> Option<String> {
-        let messages = answer_html(answer);
-        (messages.len() > 1).then(|| {
-            let length: usize = messages.iter().map(|m| telegram_len(m)).sum();
-            format!(
-                "the answer is {length} characters as Telegram counts them, over the \
-                 {TELEGRAM_LIMIT}-character limit of one message"
-            )
-        })
-    }
-}
-
-/// An answer as Telegram HTML messages, each within [`TELEGRAM_LIMIT`], never empty.
-pub fn answer_html(answer: &Answer) -> Vec<String> {
-    let mut blocks: Vec<String> = Vec::new();
-    match answer {
-        Answer::Article(quotes) => {
-            for quote in quotes {
-                blocks.push(quote_html(quote));
-            }
-            blocks.push(format!("<i>— from {}</i>", escape(&sources(quotes))));
-        }
-        Answer::Faq(faq) => {
-            blocks.push(escape(faq.text.trim()));
-            for quote in &faq.quotes {
-                blocks.push(quote_html(quote));
+impl Display for Sources<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut titles: Vec<&str> = Vec::new();
+        for quote in self.0 {
+            if !titles.contains(&quote.title.as_str()) {
+                titles.push(&quote.title);
             }
         }
-        Answer::NotFound(_) => blocks.push(escape(NOT_FOUND)),
-    }
-    pack(blocks)
-}
-
-fn quote_html(quote: &Quote) -> String {
-    format!(
-        "<blockquote>{}</blockquote>¶{}",
-        escape(&unwrapped(&quote.text)),
-        quote.paragraph
-    )
-}
-
-/// Escapes text for Telegram's HTML parse mode (`<`, `>`, `&`, and `"` for attributes).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut rest = text;
-    while let Some(i) = rest.find(['<', '>', '&', '"']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            _ => "&quot;",
-        });
-        rest = &rest[i + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Length of a message as Telegram counts it: UTF-16 code units of the visible text (HTML
-/// tags removed, entities counted as one character).
-pub fn telegram_len(html: &str) -> usize {
-    let mut len = 0;
-    let mut chars = html.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '<' => {
-                for c in chars.by_ref() {
-                    if c == '>' {
-                        break;
-                    }
-                }
+        for (i, title) in titles.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
             }
-            '&' => {
-                for c in chars.by_ref() {
-                    if c == ';' {
-                        break;
-                    }
-                }
-                len += 1;
-            }
-            c => len += c.len_utf16(),
+            write!(f, "“{title}”")?;
         }
+        Ok(())
     }
-    len
-}
-
-/// Packs HTML blocks into as few messages as fit the limit, joined by blank lines. A block
-/// too long on its own is split at sentence or word boundaries of its text.
-pub fn pack(blocks: Vec<String>) -> Vec<String> {
-    let mut messages: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut current_len = 0;
-    for block in blocks {
-        let block_len = telegram_len(&block);
-        let pieces = if block_len <= TELEGRAM_LIMIT {
-            vec![(block, block_len)]
-        } else {
-            split_block(&block)
-                .into_iter()
-                .map(|p| {
-                    let len = telegram_len(&p);
-                    (p, len)
-                })
-                .collect()
-        };
-        for (piece, len) in pieces {
-            if !current.is_empty() && current_len + 2 + len > TELEGRAM_LIMIT {
-                messages.push(std::mem::take(&mut current));
-                current_len = 0;
-            }
-            if !current.is_empty() {
-                current.push_str("\n\n");
-                current_len += 2;
-            }
-            current.push_str(&piece);
-            current_len += len;
-        }
-    }
-    if !current.trim().is_empty() {
-        messages.push(current);
-    }
-    if messages.is_empty() {
-        messages.push(escape(NOT_FOUND));
-    }
-    messages
-}
-
-/// Splits one over-long block (`<tag>text</tag>suffix` or plain escaped text) into pieces
-/// within the limit, cutting between sentences, else between words, else between characters,
-/// and never inside an HTML entity; each piece keeps the block's wrapping tag.
-fn split_block(block: &str) -> Vec<String> {
-    let (open, inner, close) = match (block.find('>'), block.starts_with('<')) {
-        (Some(end), true) => match block.rfind("</") {
-            Some(start) if start > end => (&block[..=end], &block[end + 1..start], &block[start..]),
-            _ => ("", block, ""),
-        },
-        _ => ("", block, ""),
-    };
-    let budget = TELEGRAM_LIMIT - telegram_len(open) - telegram_len(close) - 8;
-    let mut pieces = Vec::new();
-    let mut rest = inner;
-    while telegram_len(rest) > budget {
-        let cut = cut_point(rest, budget);
-        pieces.push(format!("{open}{}{close}", rest[..cut].trim_end()));
-        rest = rest[cut..].trim_start();
-    }
-    if !rest.is_empty() {
-        pieces.push(format!("{open}{rest}{close}"));
-    }
-    pieces
-}
-
-/// A byte offset in `text` where the prefix fits `budget` Telegram characters, preferring a
-/// sentence end, then a space; never inside an entity (`&amp;`) or a character.
-fn cut_point(text: &str, budget: usize) -> usize {
-    let mut len = 0;
-    let mut last_fit = 0;
-    let mut last_space = None;
-    let mut last_sentence = None;
-    let mut in_entity = false;
-    let mut prev = ' ';
-    for (i, c) in text.char_indices() {
-        if !in_entity {
-            if c == ' ' {
-                last_space = Some(i);
-                if matches!(prev, '.' | '?' | '!') {
-                    last_sentence = Some(i);
-                }
-            }
-            last_fit = i;
-        }
-        match c {
-            '&' => {
-                in_entity = true;
-                len += 1;
-            }
-            ';' if in_entity => in_entity = false,
-            _ if in_entity => {}
-            c => len += c.len_utf16(),
-        }
-        if len > budget {
-            break;
-        }
-        prev = c;
-    }
-    last_sentence
-        .filter(|&i| i > budget / 2)
-        .or(last_space.filter(|&i| i > budget / 4))
-        .unwrap_or(last_fit)
-        .max(text.chars().next().map_or(1, char::len_utf8))
 }
 
 /// The article facts `/about` shows.
@@ -326,17 +135,38 @@ impl Display for Start<'_> {
     }
 }
 
-/// The `/help` text. `commands` is the command list (from the `BotCommands` derive).
-pub fn help(commands: &str) -> String {
-    let mut text = String::from(
-        "Ask me a question about the article in plain words and I reply with the article's own \
-         sentences that answer it, with their paragraph number (¶). If the article does not say, \
-         I tell you so.\n\n",
-    );
-    let _ = write!(text, "{}", commands.trim());
-    text.push_str("\n\nIn groups, use /ask <question>, mention me, or reply to my message.");
-    text
+/// The `/help` text: what the bot does, the commands of [`COMMANDS`] that are not hidden
+/// (`/name — description`, one a line, under `Commands:`), and how to ask in groups.
+pub struct Help;
+
+impl Display for Help {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "Ask me a question about the article in plain words and I reply with the article's \
+             own sentences that answer it, with their paragraph number (¶). If the article does \
+             not say, I tell you so.\n\n",
+        )?;
+        write!(f, "{}", CommandList)?;
+        f.write_str("\n\nIn groups, use /ask <question>, mention me, or reply to my message.")
+    }
 }
+
+/// The listed commands as `/help` shows them: `Commands:`, a blank line, then
+/// `/name — description` a line (no line break after the last).
+pub struct CommandList;
+
+impl Display for CommandList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(COMMAND_LIST_TITLE)?;
+        for info in COMMANDS.iter().filter(|info| !info.hidden) {
+            write!(f, "\n/{} — {}", info.name, info.description)?;
+        }
+        Ok(())
+    }
+}
+
+/// The line above the command list in `/help`, followed by a blank line.
+pub const COMMAND_LIST_TITLE: &str = "Commands:\n";
 
 /// What `/ask` with no question says.
 pub const ASK_WHAT: &str =
@@ -359,14 +189,6 @@ pub const NOTHING_MORE: &str = "That's all the article has on this.";
 pub const STALE_BUTTON: &str = "This button has expired. Please ask again.";
 /// What a press on a button that is not valid here says (forged, or from another chat).
 pub const INVALID_BUTTON: &str = "This button is not valid here.";
-
-/// A whole paragraph as Telegram HTML messages.
-pub fn paragraph_html(title: &str, number: usize, text: &str) -> Vec<String> {
-    pack(vec![
-        format!("<b>¶{number}</b> <i>{}</i>", escape(title)),
-        format!("<blockquote>{}</blockquote>", escape(&unwrapped(text))),
-    ])
-}
 
 /// What the bot says to a command it does not know (or does not offer to this person).
 pub const UNKNOWN_COMMAND: &str = "I don't know that command. Send /help to see what I can do.";
@@ -405,11 +227,11 @@ mod tests {
     use super::*;
     use crate::engine::answer::Abstention;
 
-    fn quote(text: &str) -> Quote {
+    fn quote(title: &str) -> Quote {
         Quote {
-            text: text.to_string(),
+            text: "Text.".to_string(),
             article: "a".into(),
-            title: "A <b>title</b>".into(),
+            title: title.into(),
             paragraph: 3,
             sentence: 1,
             score: 1.0,
@@ -417,54 +239,26 @@ mod tests {
     }
 
     #[test]
-    fn html_escapes_article_and_title_text() {
-        let answer = Answer::Article(vec![quote("1 < 2 & <b>bold</b>")]);
-        let html = answer_html(&answer).join("");
-        assert!(
-            html.contains("1 &lt; 2 &amp; &lt;b&gt;bold&lt;/b&gt;"),
-            "{html}"
-        );
-        assert!(html.contains("A &lt;b&gt;title&lt;/b&gt;"));
-        assert!(!html.contains("<b>"));
-    }
-
-    #[test]
-    fn long_answers_are_split_within_the_limit_at_sentence_boundaries() {
-        let sentence = "This sentence is about fifty characters long, ok. ";
-        let long = sentence.repeat(200);
-        let answer = Answer::Article(vec![quote(long.trim()), quote("Short & sweet.")]);
-        let messages = answer_html(&answer);
-        assert!(messages.len() >= 3, "{}", messages.len());
-        for m in &messages {
-            assert!(telegram_len(m) <= TELEGRAM_LIMIT, "{}", telegram_len(m));
-            assert!(!m.trim().is_empty());
-            assert_eq!(
-                m.matches("<blockquote>").count(),
-                m.matches("</blockquote>").count()
-            );
-        }
-        let first = messages[0].trim_end_matches("</blockquote>¶3");
-        assert!(first.ends_with("ok."), "{}", &first[first.len() - 60..]);
-    }
-
-    #[test]
-    fn splitting_never_cuts_an_entity_or_a_character() {
-        let long = "&<é🙂".repeat(3000);
-        for m in pack(vec![escape(&long)]) {
-            assert!(telegram_len(&m) <= TELEGRAM_LIMIT);
-            assert!(!m.ends_with('&') && !m.contains("&a;"));
-        }
-    }
-
-    #[test]
-    fn telegram_length_counts_utf16_units_without_tags() {
-        assert_eq!(telegram_len("<b>a</b>&amp;🙂"), 1 + 1 + 2);
-    }
-
-    #[test]
     fn abstention_is_never_empty() {
         let answer = Answer::NotFound(Abstention::NoTerms);
-        assert_eq!(answer_html(&answer), vec![escape(NOT_FOUND)]);
         assert_eq!(Plain(&answer).to_string(), NOT_FOUND);
+    }
+
+    #[test]
+    fn sources_name_each_title_once_in_order() {
+        let quotes = [quote("B"), quote("A"), quote("B")];
+        assert_eq!(Sources(&quotes).to_string(), "“B”, “A”");
+    }
+
+    #[test]
+    fn help_lists_the_visible_commands_and_hides_reload() {
+        let help = Help.to_string();
+        assert!(help.contains("Commands:\n\n/start — Say hello"), "{help}");
+        assert!(
+            help.contains("\n/reset — Forget this conversation"),
+            "{help}"
+        );
+        assert!(help.ends_with("or reply to my message."), "{help}");
+        assert!(!help.contains("reload"), "{help}");
     }
 }

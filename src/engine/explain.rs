@@ -4,8 +4,9 @@
 
 use std::fmt::{self, Display};
 
+use crate::engine::answer::Answer;
 use crate::engine::faq::RuleScore;
-use crate::engine::{Answer, Engine};
+use crate::engine::qa::Engine;
 use crate::search::index::MatchKind;
 use crate::search::rank::{Params, Query, Ranking};
 

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::corpus::Corpus;
+use crate::engine::answer::{Abstention, Answer, Quote};
 use crate::engine::conversation::{
     CONTEXT_FACTOR, Context, Conversed, DEFAULT_TTL, Decision, STANDALONE_COVERAGE, context_token,
     follow_up_words, own_terms,
 };
 use crate::engine::faq::{self, Faq};
-use crate::engine::{Abstention, Answer, Quote};
 use crate::search::rank::{self, ArticleIndex, Focus, Params, Query, Ranking};
 use crate::text::analyze::{Analyzer, Token, with_bigrams};
 

@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::fake_telegram::{FakeTelegram, TOKEN};
@@ -15,6 +16,9 @@ use super::fake_telegram::{FakeTelegram, TOKEN};
 pub struct BotProcess {
     child: Child,
     log: Arc<Mutex<String>>,
+    /// The thread copying standard error into `log`; it ends when the process has exited
+    /// and its standard error is drained.
+    reader: Option<JoinHandle<()>>,
     /// The folder it runs in (no `.env` there).
     pub dir: tempfile::TempDir,
 }
@@ -77,7 +81,7 @@ impl BotProcess {
         let log = Arc::new(Mutex::new(String::new()));
         let mut stderr = child.stderr.take().unwrap();
         let sink = Arc::clone(&log);
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = stderr.read(&mut buf) {
                 if n == 0 {
@@ -88,7 +92,12 @@ impl BotProcess {
                     .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
-        Self { child, log, dir }
+        Self {
+            child,
+            log,
+            reader: Some(reader),
+            dir,
+        }
     }
 
     /// The process id.
@@ -96,22 +105,29 @@ impl BotProcess {
         self.child.id()
     }
 
-    /// Everything logged so far.
+    /// Everything logged so far (all of it once [`BotProcess::wait_exit`] saw the exit).
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
 
-    /// Waits for the process to end by itself.
+    /// Waits for the process to end by itself; once it has, its whole log has been read.
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(50));
-                return Some(status);
+                return Some(self.exited(status));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
         None
+    }
+
+    /// Waits for the log reader to drain standard error after the process exited.
+    fn exited(&mut self, status: ExitStatus) -> ExitStatus {
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        status
     }
 
     /// Sends SIGTERM and waits for the exit status.
@@ -122,7 +138,7 @@ impl BotProcess {
     /// Sends a signal (`-INT` is Ctrl-C) and waits for the exit status.
     pub fn signal(&mut self, signal: &str) -> Option<ExitStatus> {
         if let Some(status) = self.child.try_wait().unwrap() {
-            return Some(status);
+            return Some(self.exited(status));
         }
         let _ = Command::new("kill")
             .args([signal, &self.child.id().to_string()])

@@ -19,47 +19,15 @@ use axum::routing::post;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
+pub use super::faults::Fault;
+use super::html::{check_html, strip_tags};
+
 /// The token the fake accepts. Obviously fake; shaped like a real one.
 pub const TOKEN: &str = "12345:FAKE-TOKEN-for-loopback-tests";
 /// The bot's username.
 pub const BOT_USERNAME: &str = "ArticleQaTestBot";
 /// The bot's user id.
 pub const BOT_ID: i64 = 12345;
-
-/// A fault to inject into the next call of a method.
-#[derive(Debug, Clone)]
-pub enum Fault {
-    /// Answer with this HTTP status and Bot API error body.
-    Status(u16, Value),
-    /// Send headers, then break the connection mid-body.
-    Drop,
-}
-
-impl Fault {
-    /// 429 Too Many Requests with `retry_after` seconds.
-    pub fn flood(retry_after: u64) -> Self {
-        Fault::Status(
-            429,
-            json!({"ok": false, "error_code": 429, "description": format!("Too Many Requests: retry after {retry_after}"), "parameters": {"retry_after": retry_after}}),
-        )
-    }
-
-    /// 403: the user blocked the bot.
-    pub fn blocked() -> Self {
-        Fault::Status(
-            403,
-            json!({"ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}),
-        )
-    }
-
-    /// 409: another instance is polling.
-    pub fn conflict() -> Self {
-        Fault::Status(
-            409,
-            json!({"ok": false, "error_code": 409, "description": "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}),
-        )
-    }
-}
 
 /// One recorded request.
 #[derive(Debug, Clone)]
@@ -236,6 +204,19 @@ impl FakeTelegram {
             .map_or(0, Vec::len)
     }
 
+    /// Waits until more than `seen` requests of `method` arrived; false when `timeout` passed
+    /// first.
+    pub fn wait_count(&self, method: &str, seen: usize, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.count(method) <= seen {
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
+    }
+
     /// The `sendMessage` requests to `chat_id` so far.
     pub fn sent_to(&self, chat_id: i64) -> Vec<Value> {
         self.requests_of("sendMessage", 0)
@@ -251,6 +232,27 @@ impl FakeTelegram {
         loop {
             let sent = self.sent_to(chat_id);
             if sent.len() >= count || Instant::now() > deadline {
+                return sent;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until the bot replied in `chat_id` to message `message_id` (a `sendMessage`
+    /// whose `reply_parameters` name it); returns every message sent to that chat up to and
+    /// including that reply (fewer, without it, when `timeout` passed first). As the bot
+    /// handles a chat's updates one at a time and in order, everything it sent for earlier
+    /// updates of the chat comes before: send a question after X and wait for its reply to
+    /// see all the bot said to X, without sleeping.
+    pub fn wait_reply_to(&self, chat_id: i64, message_id: i64, timeout: Duration) -> Vec<Value> {
+        let is_reply = |m: &Value| m["reply_parameters"]["message_id"] == message_id;
+        let deadline = Instant::now() + timeout;
+        loop {
+            let sent = self.sent_to(chat_id);
+            if let Some(at) = sent.iter().position(is_reply) {
+                return sent[..=at].to_vec();
+            }
+            if Instant::now() > deadline {
                 return sent;
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -339,36 +341,8 @@ async fn handle(
     if bot != format!("bot{TOKEN}") {
         return error(401, "Unauthorized");
     }
-    let fault = {
-        let mut inner = fake.inner.lock().unwrap();
-        let index = inner.requests.len();
-        inner
-            .by_method
-            .entry(method.clone())
-            .or_default()
-            .push(index);
-        inner.requests.push(Request {
-            method: method.clone(),
-            body: Arc::clone(&params),
-            at: Instant::now(),
-        });
-        inner.faults.get_mut(&method).and_then(VecDeque::pop_front)
-    };
-    match fault {
-        Some(Fault::Status(status, body)) => {
-            return (StatusCode::from_u16(status).unwrap(), axum::Json(body)).into_response();
-        }
-        Some(Fault::Drop) => {
-            let broken = futures::stream::once(async {
-                Err::<Bytes, _>(std::io::Error::other("connection dropped"))
-            });
-            return Response::builder()
-                .header("content-type", "application/json")
-                .header("content-length", "1000")
-                .body(Body::from_stream(broken))
-                .unwrap();
-        }
-        None => {}
+    if let Some(fault) = fake.record(&method, &params) {
+        return faulty(fault);
     }
     match method.as_str() {
         "getMe" => ok(json!({
@@ -381,27 +355,65 @@ async fn handle(
         }
         "getUpdates" => get_updates(&fake, &params).await,
         "sendMessage" | "editMessageText" => send_message(&fake, &params),
-        "setMyCommands" => {
-            let valid = params["commands"].as_array().is_some_and(|commands| {
-                commands.iter().all(|c| {
-                    let name = c["command"].as_str().unwrap_or_default();
-                    (1..=32).contains(&name.len())
-                        && name
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-                        && c["description"]
-                            .as_str()
-                            .is_some_and(|d| (1..=256).contains(&d.chars().count()))
-                })
-            });
-            if valid {
-                ok(json!(true))
-            } else {
-                error(400, "Bad Request: BOT_COMMAND_INVALID")
-            }
-        }
+        "setMyCommands" if valid_commands(&params) => ok(json!(true)),
+        "setMyCommands" => error(400, "Bad Request: BOT_COMMAND_INVALID"),
         _ => ok(json!(true)),
     }
+}
+
+impl FakeTelegram {
+    /// Records a request; returns the fault queued for its method, if any.
+    fn record(&self, method: &str, params: &Arc<Value>) -> Option<Fault> {
+        let mut inner = self.inner.lock().unwrap();
+        let index = inner.requests.len();
+        inner
+            .by_method
+            .entry(method.to_string())
+            .or_default()
+            .push(index);
+        inner.requests.push(Request {
+            method: method.to_string(),
+            body: Arc::clone(params),
+            at: Instant::now(),
+        });
+        inner.faults.get_mut(method).and_then(VecDeque::pop_front)
+    }
+}
+
+/// The response a fault gives.
+fn faulty(fault: Fault) -> Response {
+    match fault {
+        Fault::Status(status, body) => {
+            (StatusCode::from_u16(status).unwrap(), axum::Json(body)).into_response()
+        }
+        Fault::Drop => {
+            let broken = futures::stream::once(async {
+                Err::<Bytes, _>(std::io::Error::other("connection dropped"))
+            });
+            Response::builder()
+                .header("content-type", "application/json")
+                .header("content-length", "1000")
+                .body(Body::from_stream(broken))
+                .unwrap()
+        }
+    }
+}
+
+/// `setMyCommands` parameters as Telegram accepts them: names of 1-32 lower-case letters,
+/// digits or `_`, descriptions of 1-256 characters.
+fn valid_commands(params: &Value) -> bool {
+    params["commands"].as_array().is_some_and(|commands| {
+        commands.iter().all(|c| {
+            let name = c["command"].as_str().unwrap_or_default();
+            (1..=32).contains(&name.len())
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                && c["description"]
+                    .as_str()
+                    .is_some_and(|d| (1..=256).contains(&d.chars().count()))
+        })
+    })
 }
 
 async fn get_updates(fake: &FakeTelegram, params: &Value) -> Response {
@@ -471,103 +483,6 @@ fn send_message(fake: &FakeTelegram, params: &Value) -> Response {
         "from": {"id": BOT_ID, "is_bot": true, "first_name": "Article QA", "username": BOT_USERNAME},
         "text": visible,
     }))
-}
-
-/// Telegram's HTML rules, as far as the bot uses them: only known tags, balanced, and `&`
-/// only as `&lt;`, `&gt;`, `&amp;`, `&quot;`.
-pub fn check_html(text: &str) -> Result<(), String> {
-    const TAGS: [&str; 9] = [
-        "b",
-        "i",
-        "u",
-        "s",
-        "code",
-        "pre",
-        "blockquote",
-        "a",
-        "tg-spoiler",
-    ];
-    let mut open: Vec<String> = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find(['<', '&']) {
-        let tail = &rest[i..];
-        if tail.starts_with('&') {
-            let entity = ["&lt;", "&gt;", "&amp;", "&quot;"]
-                .iter()
-                .find(|e| tail.starts_with(**e));
-            match entity {
-                Some(e) => rest = &tail[e.len()..],
-                None => {
-                    return Err(format!(
-                        "unsupported entity at {:?}",
-                        &tail[..tail.len().min(10)]
-                    ));
-                }
-            }
-            continue;
-        }
-        let end = tail.find('>').ok_or("unclosed tag")?;
-        let tag = &tail[1..end];
-        let (closing, name) = match tag.strip_prefix('/') {
-            Some(name) => (true, name),
-            None => (false, tag.split_whitespace().next().unwrap_or_default()),
-        };
-        if !TAGS.contains(&name) {
-            return Err(format!("unsupported start tag {name:?}"));
-        }
-        if closing {
-            if open.pop().as_deref() != Some(name) {
-                return Err(format!("unexpected end tag {name:?}"));
-            }
-        } else {
-            open.push(name.to_string());
-        }
-        rest = &tail[end + 1..];
-    }
-    if open.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("unclosed {open:?}"))
-    }
-}
-
-/// The text a user sees: tags removed and entities decoded.
-pub fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        if tail.starts_with('<') {
-            rest = tail.find('>').map_or("", |end| &tail[end + 1..]);
-            continue;
-        }
-        let entity = [
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&quot;", '"'),
-            ("&amp;", '&'),
-        ]
-        .into_iter()
-        .find(|(e, _)| tail.starts_with(e));
-        match entity {
-            Some((e, c)) => {
-                out.push(c);
-                rest = &tail[e.len()..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Visible length in UTF-16 code units, as Telegram counts the 4,096 limit.
-pub fn visible_len(html: &str) -> usize {
-    strip_tags(html).encode_utf16().count()
 }
 
 fn ok(result: Value) -> Response {

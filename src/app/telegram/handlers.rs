@@ -1,5 +1,7 @@
-//! The routing table and its handlers. Each handler only translates: it gets typed values
-//! from the tree, asks [`crate::chat`] or [`crate::chat::buttons`], and sends the result.
+//! The routing table and its handlers. Filtering happens in the tree (commands, the admin
+//! check on `/reload`, questions addressed to the bot), so each handler only translates: it
+//! gets typed values, asks [`crate::chat`] or [`crate::chat::buttons`], and sends the result
+//! rendered by [`super::html`].
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,6 +13,7 @@ use teloxide::types::{MaybeInaccessibleMessage, Me};
 use tracing::info;
 
 use super::BotT;
+use super::html::{answer_html, paragraph_html, response_html, text_html};
 use super::send::{HandlerResult, answer_buttons, guarded, send};
 use super::state::State;
 use crate::chat::buttons::{self, Pressed, Refused};
@@ -19,9 +22,14 @@ use crate::chat::{self, Command, Response, Turn};
 use crate::engine::answer::Answer;
 use crate::engine::conversation::now;
 
-/// The routing table: commands, questions, unknown commands, other messages, button presses.
+/// The routing table: commands (`/reload` only from an admin: from anyone else it goes on as
+/// a command the bot does not offer them), questions, unknown commands, other messages,
+/// button presses.
 pub fn schema() -> UpdateHandler<RequestError> {
-    let commands = teloxide::filter_command::<Command, _>().endpoint(answer_command);
+    let reload = dptree::filter(is_admin_reload).endpoint(reload_rules);
+    let commands = teloxide::filter_command::<Command, _>()
+        .branch(reload)
+        .branch(dptree::endpoint(answer_command));
     let questions = dptree::filter_map(addressed_question).endpoint(answer_question);
     let unknown_commands = dptree::filter(|msg: Message| {
         msg.chat.is_private() && msg.text().is_some_and(|t| t.starts_with('/'))
@@ -84,6 +92,22 @@ fn find_mention(text: &str, mention: &str) -> Option<usize> {
     })
 }
 
+/// True for `/reload` sent by one of the bot's admins.
+fn is_admin_reload(command: Command, msg: Message, state: Arc<State>) -> bool {
+    command == Command::Reload && msg.from.as_ref().is_some_and(|u| state.is_admin(u.id.0))
+}
+
+/// `/reload` from an admin: the rules are reloaded (or kept, with the reason) and the admin
+/// told which.
+async fn reload_rules(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
+    guarded(&bot, msg.chat.id, async {
+        let html = response_html(&state.reload());
+        send(&bot, &state, msg.chat.id, Some(msg.id), html, None).await
+    })
+    .await
+}
+
+/// Any other command (a non-admin's `/reload` included, answered as unknown).
 async fn answer_command(
     bot: BotT,
     msg: Message,
@@ -91,19 +115,6 @@ async fn answer_command(
     state: Arc<State>,
 ) -> HandlerResult {
     guarded(&bot, msg.chat.id, async {
-        let is_admin = msg.from.as_ref().is_some_and(|u| state.is_admin(u.id.0));
-        if command == Command::Reload && is_admin {
-            let response = state.reload();
-            return send(
-                &bot,
-                &state,
-                msg.chat.id,
-                Some(msg.id),
-                response.to_html(),
-                None,
-            )
-            .await;
-        }
         let question = match &command {
             Command::Ask(question) => question.clone(),
             _ => String::new(),
@@ -169,7 +180,8 @@ async fn answer_turn(
     if response == Response::UnknownCommand && !chat.is_user() {
         return Ok(());
     }
-    send(bot, state, chat, Some(msg.id), response.to_html(), buttons).await?;
+    let html = response_html(&response);
+    send(bot, state, chat, Some(msg.id), html, buttons).await?;
     state.log_unanswered(question, &response);
     log_update(msg, question.chars().count(), response.source(), started);
     Ok(())
@@ -179,7 +191,7 @@ async fn answer_turn(
 async fn answer_unknown_command(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
     guarded(&bot, msg.chat.id, async {
         let started = Instant::now();
-        let html = Response::UnknownCommand.to_html();
+        let html = response_html(&Response::UnknownCommand);
         send(&bot, &state, msg.chat.id, Some(msg.id), html, None).await?;
         log_update(&msg, 0, "unknown command", started);
         Ok(())
@@ -191,16 +203,8 @@ async fn answer_unknown_command(bot: BotT, msg: Message, state: Arc<State>) -> H
 async fn answer_other(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
     guarded(&bot, msg.chat.id, async {
         let started = Instant::now();
-        let hint = Response::Text(reply::TEXT_ONLY.to_string());
-        send(
-            &bot,
-            &state,
-            msg.chat.id,
-            Some(msg.id),
-            hint.to_html(),
-            None,
-        )
-        .await?;
+        let hint = text_html(reply::TEXT_ONLY);
+        send(&bot, &state, msg.chat.id, Some(msg.id), hint, None).await?;
         log_update(&msg, 0, "not text", started);
         Ok(())
     })
@@ -267,22 +271,14 @@ async fn press_button(
         Ok(Pressed::NothingMore) => (Some(reply::NOTHING_MORE), Ok(())),
         Ok(Pressed::More(answer)) => (
             None,
-            send(
-                bot,
-                state,
-                chat,
-                reply_to,
-                reply::answer_html(&answer),
-                buttons,
-            )
-            .await,
+            send(bot, state, chat, reply_to, answer_html(&answer), buttons).await,
         ),
         Ok(Pressed::Paragraph {
             title,
             number,
             text,
         }) => {
-            let html = reply::paragraph_html(&title, number, &text);
+            let html = paragraph_html(&title, number, &text);
             (None, send(bot, state, chat, reply_to, html, None).await)
         }
     }

@@ -1,13 +1,17 @@
 //! The Telegram front end: start-up checks, long polling and shutdown. The routing table and
-//! its small handlers are in [`handlers`], sending replies in [`send`], shared state in
-//! [`state`].
+//! its small handlers are in `handlers`, the commands as teloxide reads them in `commands`,
+//! HTML rendering in [`html`], the buttons' signed callback data in `buttons`, sending
+//! replies in `send`, shared state in `state`, conversation contexts in [`store`].
 //!
 //! Replies go out at once; when Telegram answers 429 "retry after N", the sender waits N
 //! seconds and resends (teloxide's `Throttle` adaptor was tried and dropped: it releases
 //! queued messages in 250 ms ticks, which puts a quarter second on every reply). Long polling
 //! retries network errors with back-off.
 
+mod buttons;
+mod commands;
 mod handlers;
+pub mod html;
 mod send;
 mod state;
 pub mod store;
@@ -21,14 +25,13 @@ use teloxide::prelude::*;
 use teloxide::stop::StopToken;
 use teloxide::types::Me;
 use teloxide::update_listeners::{Polling, UpdateListener as _};
-use teloxide::utils::command::BotCommands;
 use teloxide::{ApiError, RequestError};
 use tracing::{info, warn};
 
 use crate::app::config::{BotToken, Config};
 use crate::app::logging::Secrets;
-use crate::chat::Command;
 use crate::engine::Engine;
+use commands::menu;
 pub use handlers::schema;
 pub use state::State;
 
@@ -99,18 +102,6 @@ pub async fn run(config: &Config, engine: Engine, secrets: &Secrets) -> Result<(
             Ok(())
         }
     }
-}
-
-/// The command menu for `setMyCommands`: names without the leading `/`, as the Bot API
-/// requires.
-fn menu() -> Vec<teloxide::types::BotCommand> {
-    Command::bot_commands()
-        .into_iter()
-        .map(|mut c| {
-            c.command = c.command.trim_start_matches('/').to_string();
-            c
-        })
-        .collect()
 }
 
 /// The Bot API client: the token, teloxide's long-polling HTTP settings and the API URL.
@@ -258,23 +249,4 @@ async fn stop_on_sigterm(stop: StopToken) {
     }
     #[cfg(not(unix))]
     std::future::pending::<()>().await;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_command_menu_has_names_without_slashes() {
-        let names: Vec<String> = menu().into_iter().map(|c| c.command).collect();
-        assert!(
-            names.iter().all(|n| !n.starts_with('/') && !n.is_empty()),
-            "{names:?}"
-        );
-        assert!(names.contains(&"ask".to_string()) && names.contains(&"reset".to_string()));
-        assert!(
-            !names.contains(&"reload".to_string()),
-            "admin-only /reload is listed"
-        );
-    }
 }

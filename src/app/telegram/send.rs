@@ -21,9 +21,6 @@ use super::state::State;
 use crate::chat::buttons::{Action, Button};
 use crate::chat::reply;
 
-/// How many chats that blocked the bot are remembered (so each is logged once).
-const BLOCKED_REMEMBERED: usize = 10_000;
-
 /// How many times one message is retried after 429 "retry after" answers.
 const FLOOD_RETRIES: u32 = 3;
 
@@ -80,13 +77,7 @@ pub async fn send(
                 let first_time = state
                     .blocked
                     .lock()
-                    .map(|mut blocked| {
-                        // Only for logging once: keep the set bounded.
-                        if blocked.len() >= BLOCKED_REMEMBERED {
-                            blocked.clear();
-                        }
-                        blocked.insert(chat)
-                    })
+                    .map(|mut blocked| blocked.put(chat, ()).is_none())
                     .unwrap_or(false);
                 if first_time {
                     info!("the user blocked the bot or left the chat; reply skipped");

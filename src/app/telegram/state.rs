@@ -1,27 +1,33 @@
 //! What every Telegram handler shares: the engine (swapped whole on `/reload`), the
 //! conversation contexts, the admins, the unanswered-question log and the button key.
 
-use std::collections::HashSet;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use anyhow::Result;
+use lru::LruCache;
 use teloxide::types::ChatId;
 use tracing::{error, info, warn};
 
+use super::buttons::Key;
+use super::store::{ContextStore, MEMORY_CAPACITY};
 use crate::app::config::{BotToken, Config};
-use crate::app::telegram::store::{ContextStore, MEMORY_CAPACITY};
+use crate::app::turns;
 use crate::app::unanswered::UnansweredLog;
-use crate::chat::buttons::Key;
-use crate::chat::{self, Response};
+use crate::chat::Response;
 use crate::engine::Engine;
+
+/// How many chats that blocked the bot are remembered (so each is logged once).
+const BLOCKED_REMEMBERED: NonZeroUsize = NonZeroUsize::new(10_000).expect("not zero");
 
 /// The bot's shared state.
 pub struct State {
     engine: RwLock<Arc<Engine>>,
-    /// Chats whose user blocked the bot (403), logged once each.
-    pub(super) blocked: Mutex<HashSet<ChatId>>,
+    /// Chats whose user blocked the bot (403), so each is logged once; the least recently
+    /// blocked are forgotten past [`BLOCKED_REMEMBERED`].
+    pub(super) blocked: Mutex<LruCache<ChatId, ()>>,
     /// User ids allowed to `/reload`.
     admins: Vec<u64>,
     /// The FAQ rules file `/reload` reads.
@@ -57,7 +63,7 @@ impl State {
         };
         Ok(Self {
             engine: RwLock::new(Arc::new(engine)),
-            blocked: Mutex::new(HashSet::new()),
+            blocked: Mutex::new(LruCache::new(BLOCKED_REMEMBERED)),
             admins: config.admins.clone(),
             faq_path: config.faq.clone(),
             unanswered,
@@ -82,25 +88,25 @@ impl State {
 
     /// `/reload` from an admin: swaps in the new rules, or keeps the old ones and says why.
     pub(super) fn reload(&self) -> Response {
-        let (reloaded, response) = chat::reload(&self.engine(), self.faq_path.as_deref());
-        match reloaded {
+        let reloaded = turns::reload(&self.engine(), self.faq_path.as_deref());
+        match reloaded.engine {
             Some(engine) => {
-                info!("{}", response.to_plain());
+                info!("{}", reloaded.response.to_plain());
                 if let Ok(mut current) = self.engine.write() {
                     *current = Arc::new(engine);
                 }
             }
             None => error!(
                 "FAQ reload rejected: {}",
-                response.to_plain().replace('\n', " ")
+                reloaded.response.to_plain().replace('\n', " ")
             ),
         }
-        response
+        reloaded.response
     }
 
     /// Appends an abstained question to the log, if logging is on.
     pub(super) fn log_unanswered(&self, question: &str, response: &Response) {
-        if let Some(warning) = chat::log_unanswered(self.unanswered.as_ref(), question, response) {
+        if let Some(warning) = turns::log_unanswered(self.unanswered.as_ref(), question, response) {
             warn!("{warning}");
         }
     }
