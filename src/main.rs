@@ -233,12 +233,12 @@ fn print_answer(
 
 /// `eval`: answers a question set and prints the four figures.
 fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
-    let mut params = article_qa::search::rank::Params::default();
+    let mut params = article_qa::search::params::Params::default();
     for setting in &args.set {
         let (name, value) = setting
             .split_once('=')
             .with_context(|| format!("--set expects NAME=VALUE, got {setting:?}"))?;
-        params.set(name, value).map_err(anyhow::Error::msg)?;
+        params.set(name, value)?;
     }
     let cases = eval::load_cases(&args.questions)?;
     if let Err(why) = eval::check_format(&cases, args.squad.is_some()) {

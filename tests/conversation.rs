@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use article_qa::app::eval;
-use article_qa::search::rank::Params;
+use article_qa::search::params::Params;
 use serde_json::{Value, json};
 
 use crate::common::{article_engine, repo};

@@ -3,7 +3,7 @@
 
 use article_qa::app::eval;
 use article_qa::engine::answer::{Abstention, Answer};
-use article_qa::search::rank::Params;
+use article_qa::search::params::Params;
 
 use crate::common::{article_engine, repo};
 

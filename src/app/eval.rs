@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::Corpus;
 use crate::corpus::error::{Error, Result};
 use crate::engine::answer::Engine;
-use crate::search::rank::Params;
+use crate::search::params::Params;
 
 /// One gold span of a SQuAD answer.
 #[derive(Debug, Clone, Deserialize)]

@@ -7,7 +7,11 @@ use serde::Serialize;
 
 use crate::corpus::{Article, Corpus, Paragraph, Sentence};
 use crate::engine::faq::Faq;
-use crate::search::rank::{self, ArticleIndex, Params, Query, Ranking};
+use crate::search::article_index::{ArticleIndex, SentenceRef};
+use crate::search::params::Params;
+use crate::search::query::Query;
+use crate::search::rank::{self, Ranking};
+use crate::search::rerank::{Focus, Hit};
 use crate::text::analyze::{Analyzer, Token};
 
 /// One quoted sentence and where it stands.
@@ -246,7 +250,7 @@ impl Engine {
     }
 
     /// Ranks the article's sentences for a query.
-    pub(crate) fn rank(&self, query: &Query, focus: Option<&rank::Focus>) -> Ranking {
+    pub(crate) fn rank(&self, query: &Query, focus: Option<&Focus>) -> Ranking {
         rank::rank(&self.index, &self.params, query, focus)
     }
 
@@ -301,7 +305,7 @@ impl Engine {
         Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect())
     }
 
-    fn quote(&self, hit: &rank::Hit) -> Quote {
+    fn quote(&self, hit: &Hit) -> Quote {
         let mut quote = self
             .quote_at(hit.at)
             .expect("hits come from this engine's index");
@@ -311,7 +315,7 @@ impl Engine {
 
     /// The sentence at `at` as a quote (score 0), or `None` when the corpus has no such
     /// sentence (a reference from elsewhere, such as an old context).
-    pub fn quote_at(&self, at: rank::SentenceRef) -> Option<Quote> {
+    pub fn quote_at(&self, at: SentenceRef) -> Option<Quote> {
         let (article, paragraph, sentence) = at.locate(&self.corpus)?;
         Some(Quote::new(article, paragraph, sentence, 0.0))
     }

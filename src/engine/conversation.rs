@@ -6,7 +6,7 @@
 //! too weak on its own (the article would not answer it, or covers under half of it). A
 //! follow-up is answered with its own terms plus the previous question's terms at half
 //! weight, preferring paragraphs next to the last answer and sentences not shown yet (see
-//! [`crate::search::rank::Focus`]); a question that stands on its own is answered on its own.
+//! [`crate::search::rerank::Focus`]); a question that stands on its own is answered on its own.
 //! Small talk answered by FAQ rules leaves the context as it was.
 //!
 //! **Bound.** A context keeps at most [`MAX_TURNS`] questions of at most
@@ -18,7 +18,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::answer::{Answer, Engine};
-use crate::search::rank::{Focus, Query, Ranking, SentenceRef};
+use crate::search::article_index::SentenceRef;
+use crate::search::query::Query;
+use crate::search::rank::Ranking;
+use crate::search::rerank::Focus;
 use crate::text::analyze::{Token, TokenKind, with_bigrams};
 
 /// Most questions a context remembers.

@@ -20,7 +20,7 @@
 //! **Matching.** Each example question (and a rule's keyword list) is a unit of a small term
 //! index, analysed like the article; a question is looked up in it with the same matcher
 //! (exact, stem, related, fuzzy) and IDF weights, and the same overlap as article sentences
-//! ([`crate::search::rank::Overlap`]). An example scores the harmonic mean of the share of the
+//! ([`crate::search::overlap::Overlap`]). An example scores the harmonic mean of the share of the
 //! question it covers and the share of itself the question covers; keywords score the share
 //! of the question they cover. A rule scores its best unit. Questions made only of stopwords
 //! (`who are you?`) are matched on those words, since they are all they have.
@@ -35,8 +35,9 @@ use crate::corpus::Corpus;
 use crate::corpus::error::{Error, Result};
 use crate::engine::answer::{Answer, Engine, FaqAnswer, Quote};
 use crate::search::index::TermIndex;
-use crate::search::query::{Query, QueryView};
-use crate::search::rank::Params;
+use crate::search::overlap::QueryView;
+use crate::search::params::Params;
+use crate::search::query::Query;
 use crate::text::analyze::{Analyzer, Token};
 
 /// How well a question must match a rule, by default (0..=1).
