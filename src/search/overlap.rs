@@ -1,5 +1,5 @@
 //! The overlap between a question and a unit — the one scorer that article sentences and FAQ
-//! example questions share ([`QueryView::overlap`], [`Overlap`]) — and the coverage of the
+//! example questions share (`QueryView::overlap`, [`Overlap`]) — and the coverage of the
 //! question that decides abstention ([`coverage`]).
 
 use crate::search::index::{TermId, TermIndex, UnitTerm};

@@ -1,7 +1,7 @@
 //! Every scoring constant in one documented struct, [`Params`]: what `eval --set NAME=VALUE`
 //! accepts (parsed through serde) and what the README lists, from one declaration.
 //!
-//! A knob is one line in the [`params!`] invocation below: its doc line, its name, type and
+//! A knob is one line in the `params!` invocation below: its doc line, its name, type and
 //! calibrated default. The struct, its `Default`, [`Params::KNOBS`] (name, default, doc) and
 //! what `--set` accepts all come from that line.
 

@@ -109,7 +109,7 @@ pub fn rank(
 
 /// Why `hit` (from [`rank`] with the same index, parameters and query) scored as it did:
 /// the first stage run again recording the hit's sentence and paragraph, then the same
-/// [`base_score`] and [`rescore`] summed into an [`Explanation`]. Its value is `hit.score`.
+/// `base_score` and `rescore` summed into an [`Explanation`]. Its value is `hit.score`.
 pub fn explain(index: &ArticleIndex, params: &Params, query: &Query, hit: &Hit) -> Explanation {
     let mut record = Breakdown {
         unit: hit.unit,

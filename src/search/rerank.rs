@@ -3,7 +3,7 @@
 //! for *when*, a number for *how many*, a name for *who*, a place for *where*, a reason for
 //! *why*) that the question does not hold; proximity of question terms; the sentence's
 //! coverage of the question; an early-paragraph (lead) bonus; and, for follow-ups, the
-//! [`Focus`] adjustments. [`rescore`] is the one formula, summed into a plain score while
+//! [`Focus`] adjustments. `rescore` is the one formula, summed into a plain score while
 //! ranking and into an [`crate::search::explain::Explanation`] for `--explain`.
 
 use crate::search::article_index::SentenceRef;
@@ -44,7 +44,7 @@ pub enum Fit {
 }
 
 /// What a candidate's final score is made of beside `S(u)` and `P(g)`: the inputs of
-/// [`rescore`] (zero for a sentence that was not re-ranked).
+/// `rescore` (zero for a sentence that was not re-ranked).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Features {
     /// Sum of `S` of the sentences just before and after in the same paragraph.
