@@ -9,7 +9,7 @@
 //!
 //! The crate's API is the engine's: [`Engine`], [`Answer`] and its parts, [`Corpus`]. The layer
 //! modules stay public for those who need more: the binary ([`app::run`]), the integration
-//! tests and benchmarks ([`corpus`], [`search::rank::Params`], [`engine`], [`chat`], [`app`]'s
+//! tests and benchmarks ([`corpus`], [`search::params::Params`], [`engine`], [`chat`], [`app`]'s
 //! config, eval and Telegram pieces) and the doctests ([`text`]); inside each layer only what
 //! those use is public.
 pub mod app;

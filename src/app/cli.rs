@@ -18,7 +18,7 @@ use clap::{Args, CommandFactory as _, Parser, Subcommand};
     version,
     about,
     long_about,
-    after_long_help = crate::app::config::environment_help()
+    after_long_help = crate::app::env::environment_help()
 )]
 pub struct Cli {
     /// What to run (default: the Telegram bot with a token, else the console chat).

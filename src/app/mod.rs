@@ -7,6 +7,7 @@ mod ask;
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod env;
 pub mod error;
 pub mod eval;
 pub mod logging;
@@ -121,12 +122,12 @@ fn telegram(config: &Config) -> Result<ExitCode> {
 
 /// `eval`: answers a question set and prints the four figures.
 fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
-    let mut params = crate::search::rank::Params::default();
+    let mut params = crate::search::params::Params::default();
     for setting in &args.set {
         let (name, value) = setting
             .split_once('=')
             .with_context(|| format!("--set expects NAME=VALUE, got {setting:?}"))?;
-        params.set(name, value).map_err(anyhow::Error::msg)?;
+        params.set(name, value)?;
     }
     let cases = eval::load_cases(&args.questions)?;
     let articles = args.articles.clone().or_else(|| {

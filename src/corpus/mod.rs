@@ -4,6 +4,7 @@
 //! its right: search, engine, chat, app).
 pub(crate) mod article;
 pub(crate) mod error;
+mod lines;
 mod meta;
 mod paragraphs;
 mod sentences;

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use crate::corpus::lines::{continues, ends_like_sentence, trim_span};
 use crate::corpus::sentences::Sentence;
 
 /// One paragraph of content.
@@ -68,14 +69,6 @@ fn line_spans(text: &str) -> Vec<Range<usize>> {
     lines
 }
 
-/// Narrows a byte range to exclude leading and trailing whitespace.
-pub(crate) fn trim_span(text: &str, span: Range<usize>) -> Range<usize> {
-    let slice = &text[span.clone()];
-    let start = span.start + (slice.len() - slice.trim_start().len());
-    let end = span.start + slice.trim_end().len();
-    start..end.max(start)
-}
-
 /// True for a line that is page furniture, not content: a known web phrase
 /// (`Leave a Reply`, `Share this`), or a short line (at most 12 words) that does not end a
 /// sentence (no final `.`, `?`, `!`, `…` or closing quote after one).
@@ -92,12 +85,6 @@ pub fn is_furniture(line: &str) -> bool {
 /// A short line that does not end like a sentence: a heading, a byline or a button label.
 pub(crate) fn is_heading(line: &str) -> bool {
     line.split_whitespace().count() <= 12 && !ends_like_sentence(line)
-}
-
-/// True when a line ends with `.`, `?`, `!` or `…`, possibly inside closing quotes.
-fn ends_like_sentence(line: &str) -> bool {
-    line.trim_end_matches(['"', '\'', '”', '’', ')', '»', ' '])
-        .ends_with(['.', '?', '!', '…', ':'])
 }
 
 /// Lower-case web phrases that are never content, whatever their punctuation.
@@ -120,21 +107,6 @@ const FURNITURE: &[&str] = &[
     "subscribe",
     "you may also like",
 ];
-
-/// True when line `next` carries on the sentence of line `line`: `line` does not end like a
-/// sentence, and `next` starts in lower case, or `line` is long (wrapped text, not a heading)
-/// and `next` is not a list item.
-pub(crate) fn continues(line: &str, next: &str) -> bool {
-    if ends_like_sentence(line) {
-        return false;
-    }
-    let first = next.chars().next();
-    let list_item = first.is_some_and(|c| matches!(c, '-' | '*' | '•' | '–' | '—'))
-        || next.split_once(['.', ')']).is_some_and(|(n, _)| {
-            !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit())
-        });
-    first.is_some_and(char::is_lowercase) || (line.chars().count() >= 40 && !list_item)
-}
 
 /// Article text as one line: the line breaks of a hard-wrapped paragraph (and the spaces
 /// around them) become one space. Text without line breaks is returned as it is.

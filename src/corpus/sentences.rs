@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::corpus::paragraphs::{continues, trim_span};
+use crate::corpus::lines::{continues, trim_span};
 
 /// One sentence: a byte range into its article's text, and its number in its paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]

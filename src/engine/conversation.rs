@@ -6,7 +6,7 @@
 //! too weak on its own (the article would not answer it, or covers under half of it). A
 //! follow-up is answered with its own terms plus the previous question's terms at half
 //! weight, preferring paragraphs next to the last answer and sentences not shown yet (see
-//! [`crate::search::rank::Focus`]); a question that stands on its own is answered on its own.
+//! [`crate::search::rerank::Focus`]); a question that stands on its own is answered on its own.
 //! Small talk answered by FAQ rules leaves the context as it was.
 //!
 //! **Bound.** A context keeps at most [`MAX_TURNS`] questions of at most
@@ -18,7 +18,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::answer::Answer;
-use crate::search::rank::{Query, Ranking, SentenceRef};
+use crate::search::article_index::SentenceRef;
+use crate::search::query::Query;
+use crate::search::rank::Ranking;
 use crate::text::analyze::{Token, TokenKind};
 
 /// Most questions a context remembers.
@@ -33,10 +35,6 @@ pub const MAX_TERM_BYTES: usize = 40;
 pub const MAX_RANKED: usize = 10;
 /// Idle time after which a chat's context is forgotten, unless the front end sets another.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(30 * 60);
-/// Weight factor of the previous question's terms in a follow-up.
-pub const CONTEXT_FACTOR: f32 = 0.5;
-/// Below this coverage on its own, a question counts as too weak to stand alone.
-pub const STANDALONE_COVERAGE: f32 = 0.5;
 
 /// One remembered question.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,30 +1,41 @@
 //! `ask --explain`: why the engine answered as it did — the question's terms and what each
-//! matched, the FAQ rules' scores, the best paragraphs and sentences with their scores, and
-//! the abstention threshold.
+//! matched, the FAQ rules' scores, the best paragraphs, the best sentences with the record
+//! of their scores that ranking itself summed ([`crate::search::rank::explain`]), and the
+//! abstention threshold.
 
 use std::fmt::{self, Display};
 
 use crate::engine::answer::Answer;
 use crate::engine::faq::RuleScore;
 use crate::engine::qa::Engine;
-use crate::search::index::MatchKind;
-use crate::search::rank::{Params, Query, Ranking};
+use crate::search::explain;
+use crate::search::matcher::MatchKind;
+use crate::search::query::Query;
+use crate::search::rank::{self, Ranking};
+
+/// Paragraphs listed, best first.
+const TOP_PARAGRAPHS: usize = 5;
+/// FAQ rules listed, best first.
+const TOP_RULES: usize = 3;
+/// Characters of a sentence shown beside its score.
+const SHOWN_CHARS: usize = 90;
 
 /// Everything behind one answer, ready to print.
 pub struct Explanation {
     question: String,
     answer: Answer,
     terms: Vec<TermLine>,
-    /// FAQ rules: score, id, threshold, the phrasing that matched.
-    rules: Vec<(RuleScore, String, f32, String)>,
+    rules: Vec<RuleLine>,
+    /// (article name, paragraph number, `P(g)`), best first.
     paragraphs: Vec<(String, usize, f32)>,
     sentences: Vec<SentenceLine>,
     coverage: f32,
-    params: Params,
+    threshold: f32,
     /// Extra lines (conversation context decisions).
     notes: Vec<String>,
 }
 
+/// A question term and the index terms it matched: (stem, kind, similarity, IDF).
 struct TermLine {
     text: String,
     stem: String,
@@ -33,17 +44,25 @@ struct TermLine {
     matches: Vec<(String, MatchKind, f32, f32)>,
 }
 
+/// A FAQ rule's score for the question, its threshold and the phrasing that matched.
+struct RuleLine {
+    score: RuleScore,
+    id: String,
+    threshold: f32,
+    matched: String,
+}
+
+/// A returned sentence and the record of its score.
 struct SentenceLine {
     paragraph: usize,
     sentence: usize,
-    score: f32,
-    sentence_score: f32,
-    paragraph_score: f32,
     text: String,
+    score: explain::Explanation,
 }
 
 impl Explanation {
-    /// Explains how `engine` answers `question` (given the query and ranking it used).
+    /// Explains how `engine` answered `question` with `answer`, given the query and ranking
+    /// it used: the sentences' scores are recorded by the ranking's own code.
     pub fn new(
         engine: &Engine,
         question: &str,
@@ -51,81 +70,15 @@ impl Explanation {
         query: &Query,
         ranking: &Ranking,
     ) -> Self {
-        let index = &engine.index().terms;
-        let terms = query
-            .terms
-            .iter()
-            .map(|q| TermLine {
-                text: q.token.text.clone(),
-                stem: q.token.stem.clone(),
-                factor: q.factor,
-                weight: q.weight,
-                matches: q
-                    .matches
-                    .iter()
-                    .map(|m| {
-                        (
-                            index.stem(m.term).to_string(),
-                            m.kind,
-                            m.similarity,
-                            index.idf_of(m.term).0,
-                        )
-                    })
-                    .collect(),
-            })
-            .collect();
-        let rules = match engine.faq() {
-            Some(faq) => engine
-                .faq_scores(question)
-                .into_iter()
-                .take(3)
-                .map(|s| {
-                    let rule = &faq.rules()[s.rule];
-                    let (id, threshold) = (rule.id.clone(), rule.threshold);
-                    let matched = faq.matched(&s).unwrap_or_default();
-                    (s, id, threshold, matched)
-                })
-                .collect(),
-            None => Vec::new(),
-        };
-        let corpus = engine.corpus();
-        let paragraphs = ranking
-            .top_paragraphs
-            .iter()
-            .filter_map(|&(group, score)| {
-                let unit = index.units_of(group).start as usize;
-                let located = engine.index().sentences[unit].locate(corpus);
-                debug_assert!(located.is_some(), "the index points outside its corpus");
-                let (article, paragraph, _) = located?;
-                Some((article.name.clone(), paragraph.number, score))
-            })
-            .collect();
-        let sentences = ranking
-            .hits
-            .iter()
-            .filter_map(|h| {
-                let located = h.at.locate(corpus);
-                debug_assert!(located.is_some(), "a hit points outside the corpus");
-                let (article, paragraph, sentence) = located?;
-                Some(SentenceLine {
-                    paragraph: paragraph.number,
-                    sentence: sentence.number,
-                    score: h.score,
-                    sentence_score: h.sentence_score,
-                    paragraph_score: h.paragraph_score,
-                    text: article.sentence_text(sentence).to_string(),
-                })
-            })
-            .collect();
         Self {
             question: question.to_string(),
             answer,
-            terms,
-            rules,
-            paragraphs,
-            sentences,
+            terms: term_lines(engine, query),
+            rules: rule_lines(engine, question),
+            paragraphs: paragraph_lines(engine, ranking),
+            sentences: sentence_lines(engine, query, ranking),
             coverage: ranking.coverage,
-            params: *engine.params(),
+            threshold: engine.params().threshold,
             notes: Vec::new(),
         }
     }
@@ -136,12 +89,71 @@ impl Explanation {
     }
 }
 
-impl Display for Explanation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "question: {:?}", self.question)?;
-        for note in &self.notes {
-            writeln!(f, "context: {note}")?;
+fn term_lines(engine: &Engine, query: &Query) -> Vec<TermLine> {
+    let index = &engine.index().terms;
+    let line = |q: &crate::search::query::QueryTerm| TermLine {
+        text: q.token.text.clone(),
+        stem: q.token.stem.clone(),
+        factor: q.factor,
+        weight: q.weight,
+        matches: (q.matches.iter())
+            .map(|m| {
+                let stem = index.stem(m.term).to_string();
+                (stem, m.kind, m.similarity, index.idf_of(m.term).0)
+            })
+            .collect(),
+    };
+    query.terms.iter().map(line).collect()
+}
+
+fn rule_lines(engine: &Engine, question: &str) -> Vec<RuleLine> {
+    let Some(faq) = engine.faq() else {
+        return Vec::new();
+    };
+    let line = |score: RuleScore| {
+        let rule = &faq.rules()[score.rule];
+        let matched = faq.matched(&score).unwrap_or_default();
+        RuleLine {
+            id: rule.id.clone(),
+            threshold: rule.threshold,
+            score,
+            matched,
         }
+    };
+    let scores = engine.faq_scores(question);
+    scores.into_iter().take(TOP_RULES).map(line).collect()
+}
+
+fn paragraph_lines(engine: &Engine, ranking: &Ranking) -> Vec<(String, usize, f32)> {
+    let index = engine.index();
+    let line = |(group, score): (u32, f32)| {
+        let unit = index.terms.units_of(group).start as usize;
+        let located = index.sentences[unit].locate(engine.corpus());
+        debug_assert!(located.is_some(), "the index points outside its corpus");
+        let (article, paragraph, _) = located?;
+        Some((article.name.clone(), paragraph.number, score))
+    };
+    let top = ranking.top_paragraphs(TOP_PARAGRAPHS);
+    top.into_iter().filter_map(line).collect()
+}
+
+fn sentence_lines(engine: &Engine, query: &Query, ranking: &Ranking) -> Vec<SentenceLine> {
+    let line = |hit: &crate::search::rerank::Hit| {
+        let located = hit.at.locate(engine.corpus());
+        debug_assert!(located.is_some(), "a hit points outside the corpus");
+        let (article, paragraph, sentence) = located?;
+        Some(SentenceLine {
+            paragraph: paragraph.number,
+            sentence: sentence.number,
+            text: article.sentence_text(sentence).to_string(),
+            score: rank::explain(engine.index(), engine.params(), query, hit),
+        })
+    };
+    ranking.hits.iter().filter_map(line).collect()
+}
+
+impl Explanation {
+    fn write_terms(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
             "\nterms (after analysis; weight = IDF, factor scales it):"
@@ -163,48 +175,73 @@ impl Display for Explanation {
             }
             writeln!(f)?;
             for (stem, kind, similarity, idf) in &t.matches {
+                let kind = kind_name(*kind);
                 writeln!(
                     f,
-                    "      → {stem} ({}, similarity {similarity:.2}, idf {idf:.2})",
-                    kind_name(*kind)
+                    "      → {stem} ({kind}, similarity {similarity:.2}, idf {idf:.2})"
                 )?;
             }
         }
-        if !self.rules.is_empty() {
-            writeln!(f, "\nFAQ rules (best first):")?;
-            for (score, id, threshold, matched) in &self.rules {
-                let verdict = if score.score >= *threshold {
-                    "matches"
-                } else {
-                    "below"
-                };
-                writeln!(
-                    f,
-                    "  {id:<18} {:.2} ({verdict} its threshold {threshold:.2}) via {:?}",
-                    score.score, matched
-                )?;
-            }
+        Ok(())
+    }
+
+    fn write_rules(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.rules.is_empty() {
+            return Ok(());
         }
+        writeln!(f, "\nFAQ rules (best first):")?;
+        for RuleLine {
+            score,
+            id,
+            threshold,
+            matched,
+        } in &self.rules
+        {
+            let verdict = if score.score >= *threshold {
+                "matches"
+            } else {
+                "below"
+            };
+            let score = score.score;
+            writeln!(
+                f,
+                "  {id:<18} {score:.2} ({verdict} its threshold {threshold:.2}) via {matched:?}"
+            )?;
+        }
+        Ok(())
+    }
+
+    fn write_sentences(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "\nparagraphs (BM25 over paragraphs):")?;
         for (article, number, score) in &self.paragraphs {
             writeln!(f, "  {article} ¶{number:<3} {score:.2}")?;
         }
-        writeln!(
-            f,
-            "\nsentences (final = sentence + paragraph + neighbours + bonuses):"
-        )?;
+        writeln!(f, "\nsentences (the parts ranking summed, in its order):")?;
         for s in &self.sentences {
-            let text: String = crate::corpus::unwrapped(&s.text).chars().take(90).collect();
-            writeln!(
-                f,
-                "  ¶{}.{:<2} final {:.2}  sentence {:.2}  paragraph {:.2}  {text}…",
-                s.paragraph, s.sentence, s.score, s.sentence_score, s.paragraph_score
-            )?;
+            let text = crate::corpus::unwrapped(&s.text);
+            let text: String = text.chars().take(SHOWN_CHARS).collect();
+            writeln!(f, "  ¶{}.{:<2} {text}…", s.paragraph, s.sentence)?;
+            for line in s.score.to_string().lines() {
+                writeln!(f, "    {line}")?;
+            }
         }
+        Ok(())
+    }
+}
+
+impl Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "question: {:?}", self.question)?;
+        for note in &self.notes {
+            writeln!(f, "context: {note}")?;
+        }
+        self.write_terms(f)?;
+        self.write_rules(f)?;
+        self.write_sentences(f)?;
         writeln!(
             f,
             "\ncoverage of the best paragraph: {:.2} (threshold {:.2}: below it the engine abstains)",
-            self.coverage, self.params.threshold
+            self.coverage, self.threshold
         )?;
         let decision = match &self.answer {
             Answer::Faq(faq) => format!("FAQ rule {} (score {:.2})", faq.rule, faq.score),

@@ -9,11 +9,14 @@ use std::time::Duration;
 use crate::corpus::Corpus;
 use crate::engine::answer::{Abstention, Answer, Quote};
 use crate::engine::conversation::{
-    CONTEXT_FACTOR, Context, Conversed, DEFAULT_TTL, Decision, STANDALONE_COVERAGE, context_token,
-    follow_up_words, own_terms,
+    Context, Conversed, DEFAULT_TTL, Decision, context_token, follow_up_words, own_terms,
 };
 use crate::engine::faq::{self, Faq};
-use crate::search::rank::{self, ArticleIndex, Focus, Params, Query, Ranking};
+use crate::search::article_index::{ArticleIndex, SentenceRef};
+use crate::search::params::Params;
+use crate::search::query::Query;
+use crate::search::rank::{self, Ranking};
+use crate::search::rerank::{Focus, Hit};
 use crate::text::analyze::{Analyzer, Token, with_bigrams};
 
 /// The engine: the corpus, its index, the FAQ rules and the scoring parameters. Cheap to
@@ -100,8 +103,9 @@ impl Engine {
         Arc::clone(&self.analyzer)
     }
 
-    /// The same engine with other scoring parameters.
+    /// The same engine with other scoring parameters (its FAQ rules too).
     pub fn with_params(mut self, params: Params) -> Self {
+        self.faq = self.faq.map(|faq| Arc::new(faq.with_params(&params)));
         self.params = params;
         self
     }
@@ -143,7 +147,7 @@ impl Engine {
     }
 
     /// Ranks the article's sentences for a query.
-    pub(crate) fn rank(&self, query: &Query, focus: Option<&rank::Focus>) -> Ranking {
+    pub(crate) fn rank(&self, query: &Query, focus: Option<&Focus>) -> Ranking {
         rank::rank(&self.index, &self.params, query, focus)
     }
 
@@ -191,7 +195,7 @@ impl Engine {
         Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect())
     }
 
-    fn quote(&self, hit: &rank::Hit) -> Quote {
+    fn quote(&self, hit: &Hit) -> Quote {
         let mut quote = self
             .quote_at(hit.at)
             .expect("hits come from this engine's index");
@@ -201,7 +205,7 @@ impl Engine {
 
     /// The sentence at `at` as a quote (score 0), or `None` when the corpus has no such
     /// sentence (a reference from elsewhere, such as an old context).
-    pub fn quote_at(&self, at: rank::SentenceRef) -> Option<Quote> {
+    pub fn quote_at(&self, at: SentenceRef) -> Option<Quote> {
         let (article, paragraph, sentence) = at.locate(&self.corpus)?;
         Some(Quote::new(article, paragraph, sentence, 0.0))
     }
@@ -260,7 +264,8 @@ impl Engine {
         let query = self.query_tokens(with_bigrams(tokens.clone()), &[]);
         let ranking = self.rank(&query, None);
         let answer = self.decide(&query, &ranking);
-        let weak = !matches!(answer, Answer::Article(_)) || ranking.coverage < STANDALONE_COVERAGE;
+        let weak = !matches!(answer, Answer::Article(_))
+            || ranking.coverage < self.params.standalone_coverage;
         if weak
             && refers_back.is_none()
             && let Some(reply) = self.follow_up(question, &tokens, "too weak on its own", context)
@@ -292,7 +297,7 @@ impl Engine {
     }
 
     /// Answers `question` as a follow-up of the chat's last question: its terms plus the
-    /// last question's at [`CONTEXT_FACTOR`], near the last answer, preferring sentences not
+    /// last question's at [`Params::context_factor`], near the last answer, preferring sentences not
     /// shown yet. `None` (context untouched) when there is no earlier question or the article
     /// does not answer even so.
     fn follow_up(
@@ -308,7 +313,7 @@ impl Engine {
             .terms
             .iter()
             .filter(|(_, stem)| !own.iter().any(|(_, s)| s == stem))
-            .map(|(text, stem)| (context_token(text, stem), CONTEXT_FACTOR))
+            .map(|(text, stem)| (context_token(text, stem), self.params.context_factor))
             .collect();
         let focus = Focus {
             shown: context

@@ -5,7 +5,7 @@
 //! 1. [`normalize`]: Unicode NFKC, curly quotes and apostrophes folded to straight ones,
 //!    Unicode hyphens folded to `-`, zero-width characters removed, control characters
 //!    turned into spaces. Works on the original casing, because stage 3 needs it.
-//! 2. split ([`tokens`]): Unicode words (UAX #29). Words joined by a single hyphen form a
+//! 2. split (`tokens`): Unicode words (UAX #29). Words joined by a single hyphen form a
 //!    compound (`al-Sharaa`) that yields its parts and the joined whole (`alsharaa`).
 //! 3. lower-case and clean: possessives and contractions are stripped (`Russia's` →
 //!    `russia`), thousands separators dropped (`4,096` → `4096`), dotted and upper-case

@@ -4,7 +4,8 @@
 //! The table, `src/thesaurus.tsv`, is built by `tools/build_thesaurus.py` and compiled into
 //! the binary; its licence is in `src/thesaurus.LICENSE`. Each line is
 //! `stem<TAB>derived,stems<TAB>synonym,stems`, sorted by stem (so duplicates show). Looking a stem
-//! up is a hash-map look-up; the map is built on first use, in about a millisecond.
+//! up is a hash-map look-up; the map is built on first use, in about a millisecond. How much
+//! a relation counts in scoring is the search layer's `Params::thesaurus_similarity`.
 
 use std::sync::OnceLock;
 
@@ -19,16 +20,6 @@ pub enum Relation {
     Derived,
     /// The words share their most frequent sense (`talk`/`speak`).
     Synonym,
-}
-
-impl Relation {
-    /// Similarity (0..=1) that scales the weight of a match through this relation.
-    pub fn similarity(self) -> f32 {
-        match self {
-            Relation::Derived => 0.3,
-            Relation::Synonym => 0.3,
-        }
-    }
 }
 
 /// The table's lines as stem → rest of the line, built on first use.

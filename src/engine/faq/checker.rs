@@ -2,7 +2,7 @@
 //! that shadow each other or hide what the article already answers.
 
 use super::rules::parse;
-use super::{Faq, MessageLimit, NEAR_TIE, Problem};
+use super::{Faq, MessageLimit, Problem};
 use crate::engine::answer::Answer;
 use crate::engine::qa::Engine;
 
@@ -50,7 +50,7 @@ fn warnings(faq: &Faq, engine: &Engine) -> Vec<Problem> {
             let own = scores.iter().find(|s| s.rule == r).map_or(0.0, |s| s.score);
             let rival = scores
                 .iter()
-                .find(|s| s.rule != r && s.score >= own - NEAR_TIE);
+                .find(|s| s.rule != r && s.score >= own - engine.params().faq_near_tie);
             if let Some(other) = rival {
                 let relation = if other.score > own {
                     "matched better"

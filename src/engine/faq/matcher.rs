@@ -6,10 +6,23 @@ use std::sync::Arc;
 use super::{Basis, Faq, Phrasing, Rule, RuleScore};
 use crate::engine::answer::{Answer, FaqAnswer};
 use crate::search::index::TermIndex;
-use crate::search::query::{Query, QueryView};
+use crate::search::overlap::QueryView;
+use crate::search::params::Params;
+use crate::search::query::Query;
 use crate::text::analyze::Token;
 
 impl Faq {
+    /// The same rules matched with other scoring parameters: rules without a threshold of
+    /// their own take the new [`Params::faq_threshold`].
+    pub fn with_params(&self, params: &Params) -> Self {
+        let mut faq = self.clone();
+        for rule in &mut faq.rules {
+            rule.threshold = rule.own_threshold.unwrap_or(params.faq_threshold);
+        }
+        faq.params = *params;
+        faq
+    }
+
     /// The rules, in file order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules

@@ -21,7 +21,7 @@
 //! **Matching.** Each example question (and a rule's keyword list) is a unit of a small term
 //! index, analysed like the article; a question is looked up in it with the same matcher
 //! (exact, stem, related, fuzzy) and IDF weights, and the same overlap as article sentences
-//! ([`crate::search::rank::Overlap`]). An example scores the harmonic mean of the share of the
+//! ([`crate::search::overlap::Overlap`]). An example scores the harmonic mean of the share of the
 //! question it covers and the share of itself the question covers; keywords score the share
 //! of the question they cover. A rule scores its best unit. Questions made only of stopwords
 //! (`who are you?`) are matched on those words, since they are all they have.
@@ -38,13 +38,8 @@ use std::sync::Arc;
 use crate::corpus::Corpus;
 use crate::engine::answer::{Answer, Quote};
 use crate::search::index::TermIndex;
-use crate::search::rank::Params;
+use crate::search::params::Params;
 use crate::text::analyze::Analyzer;
-
-/// How well a question must match a rule, by default (0..=1).
-pub const DEFAULT_THRESHOLD: f32 = 0.7;
-/// Two rules whose scores for a question differ by less than this are a near-tie.
-pub const NEAR_TIE: f32 = 0.05;
 
 /// One checked rule.
 #[derive(Debug, Clone)]
@@ -61,8 +56,11 @@ pub struct Rule {
     pub quotes: Vec<Quote>,
     /// Wins ties against lower priorities.
     pub priority: i32,
-    /// Smallest score at which the rule answers.
+    /// Smallest score at which the rule answers: the file's `threshold`, else the
+    /// parameters' [`Params::faq_threshold`].
     pub threshold: f32,
+    /// The `threshold` the file gave, if it gave one.
+    pub own_threshold: Option<f32>,
 }
 
 /// A rule's score for a question.
@@ -86,7 +84,7 @@ pub enum Phrasing {
 }
 
 /// A loaded, checked set of rules, ready to match questions.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Faq {
     rules: Vec<Rule>,
     index: TermIndex,

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::matcher::build;
-use super::{Basis, DEFAULT_THRESHOLD, Faq, MessageLimit, Problem, Rule};
+use super::{Basis, Faq, MessageLimit, Problem, Rule};
 use crate::corpus::Corpus;
 use crate::engine::answer::{Answer, FaqAnswer, Quote};
 
@@ -59,7 +59,7 @@ pub(super) fn parse(text: &str, basis: Basis<'_>, limit: &dyn MessageLimit) -> P
                     message: one_line(e.message()),
                 }]
             })
-            .and_then(|raw| validate_rule(raw, name, basis.corpus, limit));
+            .and_then(|raw| validate_rule(raw, name, basis, limit));
         match checked {
             Ok(rule) => rules.push(rule),
             Err(mut problems) => errors.append(&mut problems),
@@ -176,13 +176,13 @@ fn toml_error(text: &str, error: &toml::de::Error) -> String {
 fn validate_rule(
     raw: RawRule,
     name: String,
-    corpus: &Corpus,
+    basis: Basis<'_>,
     limit: &dyn MessageLimit,
 ) -> Result<Rule, Vec<Problem>> {
     let mut messages = field_problems(&raw);
     let mut quotes = Vec::new();
     for reference in &raw.quote {
-        match resolve(reference, corpus) {
+        match resolve(reference, basis.corpus) {
             Ok(mut resolved) => quotes.append(&mut resolved),
             Err(error) => messages.push(error.to_string()),
         }
@@ -194,7 +194,8 @@ fn validate_rule(
         answer: raw.answer.unwrap_or_default().trim().to_string(),
         quotes,
         priority: raw.priority,
-        threshold: raw.threshold.unwrap_or(DEFAULT_THRESHOLD),
+        threshold: raw.threshold.unwrap_or(basis.params.faq_threshold),
+        own_threshold: raw.threshold,
     };
     let answer = Answer::Faq(FaqAnswer {
         rule: rule.id.clone(),

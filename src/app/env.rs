@@ -1,0 +1,96 @@
+//! The environment variables the bot reads: their names, meanings and defaults, in one list
+//! that `--help`, the README's Configuration table and `.env.example` are checked against.
+
+/// `TELOXIDE_TOKEN`: the bot token from @BotFather.
+pub const TOKEN_VAR: &str = "TELOXIDE_TOKEN";
+/// `TELOXIDE_API_URL`: a local Bot API server or test server (teloxide's own convention).
+pub const API_URL_VAR: &str = "TELOXIDE_API_URL";
+/// `ARTICLE_QA_SEEDS`: the folder of articles.
+pub const SEEDS_VAR: &str = "ARTICLE_QA_SEEDS";
+/// `ARTICLE_QA_FAQ`: the FAQ rules file.
+pub const FAQ_VAR: &str = "ARTICLE_QA_FAQ";
+/// `ADMIN_USER_IDS`: Telegram user ids allowed to use `/reload`, comma-separated.
+pub const ADMINS_VAR: &str = "ADMIN_USER_IDS";
+/// `ARTICLE_QA_UNANSWERED_LOG`: where abstained questions are appended (off when unset).
+pub const UNANSWERED_VAR: &str = "ARTICLE_QA_UNANSWERED_LOG";
+/// `REDIS_URL`: keep conversation context in Redis instead of memory.
+pub const REDIS_VAR: &str = "REDIS_URL";
+/// `ARTICLE_QA_CONTEXT_MINUTES`: idle minutes after which a chat's context is forgotten.
+pub const CONTEXT_VAR: &str = "ARTICLE_QA_CONTEXT_MINUTES";
+/// `RUST_LOG`: the log level (read by `tracing-subscriber`'s `EnvFilter`).
+pub const LOG_VAR: &str = "RUST_LOG";
+
+/// One setting read from the environment (or `.env`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variable {
+    /// The variable's name.
+    pub name: &'static str,
+    /// What it sets, in a few words.
+    pub meaning: &'static str,
+    /// What applies when it is unset or empty.
+    pub default: &'static str,
+}
+
+/// Every variable the bot reads, in the order `--help` shows them. The README's
+/// Configuration table and `.env.example` name exactly these (a test checks).
+pub const VARIABLES: &[Variable] = &[
+    Variable {
+        name: TOKEN_VAR,
+        meaning: "bot token from @BotFather",
+        default: "none, and the console chat runs instead",
+    },
+    Variable {
+        name: API_URL_VAR,
+        meaning: "another Bot API server: a local telegram-bot-api, a test server",
+        default: "https://api.telegram.org",
+    },
+    Variable {
+        name: SEEDS_VAR,
+        meaning: "folder of articles (--seeds)",
+        default: "./seeds, else the shipped folder",
+    },
+    Variable {
+        name: FAQ_VAR,
+        meaning: "FAQ rules file (--faq)",
+        default: "faq.toml in the seeds folder, if present",
+    },
+    Variable {
+        name: ADMINS_VAR,
+        meaning: "Telegram user ids allowed /reload, comma-separated",
+        default: "nobody",
+    },
+    Variable {
+        name: UNANSWERED_VAR,
+        meaning: "append unanswered questions here (JSON Lines: time and question only)",
+        default: "off",
+    },
+    Variable {
+        name: REDIS_VAR,
+        meaning: "keep Telegram conversation context in Redis",
+        default: "in memory",
+    },
+    Variable {
+        name: CONTEXT_VAR,
+        meaning: "idle minutes before a chat's context is forgotten",
+        default: "30",
+    },
+    Variable {
+        name: LOG_VAR,
+        meaning: "log level: error, warn, info, debug, trace",
+        default: "info",
+    },
+];
+
+/// The `Environment` section of `--help`, one line per entry of [`VARIABLES`]:
+/// `  NAME  meaning [default: …]`, as clap shows an option's default.
+pub fn environment_help() -> String {
+    let width = VARIABLES.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    let mut help = String::from("Environment (or .env; flags win):");
+    for v in VARIABLES {
+        help.push_str(&format!(
+            "\n  {:width$}  {} [default: {}]",
+            v.name, v.meaning, v.default
+        ));
+    }
+    help
+}

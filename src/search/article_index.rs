@@ -1,0 +1,97 @@
+//! The corpus's sentences as index units: [`ArticleIndex`] (units = sentences, groups =
+//! paragraphs) and [`SentenceRef`], where a unit stands in the corpus.
+
+use crate::corpus::{Article, Corpus, Paragraph, Sentence};
+use crate::search::index::TermIndex;
+use crate::text::analyze::{Analyzer, Token, with_bigrams};
+
+/// Where one unit of the index stands in the corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SentenceRef {
+    /// Index into [`Corpus::articles`].
+    pub article: u32,
+    /// Index into that article's `paragraphs`.
+    pub paragraph: u32,
+    /// Index into that paragraph's `sentences`.
+    pub sentence: u32,
+}
+
+impl SentenceRef {
+    /// The article, paragraph and sentence this points at in `corpus`, or `None` when it has
+    /// no such sentence (a reference from elsewhere, such as an old conversation context).
+    pub fn locate(self, corpus: &Corpus) -> Option<(&Article, &Paragraph, &Sentence)> {
+        let article = corpus.articles.get(self.article as usize)?;
+        let paragraph = article.paragraphs.get(self.paragraph as usize)?;
+        let sentence = paragraph.sentences.get(self.sentence as usize)?;
+        Some((article, paragraph, sentence))
+    }
+}
+
+/// The corpus's sentences, analysed and indexed (units = sentences, groups = paragraphs).
+#[derive(Debug)]
+pub struct ArticleIndex {
+    /// The term index.
+    pub terms: TermIndex,
+    /// Per unit: true when the sentence opens with a word that points back to the one
+    /// before (`This led to…`, `It has…`), so it inherits that sentence's terms.
+    pub anaphoric: Vec<bool>,
+    /// Unit number → where the sentence stands.
+    pub sentences: Vec<SentenceRef>,
+}
+
+impl ArticleIndex {
+    /// Analyses and indexes every sentence of `corpus`.
+    pub fn build(analyzer: &Analyzer, corpus: &Corpus) -> Self {
+        let mut sentences = Vec::new();
+        let mut anaphoric = Vec::new();
+        let mut units = Vec::new();
+        let mut group = 0u32;
+        for (a, article) in corpus.articles.iter().enumerate() {
+            for (p, paragraph) in article.paragraphs.iter().enumerate() {
+                for (s, sentence) in paragraph.sentences.iter().enumerate() {
+                    sentences.push(SentenceRef {
+                        article: a as u32,
+                        paragraph: p as u32,
+                        sentence: s as u32,
+                    });
+                    let tokens =
+                        with_bigrams(analyzer.analyze_document(article.sentence_text(sentence)));
+                    let points_back = s > 0
+                        && points_back(
+                            &tokens,
+                            units
+                                .last()
+                                .map(|(_, t): &(u32, Vec<Token>)| t.as_slice())
+                                .unwrap_or_default(),
+                        );
+                    anaphoric.push(points_back);
+                    units.push((group, tokens));
+                }
+                group += 1;
+            }
+        }
+        let terms = TermIndex::build(units.iter().map(|(g, t)| (*g, t.as_slice())));
+        Self {
+            terms,
+            anaphoric,
+            sentences,
+        }
+    }
+}
+
+/// True when a sentence opens with a word that refers to the sentence before: a pronoun
+/// (`This led to…`) or `the` + a noun that sentence used (`The expedition was a disaster.`).
+fn points_back(tokens: &[Token], previous: &[Token]) -> bool {
+    match tokens {
+        [first, ..] if ANAPHORS.contains(&first.text.as_str()) => true,
+        [first, second, ..] if first.text == "the" && !second.stop => {
+            previous.iter().any(|t| t.stem == second.stem)
+        }
+        _ => false,
+    }
+}
+
+/// Words that, opening a sentence, refer to something in the sentence before.
+const ANAPHORS: &[&str] = &[
+    "he", "her", "his", "it", "its", "she", "such", "their", "these", "they", "this", "those",
+];
