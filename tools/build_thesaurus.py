@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Builds src/thesaurus.tsv, the word relations the matcher uses, from WordNet 3.0.
+"""Builds src/text/thesaurus.tsv, the word relations the matcher uses, from WordNet 3.0.
 
 Source: Princeton WordNet 3.0 as packaged by Debian (`apt-get install wordnet-base`,
-files in /usr/share/wordnet). Licence: the WordNet 3.0 licence (see src/thesaurus.LICENSE),
+files in /usr/share/wordnet). Licence: the WordNet 3.0 licence (see src/text/thesaurus.LICENSE),
 which allows use, copying and redistribution with its notice.
 
 For every single-word lemma that occurs in the sense-tagged corpus (tag count >= 1, i.e.
@@ -13,7 +13,7 @@ Words are reduced to Snowball English stems (the `snowballstemmer` package, the 
 algorithm as the Rust `rust-stemmers` crate), merged by stem, and written one stem a line,
 sorted: `stem<TAB>derived,stems<TAB>synonym,stems`.
 
-usage: pip install snowballstemmer && python3 tools/build_thesaurus.py > src/thesaurus.tsv
+usage: pip install snowballstemmer && python3 tools/build_thesaurus.py > src/text/thesaurus.tsv
 """
 import collections
 import re

@@ -1,8 +1,8 @@
 //! Word relations from WordNet 3.0 (derived forms and first-sense synonyms), looked up by
 //! stem, so a question's `defend` can find an article's `defence` and `talk` its `speak`.
 //!
-//! The table, `src/thesaurus.tsv`, is built by `tools/build_thesaurus.py` and compiled into
-//! the binary; its licence is in `src/thesaurus.LICENSE`. Each line is
+//! The table, `src/text/thesaurus.tsv`, is built by `tools/build_thesaurus.py` and compiled into
+//! the binary; its licence is in `src/text/thesaurus.LICENSE`. Each line is
 //! `stem<TAB>derived,stems<TAB>synonym,stems`, sorted by stem (so duplicates show). Looking a stem
 //! up is a hash-map look-up; the map is built on first use, in about a millisecond. How much
 //! a relation counts in scoring is the search layer's `Params::thesaurus_similarity`.

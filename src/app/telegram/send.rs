@@ -130,12 +130,17 @@ pub fn guarded<'a>(
     }
 }
 
+/// A handler body that panicked, with the panic's message.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Panicked(pub String);
+
 /// Runs `body` to completion, or returns the panic's message if it panicked.
-pub async fn contain_panic<T>(body: impl Future<Output = T>) -> Result<T, String> {
+pub async fn contain_panic<T>(body: impl Future<Output = T>) -> Result<T, Panicked> {
     AssertUnwindSafe(body)
         .catch_unwind()
         .await
-        .map_err(|panic| crate::app::logging::panic_message(panic.as_ref()))
+        .map_err(|panic| Panicked(crate::app::logging::panic_message(panic.as_ref())))
 }
 
 #[cfg(test)]
@@ -145,7 +150,7 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_handler_body_is_contained() {
         let panicked = contain_panic(async { panic!("boom {}", 1) }).await;
-        assert_eq!(panicked.unwrap_err(), "boom 1");
+        assert_eq!(panicked.unwrap_err().to_string(), "boom 1");
         let fine = contain_panic(async { 7 }).await;
         assert_eq!(fine.unwrap(), 7);
     }
