@@ -10,6 +10,8 @@ use std::time::Duration;
 use article_qa::Engine;
 use article_qa::app::eval;
 use article_qa::app::telegram::store::ContextStore;
+use article_qa::corpus::Corpus;
+use article_qa::engine::Answer;
 use article_qa::engine::conversation::Context;
 use serde_json::{Value, json};
 
@@ -475,5 +477,81 @@ fn follow_up_answers_neither_repeat_the_last_answer_nor_wander_off() {
                 quote.paragraph
             );
         }
+    }
+}
+
+/// The first sentence the engine quotes for the last of `turns`, asked in one conversation.
+fn last_answer(turns: &[&str]) -> String {
+    let turns: Vec<String> = turns.iter().map(|t| t.to_string()).collect();
+    let reply = article_engine().converse_turns(&turns).expect("turns");
+    reply
+        .answer
+        .quotes()
+        .first()
+        .map(|q| q.text.clone())
+        .unwrap_or_default()
+}
+
+// After a question about al-Sharaa's nickname, "When did HTS take Damascus?" was answered
+// from the nickname's paragraph: the earlier terms leaked into a question of its own.
+#[test]
+fn a_new_question_is_answered_as_if_asked_first() {
+    let cases: [(&str, &str); 2] = [
+        (
+            "What was al-Sharaa's nickname as a fighter?",
+            "When did HTS take Damascus?",
+        ),
+        (
+            "Who is Syria's defence minister?",
+            "Is Syria willing to let Russia keep its bases?",
+        ),
+    ];
+    for (earlier, question) in cases {
+        let alone = last_answer(&[question]);
+        assert!(!alone.is_empty(), "{question:?} unanswered");
+        assert_eq!(
+            last_answer(&[earlier, question]),
+            alone,
+            "{earlier:?} changed the answer to {question:?}"
+        );
+    }
+}
+
+// A question about the story itself ("Who is this article about?") was refused: none of
+// its words is in the story. The story's opening answers it; a question about something
+// the story lacks still gets no answer.
+#[test]
+fn a_question_about_the_article_itself_gets_its_opening() {
+    let corpus = Corpus::from_text(
+        "t",
+        "Dennis Farina, the cop-turned-actor of Law & Order, has died. He was 69.\n\
+         Farina got into acting through director Michael Mann.\n",
+    )
+    .unwrap();
+    let engine = Engine::new(corpus);
+    for question in [
+        "Who is this article about?",
+        "What is the subject of the story?",
+        "what is this about",
+    ] {
+        let answer = engine.answer(question);
+        let quotes = answer.quotes();
+        assert!(
+            quotes
+                .first()
+                .is_some_and(|q| q.text.starts_with("Dennis Farina")),
+            "{question:?} got {answer:?}"
+        );
+        assert_eq!(quotes.len(), 3, "{question:?}: the opening sentences");
+    }
+    for question in [
+        "What does the article say about Turkey?",
+        "Which county does the story describe?",
+    ] {
+        let answer = engine.answer(question);
+        assert!(
+            matches!(answer, Answer::NotFound(_)),
+            "{question:?} got {answer:?}"
+        );
     }
 }

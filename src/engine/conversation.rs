@@ -92,6 +92,8 @@ pub enum Decision {
     },
     /// Answered by a FAQ rule; the context is kept as it was.
     Faq,
+    /// Asks what the article itself is about: answered with its opening sentences.
+    AboutTheArticle,
 }
 
 impl std::fmt::Display for Decision {
@@ -110,6 +112,9 @@ impl std::fmt::Display for Decision {
                 )
             }
             Decision::Faq => f.write_str("answered by a FAQ rule: context kept as it was"),
+            Decision::AboutTheArticle => {
+                f.write_str("asks what the article is about: answered with its opening sentences")
+            }
         }
     }
 }
@@ -181,6 +186,71 @@ impl Context {
             }
         });
     }
+}
+
+/// Words with which a question points at the text itself ("the article", "this story").
+const DOCUMENT_WORDS: &[&str] = &["article", "excerpt", "passage", "piece", "story", "text"];
+
+/// Words that, beside [`DOCUMENT_WORDS`], ask what the text is about rather than about
+/// something in it: "What is the *subject* of the story?", "Who is the *main character*?".
+const TOPIC_WORDS: &[&str] = &[
+    "character",
+    "characters",
+    "describe",
+    "described",
+    "describes",
+    "discuss",
+    "discussed",
+    "discusses",
+    "discussing",
+    "focus",
+    "focused",
+    "gist",
+    "happen",
+    "happened",
+    "happening",
+    "main",
+    "mainly",
+    "mention",
+    "mentioned",
+    "mostly",
+    "people",
+    "person",
+    "primarily",
+    "subject",
+    "summarise",
+    "summarize",
+    "summary",
+    "talk",
+    "talking",
+    "talks",
+    "theme",
+    "topic",
+];
+
+/// True when a question asks what the text itself is about — "What is the article about?",
+/// "Who's the main character in this story?", "What is this about?" — rather than about
+/// something in it: every content word is a [`DOCUMENT_WORDS`] or [`TOPIC_WORDS`] entry and
+/// one of them names the text, or the question has no content word but `about`.
+///
+/// Input: analysed tokens (lower-cased, stopwords marked); compounds are skipped.
+pub fn asks_what_it_is_about(tokens: &[Token]) -> bool {
+    let words = || tokens.iter().filter(|t| t.kind != TokenKind::Compound);
+    let mut content = words()
+        .filter(|t| !t.stop)
+        .map(|t| t.text.as_str())
+        .peekable();
+    if content.peek().is_none() {
+        return words().any(|t| t.text == "about");
+    }
+    let mut names_the_text = false;
+    for word in content {
+        names_the_text |= DOCUMENT_WORDS.contains(&word);
+        if !DOCUMENT_WORDS.contains(&word) && !TOPIC_WORDS.contains(&word) {
+            return false;
+        }
+    }
+    names_the_text
 }
 
 /// Words that refer back to something said before.

@@ -9,7 +9,8 @@ use std::time::Duration;
 use crate::corpus::Corpus;
 use crate::engine::answer::{Abstention, Answer, Quote};
 use crate::engine::conversation::{
-    Context, Conversed, DEFAULT_TTL, Decision, context_token, follow_up_words, own_terms,
+    Context, Conversed, DEFAULT_TTL, Decision, asks_what_it_is_about, context_token,
+    follow_up_words, own_terms,
 };
 use crate::engine::faq::{self, Faq};
 use crate::search::article_index::{ArticleIndex, SentenceRef};
@@ -18,6 +19,7 @@ use crate::search::query::Query;
 use crate::search::rank::{self, Ranking};
 use crate::search::rerank::{Focus, Hit};
 use crate::text::analyze::{Analyzer, Token, with_bigrams};
+use crate::text::words::is_function_word;
 
 /// The engine: the corpus, its index, the FAQ rules and the scoring parameters. Cheap to
 /// clone (the parts are shared).
@@ -178,7 +180,7 @@ impl Engine {
     pub(crate) fn decide(&self, query: &Query, ranking: &Ranking) -> Answer {
         let mut content = query
             .words()
-            .filter(|q| !crate::text::words::is_function_word(&q.token.text))
+            .filter(|q| !is_function_word(&q.token.text))
             .peekable();
         if content.peek().is_none() {
             return Answer::NotFound(Abstention::NoTerms);
@@ -251,8 +253,13 @@ impl Engine {
         }
         context.updated = now;
         let tokens = self.analyzer().analyze(question);
-        let refers_back = follow_up_words(&tokens);
-        // A question that refers back is about the conversation's topic, before any FAQ rule.
+        let query = self.query_tokens(with_bigrams(tokens.clone()), &[]);
+        // A question that refers back is about the conversation's topic, before any FAQ rule;
+        // one with enough words of its own found in the article is about those ("Is Syria
+        // willing to let Russia keep its bases?": `its` is Russia's).
+        let own_words = own_words_found(&query);
+        let refers_back =
+            follow_up_words(&tokens).filter(|_| own_words < self.params.standalone_words);
         if let Some(reason) = &refers_back
             && let Some(reply) = self.follow_up(question, &tokens, reason, context)
         {
@@ -261,11 +268,14 @@ impl Engine {
         if let Some(reply) = self.faq_reply(&tokens) {
             return reply;
         }
-        let query = self.query_tokens(with_bigrams(tokens.clone()), &[]);
+        if asks_what_it_is_about(&tokens) {
+            return self.lead_reply(question, &tokens, context);
+        }
         let ranking = self.rank(&query, None);
         let answer = self.decide(&query, &ranking);
         let weak = !matches!(answer, Answer::Article(_))
-            || ranking.coverage < self.params.standalone_coverage;
+            || (ranking.coverage < self.params.standalone_coverage
+                && own_words < self.params.standalone_words);
         if weak
             && refers_back.is_none()
             && let Some(reply) = self.follow_up(question, &tokens, "too weak on its own", context)
@@ -279,6 +289,25 @@ impl Engine {
             answer,
             decision,
             query,
+            ranking,
+        }
+    }
+
+    /// The answer to a question about the article itself ("What is the story about?"): its
+    /// opening sentences, which in news say who did what ([`rank::lead`]).
+    fn lead_reply(&self, question: &str, tokens: &[Token], context: &mut Context) -> Conversed {
+        let ranking = rank::lead(&self.index, &self.params);
+        let answer = Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect());
+        context.remember(
+            question,
+            own_terms(tokens),
+            Some(&ranking),
+            self.fingerprint(),
+        );
+        Conversed {
+            answer,
+            decision: Decision::AboutTheArticle,
+            query: Query::default(),
             ranking,
         }
     }
@@ -342,6 +371,15 @@ impl Engine {
             ranking,
         })
     }
+}
+
+/// How many of the question's own content words (not small words, not borrowed from context)
+/// the article has.
+fn own_words_found(query: &Query) -> usize {
+    query
+        .words()
+        .filter(|q| q.factor >= 1.0 && !is_function_word(&q.token.text) && !q.matches.is_empty())
+        .count()
 }
 
 /// How a question answered on its own stands to the chat's `context`: the first question, one

@@ -138,7 +138,7 @@ params! {
     /// sentence score, divided by the square root of 1 + the paragraph's index.
     lead_weight: f32 = 0.2,
     /// Share of its score a sentence the chat has already seen loses in a follow-up.
-    shown_penalty: f32 = 0.5,
+    shown_penalty: f32 = 0.3,
     /// Bonus, as a share of the best sentence score, for a follow-up sentence near the last
     /// answer's paragraph.
     near_bonus: f32 = 0.2,
@@ -147,15 +147,22 @@ params! {
     near_paragraphs: u32 = 1,
     /// Weight factor of the previous question's terms in a follow-up.
     context_factor: f32 = 0.5,
-    /// Below this coverage on its own, a question counts as too weak to stand alone.
+    /// Below this coverage on its own, a question counts as too weak to stand alone (and is
+    /// tried as a follow-up) …
     standalone_coverage: f32 = 0.5,
+    /// … unless at least this many of its own content words occur in the article: then it
+    /// is about something of its own, and earlier questions must not leak into it (even
+    /// when it has a pronoun: in "Is Syria willing to let Russia keep its bases?" `its` is
+    /// Russia's).
+    standalone_words: usize = 2,
     /// Smallest coverage (0..=1) at which the article answers; below it the engine abstains.
     threshold: f32 = 0.3,
     /// Most sentences returned.
     max_sentences: usize = 3,
     /// A sentence after the first is returned only when its score is at least this share
-    /// of the first's.
-    min_relative: f32 = 0.6,
+    /// of the first's (a reader sees all three, so weaker ones still help; junk far below
+    /// the best stays out).
+    min_relative: f32 = 0.2,
     /// How well a question must match a FAQ rule (0..=1) when the rule sets no threshold.
     faq_threshold: f32 = 0.7,
     /// Two FAQ rules whose scores for a question differ by less than this are a near-tie.

@@ -107,6 +107,33 @@ pub fn rank(
     }
 }
 
+/// The article's opening, as a ranking: its first [`Params::max_sentences`] sentences in
+/// order (with several articles, the first sentence of each), for a question about the
+/// article itself. News puts who did what first, so the lead is what a story "is about".
+/// Scores count down from 1 by position; coverage is 1 (nothing of the question is missing).
+pub fn lead(index: &ArticleIndex, params: &Params) -> Ranking {
+    let several = index.sentences.last().is_some_and(|s| s.article > 0);
+    let hits: Vec<Hit> = (index.sentences.iter().enumerate())
+        .filter(|(_, at)| !several || (at.paragraph == 0 && at.sentence == 0))
+        .take(params.max_sentences)
+        .enumerate()
+        .map(|(place, (unit, at))| Hit {
+            unit: unit as u32,
+            at: *at,
+            score: 1.0 / (1.0 + place as f32),
+            sentence_score: 0.0,
+            paragraph_score: 0.0,
+            features: Features::default(),
+        })
+        .collect();
+    Ranking {
+        ranked: hits.iter().map(|h| h.at).collect(),
+        hits,
+        coverage: 1.0,
+        paragraphs: Vec::new(),
+    }
+}
+
 /// Why `hit` (from [`rank`] with the same index, parameters and query) scored as it did:
 /// the first stage run again recording the hit's sentence and paragraph, then the same
 /// `base_score` and `rescore` summed into an [`Explanation`]. Its value is `hit.score`.
