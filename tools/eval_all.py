@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Runs every evaluation set through the release binary and prints one table.
 
-Usage: tools/eval_all.py [--bin PATH] [--out DIR] [--shared DIR] [-- EXTRA ARGS FOR EVAL/ASK]
+Usage: tools/eval_all.py [--bin PATH] [--out DIR] [--shared DIR] [--quick] [--ask] [NAME=VALUE …]
+(each NAME=VALUE is passed to `eval` as `--set NAME=VALUE`)
 
 Sets: the article sets in tests/data/article and ../shared/eval/article (scored by
 `article-qa eval`), SQuAD (`eval --squad`), and CoQA news and Wikipedia, standalone and
-conversations (`article-qa eval --articles DIR` when the binary has it, else `ask - --json`
-per article, scored with ../shared/eval/score_article.py). Predictions are written to
+conversations (`article-qa eval`, each item answered from its own article; `--ask` answers
+them through `ask - --json` instead and scores them with ../shared/eval/score_article.py, a
+cross-check of `eval`'s own scoring). Predictions are written to
 OUT/<set>.jsonl, so two runs can be compared answer by answer with `diff -r`.
 """
 import argparse
@@ -20,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_eval(binary, qpath, pred, extra, squad=None):
-    cmd = [binary, "eval", qpath, "--predictions", pred] + extra
+    cmd = [binary, "eval", qpath, "--predictions", pred] + [a for x in extra for a in ("--set", x)]
     if squad:
         cmd += ["--squad", squad]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
@@ -43,7 +45,7 @@ def run_multi(binary, shared, qpath, pred, extra):
             for it in group:
                 turns = it.get("turns") or [it["question"]]
                 lines.append(json.dumps({"turns": turns}))
-            cmd = [binary, "ask", "-", "--json", "--article", os.path.join(articles, name + ".txt")] + extra
+            cmd = [binary, "ask", "-", "--json", "--article", os.path.join(articles, name + ".txt")]
             res = subprocess.run(cmd, input="\n".join(lines) + "\n", capture_output=True, text=True, cwd=ROOT)
             answers = [json.loads(l) for l in res.stdout.splitlines() if l.strip()]
             if len(answers) != len(group):
@@ -62,6 +64,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "eval"))
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared"))
     ap.add_argument("--quick", action="store_true", help="skip the CoQA conversation sets")
+    ap.add_argument("--ask", action="store_true", help="CoQA through `ask -` and score_article.py")
     ap.add_argument("extra", nargs="*")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -85,7 +88,11 @@ def main():
             q = os.path.join(ev, "coqa", dom, kind + ".jsonl")
             if os.path.exists(q):
                 name = f"coqa-{dom}-{kind}"
-                rows.append((name, run_multi(args.bin, args.shared, q, os.path.join(args.out, name + ".jsonl"), args.extra)))
+                pred = os.path.join(args.out, name + ".jsonl")
+                if args.ask:
+                    rows.append((name, run_multi(args.bin, args.shared, q, pred, args.extra)))
+                else:
+                    rows.append((name, run_eval(args.bin, q, pred, args.extra)))
     print(f"{'set':24} {'n':>5} {'top-1':>6} {'hit@3':>6} {'abstain':>8} {'overall':>8}")
     for name, s in rows:
         n = s["answerable"] + s["unanswerable"]
