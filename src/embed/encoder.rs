@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use safetensors::SafeTensors;
 use sha2::{Digest, Sha256};
-use tokenizers::{Tokenizer, TruncationParams};
 
 use super::error::{EmbedError, Result};
 use super::model::{Bert, Config};
+use super::tokenize::Tokenizer;
 
 /// Prefix the model was trained with for questions.
 const QUERY_PREFIX: &str = "query: ";
@@ -45,15 +45,8 @@ impl Encoder {
         let (config, tokenizer, model) = (config?, tokenizer?, model?);
         let fingerprint = fingerprint(&[&config, &tokenizer, &model]);
         let cfg: Config = serde_json::from_slice(&config)?;
-        let mut tokenizer = Tokenizer::from_bytes(&tokenizer).map_err(EmbedError::tokenizer)?;
-        let truncation = TruncationParams {
-            max_length: cfg.max_position_embeddings,
-            ..Default::default()
-        };
-        tokenizer
-            .with_truncation(Some(truncation))
-            .map_err(EmbedError::tokenizer)?;
-        let vocab = tokenizer.get_vocab_size(true);
+        let tokenizer = Tokenizer::from_json(&tokenizer)?;
+        let vocab = tokenizer.vocab_size();
         if vocab != cfg.vocab_size {
             let problem = format!(
                 "the tokenizer has {vocab} tokens, the table {} rows",
@@ -79,11 +72,15 @@ impl Encoder {
         &self.fingerprint
     }
 
-    /// Number of tokens the model sees for `text` as a query or passage (with the prefix,
-    /// `<s>` and `</s>`, after truncation).
+    /// The token ids the model sees for `text` as a query or passage: `<s>`, the prefix
+    /// and the trimmed text, `</s>`, at most 512.
+    pub fn token_ids(&self, text: &str, query: bool) -> Result<Vec<u32>> {
+        self.tokenize(if query { QUERY_PREFIX } else { PASSAGE_PREFIX }, text)
+    }
+
+    /// Number of [`Encoder::token_ids`].
     pub fn token_count(&self, text: &str, query: bool) -> Result<usize> {
-        let prefix = if query { QUERY_PREFIX } else { PASSAGE_PREFIX };
-        Ok(self.tokenize(prefix, text)?.len())
+        Ok(self.token_ids(text, query)?.len())
     }
 
     /// The vector of a question (`"query: "` prefix), `dim()` values, unit length.
@@ -123,11 +120,8 @@ impl Encoder {
     /// positions.
     fn tokenize(&self, prefix: &str, text: &str) -> Result<Vec<u32>> {
         let input = format!("{prefix}{}", text.trim());
-        let enc = self
-            .tokenizer
-            .encode(input, true)
-            .map_err(EmbedError::tokenizer)?;
-        Ok(enc.get_ids().to_vec())
+        self.tokenizer
+            .encode(&input, self.bert.config().max_position_embeddings)
     }
 }
 

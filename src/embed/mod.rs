@@ -14,6 +14,7 @@ pub mod cache;
 mod encoder;
 mod error;
 mod model;
+mod tokenize;
 mod weights;
 
 pub use encoder::{Encoder, cosine};

@@ -166,3 +166,39 @@ fn missing_model_folder_is_a_typed_error() {
         "{err}"
     );
 }
+
+/// Our compact unigram tokenizer gives the ids the `tokenizers` crate gives for the same
+/// `tokenizer.json` (the crate's own model takes ~190 MB, so only this test loads it).
+#[test]
+fn token_ids_match_the_tokenizers_crate() {
+    let path = root().join("models/multilingual-e5-small/tokenizer.json");
+    let mut full = tokenizers::Tokenizer::from_file(path).expect("tokenizer.json");
+    let truncation = tokenizers::TruncationParams {
+        max_length: 512,
+        ..Default::default()
+    };
+    full.with_truncation(Some(truncation)).expect("truncation");
+    let long = "Переговоры прошли в Дамаске. ".repeat(120);
+    let mut texts: Vec<String> = reference().items.into_iter().map(|i| i.text).collect();
+    let odd = [
+        "",
+        "🤔🇷🇺🔥",
+        "\u{200f}مرحبا\u{200e}",
+        "a\u{0}b\u{7}c  \t d",
+        "你好，世界 Ｆｕｌｌ ﬁ",
+        "x<s>y",
+    ];
+    texts.extend(odd.iter().map(|s| s.to_string()));
+    texts.push(long);
+    let enc = encoder();
+    for text in &texts {
+        let theirs = full
+            .encode(format!("passage: {}", text.trim()), true)
+            .expect("encode");
+        let ours = enc.token_ids(text, false).expect("ids");
+        if text.contains("<s>") {
+            continue; // the crate matches special tokens inside text; we deliberately do not
+        }
+        assert_eq!(ours, theirs.get_ids(), "{text:?}");
+    }
+}
