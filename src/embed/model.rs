@@ -164,7 +164,7 @@ impl Bert {
     /// against `cfg`.
     pub fn read(st: &SafeTensors, cfg: Config) -> Result<Self> {
         let h = cfg.hidden_size;
-        if cfg.num_attention_heads == 0 || h % cfg.num_attention_heads != 0 {
+        if cfg.num_attention_heads == 0 || !h.is_multiple_of(cfg.num_attention_heads) {
             return Err(EmbedError::tensor(
                 "config",
                 "hidden_size is not a multiple of the heads",

@@ -27,7 +27,7 @@ pub struct PackedMatrix {
 impl PackedMatrix {
     /// Reads `name.q4` and `name.scale`; `rows`/`cols` are the expected shape in weights.
     pub fn read(st: &SafeTensors, name: &str, rows: usize, cols: usize) -> Result<Self> {
-        if cols % BLOCK != 0 {
+        if !cols.is_multiple_of(BLOCK) {
             return Err(EmbedError::tensor(
                 name,
                 format!("{cols} columns, not a multiple of {BLOCK}"),
