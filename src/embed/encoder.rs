@@ -27,6 +27,19 @@ const FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
 /// is their dot product. Input longer than 512 tokens (with `<s>`, `</s>` and the prefix)
 /// is truncated. Computation uses candle's CPU backend and as many threads as rayon
 /// (`RAYON_NUM_THREADS`, else all cores).
+///
+/// ```
+/// use article_qa::embed::{Encoder, cosine};
+/// # fn main() -> Result<(), article_qa::embed::EmbedError> {
+/// let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/multilingual-e5-small");
+/// let encoder = Encoder::load(&dir)?;
+/// let question = encoder.encode_query("Кто возглавлял российскую делегацию?")?;
+/// let sentences = encoder.encode_passages(&["The delegation was led by Mikhail Bogdanov.", "It rained."])?;
+/// assert_eq!(question.len(), 384);
+/// assert!(cosine(&question, &sentences[0]) > cosine(&question, &sentences[1]));
+/// # Ok(())
+/// # }
+/// ```
 pub struct Encoder {
     tokenizer: Tokenizer,
     bert: Bert,
@@ -187,9 +200,12 @@ mod tests {
 
     #[test]
     fn batches_respect_both_limits() {
-        let ids: Vec<Vec<u32>> = [3, 3, 3, 600, 600].iter().map(|&n| vec![0; n]).collect();
+        let ids: Vec<Vec<u32>> = [3, 3, 3, 1500, 1500].iter().map(|&n| vec![0; n]).collect();
         let order: Vec<usize> = (0..ids.len()).collect();
-        assert_eq!(batch_end(&order, &ids, 0), 3); // 4 × 600 > 2048
-        assert_eq!(batch_end(&order, &ids, 3), 4);
+        assert_eq!(batch_end(&order, &ids, 0), 3); // 4 × 1500 > 2048
+        assert_eq!(batch_end(&order, &ids, 3), 4); // 2 × 1500 > 2048
+        let many: Vec<Vec<u32>> = vec![vec![0; 2]; 40];
+        let order: Vec<usize> = (0..many.len()).collect();
+        assert_eq!(batch_end(&order, &many, 0), BATCH_SEQUENCES);
     }
 }
