@@ -106,6 +106,7 @@ fn start_article_qa() -> FakeTelegram {
         unanswered_log: None,
         redis_url: None,
         context_ttl: DEFAULT_CONTEXT_TTL,
+        semantic: None,
     };
     let engine = Engine::new(Corpus::load_dir(&seeds).unwrap());
     spawn_bot(move || async move {

@@ -189,6 +189,7 @@ fn seeds_folder_with_several_articles_answers_from_the_right_one() {
         &[
             "ask",
             "--json",
+            "--lexical",
             "--seeds",
             dir.path().to_str().unwrap(),
             "When does the bicycle lane construction start?",
@@ -327,4 +328,76 @@ fn env_example_names_exactly_the_variables() {
         .collect();
     named.sort_unstable();
     assert_eq!(named, variable_names());
+}
+
+// dotenvy's error quotes the line it cannot parse, so a token with a stray space in `.env`
+// was printed to the terminal. The error must name the file, line and variable, never the value.
+#[test]
+fn a_broken_env_file_is_reported_without_its_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "123456789:AAFakeTokenForTestsOnly_secret";
+    for line in [
+        format!("TELOXIDE_TOKEN={secret} extra"),
+        format!("TELOXIDE_TOKEN=\"{secret}"),
+    ] {
+        let env = dir.path().join("bad.env");
+        std::fs::write(&env, format!("# settings\nRUST_LOG=info\n{line}\n")).unwrap();
+        let out = article_qa(
+            &[
+                "--env-file",
+                env.to_str().unwrap(),
+                "--lexical",
+                "ask",
+                "who led the delegation",
+            ],
+            "",
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(!err.contains("AAFake"), "the token leaked: {err}");
+        assert!(err.contains("bad.env") && err.contains("line 3"), "{err}");
+        assert!(err.contains("TELOXIDE_TOKEN"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
+
+// A question in Russian shares no keyword with the English article and was always refused;
+// the semantic stage answers it with the article's own English sentence, and still refuses a
+// Russian question the article does not answer.
+#[test]
+fn a_russian_question_gets_the_english_sentence_and_off_topic_stays_refused() {
+    let out = article_qa(
+        &[
+            "ask",
+            "--json",
+            "Где расположены военные базы России в Сирии?",
+        ],
+        "",
+    );
+    let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let texts: Vec<&str> = json["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["text"].as_str())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("Tartus and Hmeimim")),
+        "{json}"
+    );
+    let out = article_qa(&["ask", "--json", "Какая столица у Франции?"], "");
+    let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(json["source"], "none", "{json}");
+    // --lexical turns the stage off: no keyword matches, so no answer.
+    let out = article_qa(
+        &[
+            "ask",
+            "--json",
+            "--lexical",
+            "Где расположены военные базы России в Сирии?",
+        ],
+        "",
+    );
+    let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(json["source"], "none", "{json}");
 }

@@ -213,7 +213,7 @@ fn print_answer(
             _ => (reply.query, reply.ranking),
         };
         let mut explanation = Explanation::new(engine, last, reply.answer, &query, &ranking);
-        if !earlier.is_empty() {
+        if !earlier.is_empty() || reply.decision == Decision::AboutTheArticle {
             explanation.note(reply.decision.to_string());
         }
         writeln!(out, "{explanation}\n")?;

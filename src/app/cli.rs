@@ -33,6 +33,9 @@ pub struct Cli {
     /// Answer from the article alone, without FAQ rules.
     #[arg(long, global = true, conflicts_with = "faq")]
     pub no_faq: bool,
+    /// Answer by keywords alone, without the sentence model [env: ARTICLE_QA_LEXICAL].
+    #[arg(long, global = true)]
+    pub lexical: bool,
     /// Read settings from this file instead of ./.env.
     #[arg(long, global = true, value_name = "FILE")]
     pub env_file: Option<PathBuf>,

@@ -9,8 +9,8 @@ use std::time::Duration;
 use crate::app::cli::Cli;
 
 pub use crate::app::env::{
-    ADMINS_VAR, API_URL_VAR, CONTEXT_VAR, FAQ_VAR, LOG_VAR, REDIS_VAR, SEEDS_VAR, TOKEN_VAR,
-    UNANSWERED_VAR, VARIABLES, Variable, environment_help,
+    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LOG_VAR, MODEL_VAR,
+    REDIS_VAR, SEEDS_VAR, TOKEN_VAR, UNANSWERED_VAR, VARIABLES, Variable, environment_help,
 };
 
 /// The default idle time after which a chat's conversation context expires.
@@ -115,6 +115,17 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Idle time after which a chat's conversation context expires.
     pub context_ttl: Duration,
+    /// The semantic stage's model and cache; `None` with `--lexical`.
+    pub semantic: Option<Semantic>,
+}
+
+/// Where the semantic stage's model and vector cache are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Semantic {
+    /// Folder of `config.json`, `tokenizer.json` and `model.safetensors`.
+    pub model: PathBuf,
+    /// Folder of cached sentence vectors; `None` when no cache folder can be found.
+    pub cache: Option<PathBuf>,
 }
 
 impl Config {
@@ -157,8 +168,39 @@ impl Config {
             unanswered_log: var(UNANSWERED_VAR).map(PathBuf::from),
             redis_url: var(REDIS_VAR),
             context_ttl: var(CONTEXT_VAR).map_or(Ok(DEFAULT_CONTEXT_TTL), |m| parse_ttl(&m))?,
+            semantic: semantic(cli.lexical, &var)?,
         })
     }
+}
+
+/// The semantic stage's settings: off with `--lexical` or `ARTICLE_QA_LEXICAL=1`.
+fn semantic(
+    lexical: bool,
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<Semantic>, ConfigError> {
+    let off = match var(LEXICAL_VAR).as_deref() {
+        None | Some("0" | "false" | "no") => lexical,
+        Some("1" | "true" | "yes") => true,
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                var: LEXICAL_VAR,
+                why: format!("{other:?} is not 1 or 0"),
+            });
+        }
+    };
+    if off {
+        return Ok(None);
+    }
+    let model = var(MODEL_VAR).map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/multilingual-e5-small")
+    });
+    let cache = var(CACHE_VAR).map(PathBuf::from).or_else(|| {
+        let base = var("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| var("HOME").map(|home| Path::new(&home).join(".cache")))?;
+        Some(base.join("article-qa"))
+    });
+    Ok(Some(Semantic { model, cache }))
 }
 
 /// `TELOXIDE_API_URL`'s value as a URL, without a trailing slash.
@@ -211,20 +253,45 @@ fn parse_ids(list: &str) -> Result<Vec<u64>, ConfigError> {
 
 /// Loads `.env` into the process environment: the file named by `--env-file` (which must
 /// exist), else `./.env` when present. Variables already set are kept.
+///
+/// Errors: one line naming the file, and for a line that is not `NAME=VALUE` its number and
+/// variable, never its value (it may be the token).
 pub fn load_env_file(path: Option<&Path>) -> anyhow::Result<()> {
-    match path {
-        Some(path) => {
-            // dotenvy's message already names the cause: one line, not a chain.
-            dotenvy::from_path(path)
-                .map_err(|e| anyhow::anyhow!("cannot read env file {}: {e}", path.display()))?;
-        }
-        None => match dotenvy::dotenv() {
-            Ok(_) => {}
-            Err(e) if e.not_found() => {}
-            Err(e) => return Err(anyhow::anyhow!("cannot read .env: {e}")),
-        },
+    let (path, required) = match path {
+        Some(path) => (path.to_path_buf(), true),
+        None => (PathBuf::from(".env"), false),
+    };
+    if !required && !path.is_file() {
+        return Ok(());
     }
-    Ok(())
+    dotenvy::from_path(&path).map_err(|e| env_file_error(&path, &e))
+}
+
+/// The one-line error for an env file dotenvy could not read, without the line's text.
+fn env_file_error(path: &Path, error: &dotenvy::Error) -> anyhow::Error {
+    match error {
+        dotenvy::Error::LineParse(line, _) => {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let bad = text
+                .lines()
+                .enumerate()
+                .find(|(_, l)| !l.trim().is_empty() && l.contains(line.trim()));
+            let number = bad.map_or(String::new(), |(n, _)| format!(" line {}", n + 1));
+            let name = bad
+                .and_then(|(_, l)| l.split_once('='))
+                .map(|(name, _)| name.trim().trim_start_matches("export ").trim())
+                .filter(|name| {
+                    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+                .map_or(String::new(), |name| format!(" ({name})"));
+            anyhow::anyhow!(
+                "cannot read env file {}:{number}{name} is not NAME=VALUE (quote a value that has spaces or quotes)",
+                path.display()
+            )
+        }
+        dotenvy::Error::Io(e) => anyhow::anyhow!("cannot read env file {}: {e}", path.display()),
+        _ => anyhow::anyhow!("cannot read env file {}", path.display()),
+    }
 }
 
 #[cfg(test)]

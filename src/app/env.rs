@@ -17,6 +17,12 @@ pub const UNANSWERED_VAR: &str = "ARTICLE_QA_UNANSWERED_LOG";
 pub const REDIS_VAR: &str = "REDIS_URL";
 /// `ARTICLE_QA_CONTEXT_MINUTES`: idle minutes after which a chat's context is forgotten.
 pub const CONTEXT_VAR: &str = "ARTICLE_QA_CONTEXT_MINUTES";
+/// `ARTICLE_QA_LEXICAL`: `1`/`true` answers with the keyword stage alone (no sentence model).
+pub const LEXICAL_VAR: &str = "ARTICLE_QA_LEXICAL";
+/// `ARTICLE_QA_MODEL`: the folder of the sentence model (multilingual-e5-small).
+pub const MODEL_VAR: &str = "ARTICLE_QA_MODEL";
+/// `ARTICLE_QA_CACHE`: where the articles' sentence vectors are cached.
+pub const CACHE_VAR: &str = "ARTICLE_QA_CACHE";
 /// `RUST_LOG`: the log level (read by `tracing-subscriber`'s `EnvFilter`).
 pub const LOG_VAR: &str = "RUST_LOG";
 
@@ -73,6 +79,21 @@ pub const VARIABLES: &[Variable] = &[
         name: CONTEXT_VAR,
         meaning: "idle minutes before a chat's context is forgotten",
         default: "30",
+    },
+    Variable {
+        name: LEXICAL_VAR,
+        meaning: "1 to answer by keywords alone, without the sentence model (--lexical)",
+        default: "0: keywords and meaning",
+    },
+    Variable {
+        name: MODEL_VAR,
+        meaning: "folder of the sentence model (multilingual-e5-small)",
+        default: "models/multilingual-e5-small of the source tree",
+    },
+    Variable {
+        name: CACHE_VAR,
+        meaning: "folder caching the articles' sentence vectors",
+        default: "$XDG_CACHE_HOME/article-qa, else ~/.cache/article-qa",
     },
     Variable {
         name: LOG_VAR,

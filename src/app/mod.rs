@@ -147,7 +147,16 @@ fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
         squad: args.squad.as_deref(),
         articles: articles.as_deref(),
     };
-    let build = |corpus| Engine::new(corpus).with_params(params);
+    let build = |corpus| -> Engine {
+        let engine = Engine::new(corpus).with_params(params);
+        match setup::with_meaning(engine.clone(), config) {
+            Ok(engine) => engine,
+            Err(e) => {
+                eprintln!("warning: {}; answering by keywords alone", one_line(&e));
+                engine
+            }
+        }
+    };
     let report = eval::run(&cases, default.as_ref(), sources, &build)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();

@@ -1,12 +1,14 @@
 //! Building the engine from the configuration: loading the articles (and, when configured,
 //! the FAQ rules) with errors that name the path.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, Result};
 
 use crate::app::config::{Config, CorpusLocation};
 use crate::corpus::Corpus;
+use crate::embed::Encoder;
 use crate::engine::Engine;
 
 /// Loads the corpus the configuration points at.
@@ -33,11 +35,44 @@ pub fn corpus(config: &Config) -> Result<Corpus> {
 ///
 /// Errors: as [`corpus`], and a FAQ rules file that cannot be read or fails its check.
 pub fn engine(config: &Config) -> Result<Engine> {
-    let engine = Engine::new(corpus(config)?);
+    let engine = with_meaning(Engine::new(corpus(config)?), config)?;
     match &config.faq {
         Some(path) if config.faq_required || path.exists() => with_faq(&engine, path),
         _ => Ok(engine),
     }
+}
+
+/// The engine with the semantic stage, unless the configuration turns it off.
+///
+/// Errors: the model cannot be loaded (missing or broken files; the message says how to
+/// answer without it).
+pub fn with_meaning(engine: Engine, config: &Config) -> Result<Engine> {
+    let Some(semantic) = &config.semantic else {
+        return Ok(engine);
+    };
+    let encoder = encoder(&semantic.model)?;
+    engine
+        .with_meaning(encoder, semantic.cache.as_deref())
+        .context("cannot encode the articles' sentences")
+}
+
+/// The sentence model at `dir`, loaded once per process (eval builds many engines).
+fn encoder(dir: &Path) -> Result<Arc<Encoder>> {
+    static LOADED: Mutex<Option<(PathBuf, Arc<Encoder>)>> = Mutex::new(None);
+    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((path, encoder)) = loaded.as_ref()
+        && path == dir
+    {
+        return Ok(Arc::clone(encoder));
+    }
+    let encoder = Arc::new(Encoder::load(dir).with_context(|| {
+        format!(
+            "cannot load the sentence model from {} (pass --lexical or set ARTICLE_QA_LEXICAL=1 to answer by keywords alone)",
+            dir.display()
+        )
+    })?);
+    *loaded = Some((dir.to_path_buf(), Arc::clone(&encoder)));
+    Ok(encoder)
 }
 
 /// The engine with the FAQ rules at `path`, checked against its articles.

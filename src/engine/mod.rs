@@ -5,6 +5,7 @@ pub mod answer;
 pub mod conversation;
 pub mod explain;
 pub mod faq;
+pub mod meaning;
 pub mod qa;
 
 pub use answer::{Abstention, Answer, FaqAnswer, Quote};

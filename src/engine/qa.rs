@@ -7,17 +7,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::corpus::Corpus;
+use crate::embed::{EmbedError, Encoder};
 use crate::engine::answer::{Abstention, Answer, Quote};
 use crate::engine::conversation::{
     Context, Conversed, DEFAULT_TTL, Decision, asks_what_it_is_about, context_token,
     follow_up_words, own_terms,
 };
 use crate::engine::faq::{self, Faq};
+use crate::engine::meaning::Meaning;
 use crate::search::article_index::{ArticleIndex, SentenceRef};
 use crate::search::params::Params;
 use crate::search::query::Query;
 use crate::search::rank::{self, Ranking};
 use crate::search::rerank::{Focus, Hit};
+use crate::search::semantic;
 use crate::text::analyze::{Analyzer, Token, with_bigrams};
 use crate::text::words::is_function_word;
 
@@ -29,6 +32,7 @@ pub struct Engine {
     corpus: Arc<Corpus>,
     index: Arc<ArticleIndex>,
     faq: Option<Arc<Faq>>,
+    meaning: Option<Arc<Meaning>>,
     params: Params,
     fingerprint: u64,
 }
@@ -45,8 +49,33 @@ impl Engine {
             corpus: Arc::new(corpus),
             index: Arc::new(index),
             faq: None,
+            meaning: None,
             params: Params::default(),
         }
+    }
+
+    /// The same engine with the semantic stage: every sentence encoded by `encoder` (read
+    /// from `cache_dir` when a valid cache file is there, else encoded and saved).
+    ///
+    /// Errors: the encoder failed ([`EmbedError`]).
+    pub fn with_meaning(
+        mut self,
+        encoder: Arc<Encoder>,
+        cache_dir: Option<&Path>,
+    ) -> Result<Self, EmbedError> {
+        let meaning = Meaning::build(encoder, &self.corpus, &self.index, cache_dir)?;
+        self.meaning = Some(Arc::new(meaning));
+        Ok(self)
+    }
+
+    /// True when answers use the semantic stage beside the keywords.
+    pub fn has_meaning(&self) -> bool {
+        self.meaning.is_some()
+    }
+
+    /// The cosine of `text` with every sentence, when the semantic stage is on.
+    fn cosines(&self, text: &str) -> Option<Vec<f32>> {
+        self.meaning.as_ref().map(|m| m.cosines(text))
     }
 
     /// The same articles with these FAQ rules (replacing any before).
@@ -148,15 +177,22 @@ impl Engine {
         Query::from_tokens(&self.index.terms, &self.params, tokens, extra)
     }
 
-    /// Ranks the article's sentences for a query.
-    pub(crate) fn rank(&self, query: &Query, focus: Option<&Focus>) -> Ranking {
-        rank::rank(&self.index, &self.params, query, focus)
+    /// Ranks the article's sentences for a query (and, with the semantic stage, the
+    /// sentences' `cosines` with the question).
+    pub(crate) fn rank(
+        &self,
+        query: &Query,
+        focus: Option<&Focus>,
+        cosines: Option<&[f32]>,
+    ) -> Ranking {
+        rank::rank(&self.index, &self.params, query, focus, cosines)
     }
 
     /// The full ranking behind [`Engine::answer`], for explanations and diagnostics.
     pub fn ranking(&self, question: &str) -> (Query, Ranking) {
         let query = self.query(question);
-        let ranking = rank::rank(&self.index, &self.params, &query, None);
+        let cosines = self.cosines(question);
+        let ranking = self.rank(&query, None, cosines.as_deref());
         (query, ranking)
     }
 
@@ -176,8 +212,15 @@ impl Engine {
         )
     }
 
-    /// Turns a ranking into an answer, abstaining below the coverage threshold.
-    pub(crate) fn decide(&self, query: &Query, ranking: &Ranking) -> Answer {
+    /// Turns a ranking into an answer, abstaining below the coverage threshold — unless the
+    /// semantic stage's best cosine stands [`Params::semantic_margin`] above the article's
+    /// mean and the question names nothing the article lacks.
+    pub(crate) fn decide(
+        &self,
+        query: &Query,
+        ranking: &Ranking,
+        cosines: Option<&[f32]>,
+    ) -> Answer {
         let mut content = query
             .words()
             .filter(|q| !is_function_word(&q.token.text))
@@ -188,13 +231,26 @@ impl Engine {
         // Only small words ("not", "before") found in the article is no match: "not json"
         // is not about the sentences that say "not".
         let content_matched = content.any(|q| !q.matches.is_empty());
-        if ranking.hits.is_empty() || !content_matched {
-            return Answer::NotFound(Abstention::NoMatch);
+        let refused = if ranking.hits.is_empty() || !content_matched {
+            Some(Abstention::NoMatch)
+        } else if ranking.coverage < self.params.threshold {
+            Some(Abstention::LowCoverage)
+        } else {
+            None
+        };
+        let needed = match content_matched {
+            true => self.params.semantic_margin,
+            false => self.params.semantic_margin_unmatched,
+        };
+        let by_meaning = || {
+            cosines.is_some_and(|c| semantic::margin(c) >= needed)
+                && !ranking.hits.is_empty()
+                && !names_an_unknown(query)
+        };
+        match refused {
+            Some(why) if !by_meaning() => Answer::NotFound(why),
+            _ => Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect()),
         }
-        if ranking.coverage < self.params.threshold {
-            return Answer::NotFound(Abstention::LowCoverage);
-        }
-        Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect())
     }
 
     fn quote(&self, hit: &Hit) -> Quote {
@@ -260,6 +316,11 @@ impl Engine {
         let own_words = own_words_found(&query);
         let refers_back =
             follow_up_words(&tokens).filter(|_| own_words < self.params.standalone_words);
+        // Small talk ("thanks for this!") is the FAQ's before it can read as a follow-up.
+        let has_content = query.words().any(|q| !is_function_word(&q.token.text));
+        if !has_content && let Some(reply) = self.faq_reply(&tokens) {
+            return reply;
+        }
         if let Some(reason) = &refers_back
             && let Some(reply) = self.follow_up(question, &tokens, reason, context)
         {
@@ -271,12 +332,15 @@ impl Engine {
         if asks_what_it_is_about(&tokens) {
             return self.lead_reply(question, &tokens, context);
         }
-        let ranking = self.rank(&query, None);
-        let answer = self.decide(&query, &ranking);
+        let cosines = self.cosines(question);
+        let ranking = self.rank(&query, None, cosines.as_deref());
+        let answer = self.decide(&query, &ranking, cosines.as_deref());
         let weak = !matches!(answer, Answer::Article(_))
             || (ranking.coverage < self.params.standalone_coverage
                 && own_words < self.params.standalone_words);
+        // A message with no word of its own ("🙂", "?") is no question to carry on.
         if weak
+            && has_content
             && refers_back.is_none()
             && let Some(reply) = self.follow_up(question, &tokens, "too weak on its own", context)
         {
@@ -353,8 +417,10 @@ impl Engine {
             near: previous.paragraphs.clone(),
         };
         let query = self.query_tokens(with_bigrams(tokens.to_vec()), &extra);
-        let ranking = self.rank(&query, Some(&focus));
-        let answer = self.decide(&query, &ranking);
+        // By meaning, a follow-up ("Why?") is read together with the question it follows.
+        let cosines = self.cosines(&format!("{} {question}", previous.question));
+        let ranking = self.rank(&query, Some(&focus), cosines.as_deref());
+        let answer = self.decide(&query, &ranking, cosines.as_deref());
         if !matches!(answer, Answer::Article(_)) {
             return None;
         }
@@ -371,6 +437,24 @@ impl Engine {
             ranking,
         })
     }
+}
+
+/// True when the question names (capitalised, not at its start) something the article never
+/// mentions: then it is about that, and a sentence close in meaning does not answer it.
+fn names_an_unknown(query: &Query) -> bool {
+    query.words().any(|q| {
+        q.token.capitalized
+            && q.token.position > 0
+            && q.matches.is_empty()
+            && !q.token.stop
+            && q.token.text.chars().next().is_some_and(is_latin)
+    })
+}
+
+/// True for a Latin letter: the script the article's own words are matched in, so a Latin
+/// word the article lacks is news, while a Cyrillic or Arabic one only says another language.
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('\u{c0}'..='\u{24f}').contains(&c)
 }
 
 /// How many of the question's own content words (not small words, not borrowed from context)

@@ -14,3 +14,4 @@ pub mod params;
 pub mod query;
 pub mod rank;
 pub mod rerank;
+pub mod semantic;

@@ -163,6 +163,19 @@ params! {
     /// of the first's (a reader sees all three, so weaker ones still help; junk far below
     /// the best stays out).
     min_relative: f32 = 0.2,
+    /// Semantic stage: share of the fused score that comes from the cosine of the question's
+    /// and the sentence's embeddings (the rest from the keyword score over the best one).
+    semantic_weight: f32 = 0.85,
+    /// Semantic stage: sentences with the best cosine added to the keyword candidates.
+    semantic_candidates: usize = 10,
+    /// Semantic stage: a question whose words the article has, but too few of them (coverage
+    /// below `threshold`), is answered when the best cosine stands at least this far above
+    /// the article's mean cosine.
+    semantic_margin: f32 = 0.05,
+    /// Semantic stage: the same for a question none of whose words the article has (another
+    /// language, or a paraphrase in other words): its best cosine must stand this far above
+    /// the mean.
+    semantic_margin_unmatched: f32 = 0.04,
     /// How well a question must match a FAQ rule (0..=1) when the rule sets no threshold.
     faq_threshold: f32 = 0.7,
     /// Two FAQ rules whose scores for a question differ by less than this are a near-tie.

@@ -28,6 +28,7 @@ use crate::search::explain::{Explanation, Parts, Tally};
 use crate::search::params::Params;
 use crate::search::query::Query;
 use crate::search::rerank::{Features, Focus, Hit, by_score, compare, rerank, rescore};
+use crate::search::semantic;
 
 /// The result of ranking: the sentences, best first, and the coverage of the best.
 #[derive(Debug, Clone, Default)]
@@ -65,13 +66,21 @@ pub fn rank(
     params: &Params,
     query: &Query,
     focus: Option<&Focus>,
+    meaning: Option<&[f32]>,
 ) -> Ranking {
     let (sentence, paragraph) = score_terms(index, params, query, &mut ());
     let mut candidates = best_candidates(index, params, &sentence, &paragraph);
+    if let Some(cosines) = meaning {
+        let make = |u| candidate(index, params, &sentence, &paragraph, u);
+        semantic::add_candidates(params, cosines, &mut candidates, make);
+    }
     if candidates.is_empty() {
         return Ranking::default();
     }
     rerank(&index.terms, params, query, focus, &mut candidates);
+    if let Some(cosines) = meaning {
+        semantic::fuse_all(params, cosines, &mut candidates);
+    }
     let top = candidates[0].score;
     // Beside its best sentence, a follow-up's answer stays next to it: a sentence elsewhere
     // got there on the borrowed terms alone.
@@ -123,7 +132,10 @@ pub fn lead(index: &ArticleIndex, params: &Params) -> Ranking {
             score: 1.0 / (1.0 + place as f32),
             sentence_score: 0.0,
             paragraph_score: 0.0,
-            features: Features::default(),
+            features: Features {
+                lead: true,
+                ..Features::default()
+            },
         })
         .collect();
     Ranking {
@@ -138,6 +150,10 @@ pub fn lead(index: &ArticleIndex, params: &Params) -> Ranking {
 /// the first stage run again recording the hit's sentence and paragraph, then the same
 /// `base_score` and `rescore` summed into an [`Explanation`]. Its value is `hit.score`.
 pub fn explain(index: &ArticleIndex, params: &Params, query: &Query, hit: &Hit) -> Explanation {
+    if hit.features.lead {
+        let what = "the article's opening: the question asks what the article is about";
+        return Explanation::new(hit.score, what.to_string());
+    }
     let mut record = Breakdown {
         unit: hit.unit,
         group: index.terms.group_of(hit.unit),
@@ -160,6 +176,9 @@ pub fn explain(index: &ArticleIndex, params: &Params, query: &Query, hit: &Hit) 
         || describe(&record.paragraph),
     );
     rescore(params, &hit.features, hit.at.paragraph, &mut score);
+    if hit.features.fused {
+        semantic::fuse(params, &hit.features, &mut score);
+    }
     score.what = "final score F(u)".into();
     debug_assert_eq!(score.value.to_bits(), hit.score.to_bits());
     score
@@ -278,27 +297,9 @@ fn best_candidates(
     sentence: &[f32],
     paragraph: &[f32],
 ) -> Vec<Hit> {
-    let terms = &index.terms;
     let mut candidates: Vec<Hit> = (0..sentence.len() as u32)
         .filter(|&u| sentence[u as usize] > 0.0)
-        .map(|u| {
-            let g = terms.group_of(u);
-            let neighbors = neighbors(terms.units_of(g), u)
-                .map(|n| sentence[n as usize])
-                .sum::<f32>();
-            let (s, p) = (sentence[u as usize], paragraph[g as usize]);
-            Hit {
-                unit: u,
-                at: index.sentences[u as usize],
-                score: base_score(params, (s, p, neighbors), Vec::new, Vec::new),
-                sentence_score: s,
-                paragraph_score: p,
-                features: Features {
-                    neighbors,
-                    ..Features::default()
-                },
-            }
-        })
+        .map(|u| candidate(index, params, sentence, paragraph, u))
         .collect();
     let keep = params.reranked.min(candidates.len());
     if candidates.len() > keep {
@@ -307,6 +308,33 @@ fn best_candidates(
     }
     by_score(&mut candidates);
     candidates
+}
+
+/// Sentence `u` as a candidate with its base score (sentence, paragraph and neighbours).
+fn candidate(
+    index: &ArticleIndex,
+    params: &Params,
+    sentence: &[f32],
+    paragraph: &[f32],
+    u: u32,
+) -> Hit {
+    let terms = &index.terms;
+    let g = terms.group_of(u);
+    let neighbors = neighbors(terms.units_of(g), u)
+        .map(|n| sentence[n as usize])
+        .sum::<f32>();
+    let (s, p) = (sentence[u as usize], paragraph[g as usize]);
+    Hit {
+        unit: u,
+        at: index.sentences[u as usize],
+        score: base_score(params, (s, p, neighbors), Vec::new, Vec::new),
+        sentence_score: s,
+        paragraph_score: p,
+        features: Features {
+            neighbors,
+            ..Features::default()
+        },
+    }
 }
 
 /// BM25's saturated, length-normalised term frequency.
@@ -384,12 +412,12 @@ mod tests {
             "When did the delegation meet?",
             &[],
         );
-        let plain = rank(&index, &params, &query, None);
+        let plain = rank(&index, &params, &query, None, None);
         let focus = Focus {
             shown: vec![plain.hits[0].at],
             near: vec![(0, 1)],
         };
-        let followed = rank(&index, &params, &query, Some(&focus));
+        let followed = rank(&index, &params, &query, Some(&focus), None);
         let hits = plain.hits.iter().chain(&followed.hits);
         for hit in hits {
             let explained = explain(&index, &params, &query, hit);

@@ -65,6 +65,16 @@ pub struct Features {
     pub shown: bool,
     /// A follow-up's sentence near the last answer's paragraph.
     pub near: bool,
+    /// Semantic stage: the sentence's cosine with the question (0 when the stage is off).
+    pub cosine: f32,
+    /// Semantic stage: the best keyword score among the candidates, which the fusion
+    /// divides by.
+    pub keyword_top: f32,
+    /// True when the final score fuses the keyword score with the cosine.
+    pub fused: bool,
+    /// True for one of the article's opening sentences given for a question about the
+    /// article itself ([`crate::search::rank::lead`]): its score is its place, not a sum.
+    pub lead: bool,
 }
 
 /// Conversation context for ranking a follow-up: what the chat has seen, where it was.
