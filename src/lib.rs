@@ -1,7 +1,7 @@
 //! article-qa: answers questions about news articles by quoting their own sentences.
 //!
 //! Layers, each a folder, with dependencies in one direction (a layer uses only those before
-//! it): [`text`] → [`corpus`] → [`search`] → [`engine`] → [`chat`] → [`app`].
+//! it): [`text`] → [`corpus`] → [`embed`] → [`search`] → [`engine`] → [`chat`] → [`app`].
 //!
 //! The core is Telegram-free: [`Engine::answer`] turns a question into an [`Answer`] (the
 //! article's sentences, a FAQ answer, or an abstention); the console chat, the `ask` command

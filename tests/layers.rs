@@ -1,11 +1,11 @@
-//! The layer boundary: text → corpus → search → engine → chat → app. A module never names a
+//! The layer boundary: text → corpus → embed → search → engine → chat → app. A module never names a
 //! layer to its right, and nothing left of `app` uses a front-end crate.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The layers, left to right, as folders under `src/`.
-const LAYERS: &[&str] = &["text", "corpus", "search", "engine", "chat", "app"];
+const LAYERS: &[&str] = &["text", "corpus", "embed", "search", "engine", "chat", "app"];
 
 /// Crates only the front ends (`src/app/`) may use.
 const FRONT_END_CRATES: &[&str] = &["teloxide", "clap", "tokio", "reqwest", "redis", "anyhow"];

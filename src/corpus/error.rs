@@ -1,5 +1,4 @@
-//! Typed errors of loading articles (and, until it moves into the engine's FAQ module, FAQ
-//! rules) and the `Result` alias.
+//! Typed errors of loading articles and their metadata, and the `Result` alias.
 
 use std::path::PathBuf;
 

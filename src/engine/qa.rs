@@ -245,7 +245,7 @@ impl Engine {
         let by_meaning = || {
             cosines.is_some_and(|c| semantic::margin(c) >= needed)
                 && !ranking.hits.is_empty()
-                && !names_an_unknown(query)
+                && !query.names_an_unknown()
         };
         match refused {
             Some(why) if !by_meaning() => Answer::NotFound(why),
@@ -313,7 +313,7 @@ impl Engine {
         // A question that refers back is about the conversation's topic, before any FAQ rule;
         // one with enough words of its own found in the article is about those ("Is Syria
         // willing to let Russia keep its bases?": `its` is Russia's).
-        let own_words = own_words_found(&query);
+        let own_words = query.own_words_found();
         let refers_back =
             follow_up_words(&tokens).filter(|_| own_words < self.params.standalone_words);
         // Small talk ("thanks for this!") is the FAQ's before it can read as a follow-up.
@@ -439,33 +439,6 @@ impl Engine {
     }
 }
 
-/// True when the question names (capitalised, not at its start) something the article never
-/// mentions: then it is about that, and a sentence close in meaning does not answer it.
-fn names_an_unknown(query: &Query) -> bool {
-    query.words().any(|q| {
-        q.token.capitalized
-            && q.token.position > 0
-            && q.matches.is_empty()
-            && !q.token.stop
-            && q.token.text.chars().next().is_some_and(is_latin)
-    })
-}
-
-/// True for a Latin letter: the script the article's own words are matched in, so a Latin
-/// word the article lacks is news, while a Cyrillic or Arabic one only says another language.
-fn is_latin(c: char) -> bool {
-    c.is_ascii_alphabetic() || ('\u{c0}'..='\u{24f}').contains(&c)
-}
-
-/// How many of the question's own content words (not small words, not borrowed from context)
-/// the article has.
-fn own_words_found(query: &Query) -> usize {
-    query
-        .words()
-        .filter(|q| q.factor >= 1.0 && !is_function_word(&q.token.text) && !q.matches.is_empty())
-        .count()
-}
-
 /// How a question answered on its own stands to the chat's `context`: the first question, one
 /// that stands alone, or one that `refers_back` though the earlier questions did not help.
 fn standalone_decision(context: &Context, refers_back: Option<&str>) -> Decision {
@@ -498,101 +471,5 @@ fn fingerprint(corpus: &Corpus) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::conversation::*;
-
-    fn engine() -> Engine {
-        Engine::new(
-            Corpus::from_text(
-                "t",
-                "Mikhail Bogdanov led the Russian delegation to Damascus in January.\n\
-                 Iran has been notably silent on the transition.\n\
-                 Israel faces new security challenges on its border.\n\
-                 The bases in Tartus matter because they project power into the Mediterranean.\n",
-            )
-            .unwrap(),
-        )
-    }
-
-    const TTL: Duration = Duration::from_secs(1800);
-
-    #[test]
-    fn follow_ups_borrow_the_previous_question() {
-        let engine = engine();
-        let mut context = Context::default();
-        let reply = engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
-        assert_eq!(reply.decision, Decision::NoContext);
-        let reply = engine.converse("When did he go?", &mut context, 20, TTL);
-        assert!(
-            matches!(reply.decision, Decision::FollowUp { .. }),
-            "{:?}",
-            reply.decision
-        );
-        assert!(reply.answer.quotes()[0].text.contains("January"));
-    }
-
-    #[test]
-    fn a_question_that_stands_alone_is_answered_alone() {
-        let engine = engine();
-        let mut context = Context::default();
-        engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
-        let reply = engine.converse(
-            "What is Iran's position on the transition?",
-            &mut context,
-            20,
-            TTL,
-        );
-        assert_eq!(reply.decision, Decision::Standalone);
-        assert!(reply.answer.quotes()[0].text.starts_with("Iran"));
-    }
-
-    #[test]
-    fn context_expires_after_the_idle_time() {
-        let engine = engine();
-        let mut context = Context::default();
-        engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
-        let reply = engine.converse("When did he go?", &mut context, 10 + 1801, TTL);
-        assert_eq!(reply.decision, Decision::NoContext);
-        assert_eq!(context.turns.len(), 1);
-    }
-
-    #[test]
-    fn contexts_stay_within_their_bounds() {
-        let engine = engine();
-        let mut context = Context::default();
-        let long = "Bogdanov ".repeat(500);
-        // Long words in multi-byte scripts: their terms are capped in bytes, not characters.
-        let cyrillic: String = (0..60)
-            .map(|i| format!("{} ", "Богданов".repeat(10 + i)))
-            .collect();
-        let arabic: String = (0..60)
-            .map(|i| format!("{} ", "الشرع".repeat(10 + i)))
-            .collect();
-        let emoji = "🇸🇾".repeat(3000);
-        for i in 0..20 {
-            let question = match i % 4 {
-                0 => format!("{long} delegation {i}"),
-                1 => format!("{cyrillic} Bogdanov {i}"),
-                2 => format!("{arabic} al-Sharaa {i}"),
-                _ => format!("{emoji} Putin {i}"),
-            };
-            engine.converse(&question, &mut context, 10 + i, TTL);
-            assert!(
-                serde_json::to_string(&context).unwrap().len() < 4096,
-                "turn {i}"
-            );
-        }
-        assert!(context.turns.len() <= MAX_TURNS);
-        assert!(context.turns.iter().all(
-            |t| t.question.chars().count() <= MAX_QUESTION_CHARS && t.terms.len() <= MAX_TERMS
-        ));
-        assert!(
-            context
-                .answer
-                .as_ref()
-                .is_none_or(|a| a.ranked.len() <= MAX_RANKED)
-        );
-        assert!(serde_json::to_string(&context).unwrap().len() < 4096);
-    }
-}
+#[path = "qa_tests.rs"]
+mod tests;

@@ -6,6 +6,7 @@ use crate::search::index::TermIndex;
 use crate::search::matcher::{Matcher, TermMatch};
 use crate::search::params::Params;
 use crate::text::analyze::{Analyzer, Token, TokenKind, with_bigrams};
+use crate::text::words::is_function_word;
 
 /// What a question asks for, read from its question words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -197,3 +198,33 @@ const NAME_NOUNS: &[&str] = &[
     "king",
     "river",
 ];
+
+impl Query {
+    /// True when the question names (capitalised, not at its start) something the article
+    /// never mentions: then it is about that, and a sentence close in meaning does not answer
+    /// it. Only Latin words count: a Cyrillic or Arabic one only says another language.
+    pub fn names_an_unknown(&self) -> bool {
+        self.words().any(|q| {
+            q.token.capitalized
+                && q.token.position > 0
+                && q.matches.is_empty()
+                && !q.token.stop
+                && q.token.text.chars().next().is_some_and(is_latin)
+        })
+    }
+
+    /// How many of the question's own content words (not small words, not borrowed from
+    /// context) the article has.
+    pub fn own_words_found(&self) -> usize {
+        self.words()
+            .filter(|q| {
+                q.factor >= 1.0 && !is_function_word(&q.token.text) && !q.matches.is_empty()
+            })
+            .count()
+    }
+}
+
+/// True for a Latin letter: the script the article's own words are matched in.
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('\u{c0}'..='\u{24f}').contains(&c)
+}

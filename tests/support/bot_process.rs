@@ -69,7 +69,10 @@ impl BotProcess {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("TELOXIDE_TOKEN", &launch.token)
             .env("TELOXIDE_API_URL", fake.url())
-            .env("RUST_LOG", "info");
+            .env("RUST_LOG", "info")
+            // These tests are about Telegram, not ranking: keywords alone start at once (the
+            // sentence model's answers are tested through `ask`); a test may set it to 0.
+            .env("ARTICLE_QA_LEXICAL", "1");
         for (k, v) in &launch.env {
             command.env(k, v);
         }

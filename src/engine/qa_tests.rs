@@ -1,0 +1,97 @@
+//! Unit tests of the engine: follow-ups, standalone questions, context bounds.
+use super::*;
+use crate::engine::conversation::*;
+
+fn engine() -> Engine {
+    Engine::new(
+        Corpus::from_text(
+            "t",
+            "Mikhail Bogdanov led the Russian delegation to Damascus in January.\n\
+             Iran has been notably silent on the transition.\n\
+             Israel faces new security challenges on its border.\n\
+             The bases in Tartus matter because they project power into the Mediterranean.\n",
+        )
+        .unwrap(),
+    )
+}
+
+const TTL: Duration = Duration::from_secs(1800);
+
+#[test]
+fn follow_ups_borrow_the_previous_question() {
+    let engine = engine();
+    let mut context = Context::default();
+    let reply = engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
+    assert_eq!(reply.decision, Decision::NoContext);
+    let reply = engine.converse("When did he go?", &mut context, 20, TTL);
+    assert!(
+        matches!(reply.decision, Decision::FollowUp { .. }),
+        "{:?}",
+        reply.decision
+    );
+    assert!(reply.answer.quotes()[0].text.contains("January"));
+}
+
+#[test]
+fn a_question_that_stands_alone_is_answered_alone() {
+    let engine = engine();
+    let mut context = Context::default();
+    engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
+    let reply = engine.converse(
+        "What is Iran's position on the transition?",
+        &mut context,
+        20,
+        TTL,
+    );
+    assert_eq!(reply.decision, Decision::Standalone);
+    assert!(reply.answer.quotes()[0].text.starts_with("Iran"));
+}
+
+#[test]
+fn context_expires_after_the_idle_time() {
+    let engine = engine();
+    let mut context = Context::default();
+    engine.converse("Who led the Russian delegation?", &mut context, 10, TTL);
+    let reply = engine.converse("When did he go?", &mut context, 10 + 1801, TTL);
+    assert_eq!(reply.decision, Decision::NoContext);
+    assert_eq!(context.turns.len(), 1);
+}
+
+#[test]
+fn contexts_stay_within_their_bounds() {
+    let engine = engine();
+    let mut context = Context::default();
+    let long = "Bogdanov ".repeat(500);
+    // Long words in multi-byte scripts: their terms are capped in bytes, not characters.
+    let cyrillic: String = (0..60)
+        .map(|i| format!("{} ", "Богданов".repeat(10 + i)))
+        .collect();
+    let arabic: String = (0..60)
+        .map(|i| format!("{} ", "الشرع".repeat(10 + i)))
+        .collect();
+    let emoji = "🇸🇾".repeat(3000);
+    for i in 0..20 {
+        let question = match i % 4 {
+            0 => format!("{long} delegation {i}"),
+            1 => format!("{cyrillic} Bogdanov {i}"),
+            2 => format!("{arabic} al-Sharaa {i}"),
+            _ => format!("{emoji} Putin {i}"),
+        };
+        engine.converse(&question, &mut context, 10 + i, TTL);
+        assert!(
+            serde_json::to_string(&context).unwrap().len() < 4096,
+            "turn {i}"
+        );
+    }
+    assert!(context.turns.len() <= MAX_TURNS);
+    assert!(context.turns.iter().all(
+        |t| t.question.chars().count() <= MAX_QUESTION_CHARS && t.terms.len() <= MAX_TERMS
+    ));
+    assert!(
+        context
+            .answer
+            .as_ref()
+            .is_none_or(|a| a.ranked.len() <= MAX_RANKED)
+    );
+    assert!(serde_json::to_string(&context).unwrap().len() < 4096);
+}
