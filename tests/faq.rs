@@ -395,3 +395,27 @@ fn unanswered_questions_are_logged_without_identifiers() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("1×  What is the capital of France?"));
 }
+
+// After a question, "thanks for this!" read as a follow-up ("this" refers back) and repeated
+// the last answer's sentences, and "🙂" was tried as a follow-up of the last question too.
+#[test]
+fn small_talk_after_a_question_is_not_a_follow_up() {
+    let engine = engine_with(
+        "[[rule]]\nid = \"thanks\"\nquestions = [\"thanks\", \"thank you\"]\nanswer = \"You're welcome!\"\n",
+    );
+    let turns = |last: &str| vec!["Who led the delegation?".to_string(), last.to_string()];
+    let reply = engine.converse_turns(&turns("thanks for this!")).unwrap();
+    assert!(
+        matches!(&reply.answer, Answer::Faq(faq) if faq.rule == "thanks"),
+        "{:?}",
+        reply.answer
+    );
+    for nothing in ["🙂", "?", "  "] {
+        let reply = engine.converse_turns(&turns(nothing)).unwrap();
+        assert!(
+            matches!(reply.answer, Answer::NotFound(_)),
+            "{nothing:?} got {:?}",
+            reply.answer
+        );
+    }
+}

@@ -316,9 +316,11 @@ impl Engine {
         let own_words = query.own_words_found();
         let refers_back =
             follow_up_words(&tokens).filter(|_| own_words < self.params.standalone_words);
-        // Small talk ("thanks for this!") is the FAQ's before it can read as a follow-up.
-        let has_content = query.words().any(|q| !is_function_word(&q.token.text));
-        if !has_content && let Some(reply) = self.faq_reply(&tokens) {
+        // Small talk ("thanks for this!": no word the article has) is the FAQ's before it can
+        // read as a follow-up.
+        if own_words == 0
+            && let Some(reply) = self.faq_reply(&tokens)
+        {
             return reply;
         }
         if let Some(reason) = &refers_back
@@ -338,9 +340,9 @@ impl Engine {
         let weak = !matches!(answer, Answer::Article(_))
             || (ranking.coverage < self.params.standalone_coverage
                 && own_words < self.params.standalone_words);
-        // A message with no word of its own ("🙂", "?") is no question to carry on.
+        // A message with no word at all ("🙂", "?") is no question to carry on.
         if weak
-            && has_content
+            && !tokens.is_empty()
             && refers_back.is_none()
             && let Some(reply) = self.follow_up(question, &tokens, "too weak on its own", context)
         {
