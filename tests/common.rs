@@ -17,3 +17,17 @@ pub fn article_engine() -> &'static Engine {
     ENGINE
         .get_or_init(|| Engine::new(Corpus::load_dir(&repo("seeds")).expect("shipped seeds load")))
 }
+
+/// The report of `eval` on a question set about the shipped article (path inside the
+/// repository), answered by [`article_engine`].
+pub fn eval_on_article(path: &str) -> article_qa::app::eval::Report {
+    use article_qa::app::eval;
+    let cases = eval::load_cases(&repo(path)).expect("question set loads");
+    eval::run(
+        &cases,
+        Some(article_engine()),
+        eval::Sources::default(),
+        &Engine::new,
+    )
+    .expect("eval runs")
+}

@@ -8,7 +8,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use article_qa::Engine;
-use article_qa::app::eval;
 use article_qa::app::telegram::store::ContextStore;
 use article_qa::corpus::Corpus;
 use article_qa::engine::Answer;
@@ -85,14 +84,7 @@ fn callback_answer(fake: &FakeTelegram, id: &str) -> Value {
 
 #[test]
 fn follow_up_dev_set_stays_above_its_floor() {
-    let cases = eval::load_cases(&repo("tests/data/article/followups.jsonl")).unwrap();
-    let report = eval::run(
-        &cases,
-        Some(article_engine()),
-        eval::Sources::default(),
-        &Engine::new,
-    )
-    .unwrap();
+    let report = crate::common::eval_on_article("tests/data/article/followups.jsonl");
     let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
     assert!(
         report.summary.passed >= 5,

@@ -10,14 +10,7 @@ use crate::common::{article_engine, repo};
 
 #[test]
 fn article_dev_set_stays_above_its_floor() {
-    let cases = eval::load_cases(&repo("tests/data/article/dev.jsonl")).unwrap();
-    let report = eval::run(
-        &cases,
-        Some(article_engine()),
-        eval::Sources::default(),
-        &Engine::new,
-    )
-    .unwrap();
+    let report = crate::common::eval_on_article("tests/data/article/dev.jsonl");
     let s = report.summary;
     let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
     assert!(
