@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use crate::app::error::{Error, Result};
 use crate::corpus::Corpus;
 use crate::engine::Engine;
+use crate::engine::conversation::{Context, DEFAULT_TTL};
 
 pub use cases::{Case, Gold, Span, check_format, load_cases, parse_cases};
 pub use score::{Failure, Kind, Report, Summary, score};
@@ -54,14 +55,16 @@ pub fn run(
 ) -> Result<Report> {
     let mut engines: HashMap<PathBuf, Engine> = HashMap::new();
     let mut predictions = Vec::with_capacity(cases.len());
+    let mut replay = Replay::default();
     for case in cases {
-        let engine = match (own_article(case, sources), engine) {
+        let own = own_article(case, sources);
+        let engine = match (&own, engine) {
             (Some(path), _) => {
-                if !engines.contains_key(&path) {
-                    let corpus = Corpus::load_file(&path)?;
+                if !engines.contains_key(path) {
+                    let corpus = Corpus::load_file(path)?;
                     engines.insert(path.clone(), build(corpus));
                 }
-                &engines[&path]
+                &engines[path]
             }
             (None, Some(engine)) => engine,
             (None, None) => {
@@ -70,7 +73,7 @@ pub fn run(
                 });
             }
         };
-        predictions.push(answer_case(engine, case));
+        predictions.push(replay.answer(engine, own, case));
     }
     let lines = |title: &str| {
         sources
@@ -131,20 +134,42 @@ fn by_kind(
         .collect()
 }
 
-/// The sentences the engine returns for a case's last turn, each turn answered in the
-/// conversation context of the turns before it.
-fn answer_case(engine: &Engine, case: &Case) -> Vec<String> {
-    engine
-        .converse_turns(&case.turns)
-        .map(|reply| {
-            reply
-                .answer
-                .quotes()
-                .iter()
-                .map(|q| q.text.clone())
-                .collect()
-        })
-        .unwrap_or_default()
+/// Answers conversation cases without replaying them: a set lists a conversation of n
+/// turns as n cases (turns 1, turns 1–2, …), so the context after the previous case is kept
+/// and reused when the next case continues it on the same article. The answers are the same
+/// as replaying every case from its first turn (`Engine::converse_turns`).
+#[derive(Default)]
+struct Replay {
+    /// The article and turns answered last, and the context after them.
+    last: Option<(Option<PathBuf>, Vec<String>, Context)>,
+}
+
+impl Replay {
+    /// The sentences the engine returns for a case's last turn, each turn answered in the
+    /// conversation context of the turns before it.
+    fn answer(&mut self, engine: &Engine, article: Option<PathBuf>, case: &Case) -> Vec<String> {
+        let Some((question, earlier)) = case.turns.split_last() else {
+            return Vec::new();
+        };
+        let mut context = match self.last.take() {
+            Some((a, turns, context)) if a == article && turns == earlier => context,
+            _ => {
+                let mut context = Context::default();
+                for turn in earlier {
+                    engine.converse(turn, &mut context, 0, DEFAULT_TTL);
+                }
+                context
+            }
+        };
+        let reply = engine.converse(question, &mut context, 0, DEFAULT_TTL);
+        self.last = Some((article, case.turns.clone(), context));
+        reply
+            .answer
+            .quotes()
+            .iter()
+            .map(|q| q.text.clone())
+            .collect()
+    }
 }
 
 /// Writes `{"id", "sentences"}` lines for the team's scoring scripts.
