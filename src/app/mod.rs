@@ -121,6 +121,9 @@ fn telegram(config: &Config) -> Result<ExitCode> {
 }
 
 /// `eval`: answers a question set and prints the four figures.
+/// Question vectors an eval run keeps (and saves) at most: more than every set's turns.
+const EVAL_QUERY_MEMO: usize = 50_000;
+
 fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
     let mut params = crate::search::params::Params::default();
     for setting in &args.set {
@@ -157,7 +160,17 @@ fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
             }
         }
     };
+    // Every question asked before (by an earlier run) is looked up, not encoded again.
+    let memo = setup::remembering_encoder(config, EVAL_QUERY_MEMO);
     let report = eval::run(&cases, default.as_ref(), sources, &build)?;
+    if let Some((encoder, dir)) = memo
+        && let Err(e) = crate::embed::cache::save_queries(&encoder, &dir)
+    {
+        eprintln!(
+            "warning: cannot save the question vectors in {}: {e}",
+            dir.display()
+        );
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.verbose {

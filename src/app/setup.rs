@@ -56,6 +56,19 @@ pub fn with_meaning(engine: Engine, config: &Config) -> Result<Engine> {
         .context("cannot encode the articles' sentences")
 }
 
+/// The question-vector memo of the configured model, for a run that asks many questions
+/// (eval): raised to `capacity` and filled from the cache folder's saved question vectors.
+/// Returns the model, to save its memo with [`crate::embed::cache::save_queries`] after the
+/// run; `None` without the semantic stage, its model or a cache folder.
+pub fn remembering_encoder(config: &Config, capacity: usize) -> Option<(Arc<Encoder>, PathBuf)> {
+    let semantic = config.semantic.as_ref()?;
+    let dir = semantic.cache.clone()?;
+    let encoder = encoder(&semantic.model).ok()?;
+    encoder.set_query_memo(capacity);
+    crate::embed::cache::load_queries(&encoder, &dir);
+    Some((encoder, dir))
+}
+
 /// The sentence model at `dir`, loaded once per process (eval builds many engines).
 fn encoder(dir: &Path) -> Result<Arc<Encoder>> {
     static LOADED: Mutex<Option<(PathBuf, Arc<Encoder>)>> = Mutex::new(None);

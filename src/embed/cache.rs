@@ -8,6 +8,10 @@
 //!
 //! Layout (little-endian): `AQEVEC01` · key (32 bytes) · count u32 · dim u32 ·
 //! count × dim f32 · SHA-256 of everything before it (32 bytes).
+//!
+//! Question vectors ([`save_queries`], for eval runs that ask the same questions again)
+//! go to one file per model, `queries-<fingerprint>.vec`: `AQEQRY01` · model fingerprint
+//! (32 bytes) · count u32 · dim u32 · count × (text length u32 · text · dim f32) · SHA-256.
 
 use std::fs;
 use std::io;
@@ -19,6 +23,7 @@ use super::encoder::Encoder;
 use super::error::Result;
 
 const MAGIC: &[u8; 8] = b"AQEVEC01";
+const QUERIES_MAGIC: &[u8; 8] = b"AQEQRY01";
 const HEADER: usize = 8 + 32 + 4 + 4;
 const CHECKSUM: usize = 32;
 
@@ -103,6 +108,84 @@ fn read_valid(path: &Path, key: &[u8; 32], count: usize, dim: usize) -> Option<V
     )
 }
 
+/// Gives `encoder` the question vectors saved in `dir` by [`save_queries`] for this model;
+/// returns how many (0 when there is no valid file).
+pub fn load_queries(encoder: &Encoder, dir: &Path) -> usize {
+    let entries = fs::read(queries_file(encoder, dir))
+        .ok()
+        .and_then(|bytes| parse_queries(&bytes, encoder.fingerprint(), encoder.dim()))
+        .unwrap_or_default();
+    let count = entries.len();
+    encoder.remember_queries(entries);
+    count
+}
+
+/// Saves the question vectors `encoder` remembers to `dir`, for [`load_queries`].
+///
+/// Errors: the folder or file cannot be written.
+pub fn save_queries(encoder: &Encoder, dir: &Path) -> io::Result<()> {
+    let entries = encoder.remembered_queries();
+    let bytes = queries_body(encoder.fingerprint(), encoder.dim(), &entries);
+    finish_and_write(&queries_file(encoder, dir), bytes)
+}
+
+/// A question-vector file without its checksum.
+fn queries_body(fingerprint: &[u8; 32], dim: usize, entries: &[(String, Vec<f32>)]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(QUERIES_MAGIC);
+    bytes.extend_from_slice(fingerprint);
+    bytes.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&(dim as u32).to_le_bytes());
+    for (text, v) in entries {
+        bytes.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(text.as_bytes());
+        v.iter()
+            .for_each(|x| bytes.extend_from_slice(&x.to_le_bytes()));
+    }
+    bytes
+}
+
+fn queries_file(encoder: &Encoder, dir: &Path) -> PathBuf {
+    let name: String = encoder.fingerprint()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    dir.join(format!("queries-{name}.vec"))
+}
+
+/// The entries of a question-vector file, if it is complete and for this model.
+fn parse_queries(
+    bytes: &[u8],
+    fingerprint: &[u8; 32],
+    dim: usize,
+) -> Option<Vec<(String, Vec<f32>)>> {
+    let body_len = bytes.len().checked_sub(CHECKSUM)?;
+    let (body, sum) = bytes.split_at(body_len);
+    if body.len() < HEADER
+        || &body[..8] != QUERIES_MAGIC
+        || &body[8..40] != fingerprint
+        || u32_at(body, 44) as usize != dim
+        || Sha256::digest(body).as_slice() != sum
+    {
+        return None;
+    }
+    let mut entries = Vec::new();
+    let mut at = HEADER;
+    for _ in 0..u32_at(body, 40) {
+        let len = u32_at(body.get(at..at + 4)?, 0) as usize;
+        let text = std::str::from_utf8(body.get(at + 4..at + 4 + len)?).ok()?;
+        at += 4 + len;
+        let floats = body.get(at..at + dim * 4)?;
+        at += dim * 4;
+        let v = floats
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        entries.push((text.to_string(), v));
+    }
+    (at == body.len()).then_some(entries)
+}
+
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }
@@ -117,6 +200,11 @@ fn write(path: &Path, key: &[u8; 32], vectors: &[Vec<f32>], dim: usize) -> io::R
         v.iter()
             .for_each(|x| bytes.extend_from_slice(&x.to_le_bytes()));
     }
+    finish_and_write(path, bytes)
+}
+
+/// Appends the SHA-256 of `bytes` and writes them to `path` through a temporary file.
+fn finish_and_write(path: &Path, mut bytes: Vec<u8>) -> io::Result<()> {
     let sum = Sha256::digest(&bytes);
     bytes.extend_from_slice(&sum);
     if let Some(parent) = path.parent() {
@@ -157,6 +245,24 @@ mod tests {
         // A truncated file fails the length check.
         fs::write(&path, &bytes[..bytes.len() - 5]).expect("truncate");
         assert_eq!(read_valid(&path, &key, 2, 3), None);
+    }
+
+    #[test]
+    fn question_vectors_round_trip_and_a_damaged_file_is_ignored() {
+        let entries = vec![
+            ("Кто?".to_string(), vec![0.5, -0.25, 1.0]),
+            ("why".to_string(), vec![0.0, 2.0, -1.0]),
+        ];
+        let mut bytes = queries_body(&[7; 32], 3, &entries);
+        bytes.extend_from_slice(&Sha256::digest(&bytes));
+        assert_eq!(parse_queries(&bytes, &[7; 32], 3), Some(entries));
+        assert_eq!(parse_queries(&bytes, &[8; 32], 3), None, "another model");
+        assert_eq!(parse_queries(&bytes, &[7; 32], 4), None, "another width");
+        assert_eq!(parse_queries(&bytes[..bytes.len() - 1], &[7; 32], 3), None);
+        let mut flipped = bytes.clone();
+        flipped[HEADER + 5] ^= 1;
+        assert_eq!(parse_queries(&flipped, &[7; 32], 3), None, "checksum");
+        assert_eq!(parse_queries(&[], &[7; 32], 3), None);
     }
 
     #[test]

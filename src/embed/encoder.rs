@@ -1,6 +1,10 @@
 //! [`Encoder`]: text in, L2-normalized multilingual-e5-small vectors out.
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use lru::LruCache;
 
 use safetensors::SafeTensors;
 use sha2::{Digest, Sha256};
@@ -17,6 +21,10 @@ const PASSAGE_PREFIX: &str = "passage: ";
 const BATCH_SEQUENCES: usize = 16;
 /// Most tokens (sequences × longest) in one forward pass, which bounds memory.
 const BATCH_TOKENS: usize = 2048;
+
+/// Question vectors kept in memory by default (1.5 KB each): a repeated question, a "More"
+/// button or an eval run over several settings is not encoded again.
+pub const QUERY_MEMO: usize = 1024;
 
 /// The files of a model folder (`models/multilingual-e5-small/`).
 const FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
@@ -44,6 +52,8 @@ pub struct Encoder {
     tokenizer: Tokenizer,
     bert: Bert,
     fingerprint: [u8; 32],
+    /// The vectors of recent questions, by question text.
+    queries: Mutex<LruCache<String, Vec<f32>>>,
 }
 
 impl Encoder {
@@ -68,10 +78,12 @@ impl Encoder {
             return Err(EmbedError::tensor("embeddings.word_embeddings", problem));
         }
         let bert = Bert::read(&SafeTensors::deserialize(&model)?, cfg)?;
+        let memo = NonZeroUsize::new(QUERY_MEMO).unwrap_or(NonZeroUsize::MIN);
         Ok(Self {
             tokenizer,
             bert,
             fingerprint,
+            queries: Mutex::new(LruCache::new(memo)),
         })
     }
 
@@ -100,10 +112,47 @@ impl Encoder {
     ///
     /// Any text is accepted (empty, emoji, right-to-left, control characters). Errors
     /// only on a tokenizer or computation failure, which a loaded model does not produce.
+    /// Recent questions' vectors are remembered ([`QUERY_MEMO`]), so asking again costs a
+    /// lookup.
     pub fn encode_query(&self, question: &str) -> Result<Vec<f32>> {
+        if let Some(v) = self.memo().get(question) {
+            return Ok(v.clone());
+        }
         let ids = self.tokenize(QUERY_PREFIX, question)?;
         let mut out = self.bert.pooled(&[ids])?;
-        Ok(normalized(out.pop().unwrap_or_default()))
+        let v = normalized(out.pop().unwrap_or_default());
+        self.memo().put(question.to_string(), v.clone());
+        Ok(v)
+    }
+
+    /// Keeps up to `capacity` question vectors in memory from now on (at least one).
+    pub fn set_query_memo(&self, capacity: usize) {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        self.memo().resize(capacity);
+    }
+
+    /// The remembered question vectors, least recent first (for saving them, see
+    /// [`crate::embed::cache::save_queries`]).
+    pub fn remembered_queries(&self) -> Vec<(String, Vec<f32>)> {
+        let memo = self.memo();
+        memo.iter()
+            .rev()
+            .map(|(q, v)| (q.clone(), v.clone()))
+            .collect()
+    }
+
+    /// Remembers question vectors computed earlier by this model (see
+    /// [`crate::embed::cache::load_queries`]); vectors of another width are ignored.
+    pub fn remember_queries(&self, entries: Vec<(String, Vec<f32>)>) {
+        let dim = self.dim();
+        let mut memo = self.memo();
+        for (q, v) in entries.into_iter().filter(|(_, v)| v.len() == dim) {
+            memo.put(q, v);
+        }
+    }
+
+    fn memo(&self) -> std::sync::MutexGuard<'_, LruCache<String, Vec<f32>>> {
+        self.queries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The vectors of the sentences searched (`"passage: "` prefix), one per sentence, in
