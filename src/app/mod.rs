@@ -179,7 +179,7 @@ fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
         }
     }
     if let Some(path) = &args.predictions {
-        eval::write_predictions(path, &cases, &report.predictions)?;
+        eval::write_predictions(path, &cases, &report)?;
     }
     for (kind, summary) in &report.kinds {
         writeln!(out, "{}", eval::score::kind_line(*kind, summary))?;

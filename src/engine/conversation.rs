@@ -96,6 +96,20 @@ pub enum Decision {
     AboutTheArticle,
 }
 
+impl Decision {
+    /// A short label: `no-context`, `standalone`, `follow-up (REASON)`, `faq` or
+    /// `about-the-article`.
+    pub fn label(&self) -> String {
+        match self {
+            Decision::NoContext => "no-context".into(),
+            Decision::Standalone => "standalone".into(),
+            Decision::FollowUp { reason, .. } => format!("follow-up ({reason})"),
+            Decision::Faq => "faq".into(),
+            Decision::AboutTheArticle => "about-the-article".into(),
+        }
+    }
+}
+
 impl std::fmt::Display for Decision {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -108,7 +122,7 @@ impl std::fmt::Display for Decision {
             Decision::FollowUp { reason, previous } => {
                 write!(
                     f,
-                    "follow-up ({reason}): added the terms of {previous:?} at half weight"
+                    "follow-up ({reason}): added the terms of {previous:?} at reduced weight (context_factor)"
                 )
             }
             Decision::Faq => f.write_str("answered by a FAQ rule: context kept as it was"),

@@ -13,6 +13,8 @@ pub struct Meaning {
     encoder: Arc<Encoder>,
     /// One unit-length vector per index unit (sentence), in unit order.
     vectors: Vec<Vec<f32>>,
+    /// One per unit of the sentence with its neighbours in the paragraph ([`windows`]).
+    windows: Vec<Vec<f32>>,
 }
 
 impl std::fmt::Debug for Meaning {
@@ -44,20 +46,70 @@ impl Meaning {
                     .unwrap_or_default()
             })
             .collect();
-        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let vectors = match cache_dir {
-            Some(dir) => cache::load_or_encode(&encoder, dir, &texts)?.0,
-            None => encoder.encode_passages(&texts)?,
+        let windows = windows(index, &texts);
+        let encode = |texts: &[String]| {
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            match cache_dir {
+                Some(dir) => cache::load_or_encode(&encoder, dir, &texts).map(|(v, _)| v),
+                None => encoder.encode_passages(&texts),
+            }
         };
-        Ok(Self { encoder, vectors })
+        let vectors = encode(&texts)?;
+        let windows = encode(&windows)?;
+        Ok(Self {
+            encoder,
+            vectors,
+            windows,
+        })
     }
 
-    /// The cosine of `question` with every sentence, by unit (empty when the encoder fails,
-    /// which a loaded model does not do).
-    pub fn cosines(&self, question: &str) -> Vec<f32> {
-        match self.encoder.encode_query(question) {
-            Ok(q) => self.vectors.iter().map(|v| cosine(&q, v)).collect(),
-            Err(_) => Vec::new(),
-        }
+    /// The similarity of `question` to every sentence, by unit:
+    /// `(1 − w) · cos(q, sentence) + w · cos(q, window)` with `w` = `window_weight`
+    /// ([`Params::window_weight`]); empty when the encoder fails, which a loaded model does
+    /// not do.
+    ///
+    /// [`Params::window_weight`]: crate::search::params::Params::window_weight
+    pub fn cosines(&self, question: &str, window_weight: f32) -> Vec<f32> {
+        let Ok(q) = self.encoder.encode_query(question) else {
+            return Vec::new();
+        };
+        let w = window_weight;
+        (self.vectors.iter().zip(&self.windows))
+            .map(|(s, around)| (1.0 - w) * cosine(&q, s) + w * cosine(&q, around))
+            .collect()
+    }
+}
+
+/// Each sentence with the one before and the one after it in its paragraph: a sentence
+/// that says "he" or "the group" is read with what it refers to.
+fn windows(index: &ArticleIndex, texts: &[String]) -> Vec<String> {
+    let units = &index.sentences;
+    let same = |a: usize, b: usize| {
+        units[a].article == units[b].article && units[a].paragraph == units[b].paragraph
+    };
+    (0..texts.len())
+        .map(|i| {
+            let before = (i > 0 && same(i - 1, i)).then(|| texts[i - 1].as_str());
+            let after = (i + 1 < texts.len() && same(i, i + 1)).then(|| texts[i + 1].as_str());
+            let parts = [before, Some(texts[i].as_str()), after];
+            parts.into_iter().flatten().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::analyze::Analyzer;
+
+    #[test]
+    fn a_window_is_the_sentence_with_its_neighbours_in_its_own_paragraph() {
+        let corpus = Corpus::from_text("t", "One. Two. Three.\nFour.\n").unwrap();
+        let index = ArticleIndex::build(&Analyzer::new(), &corpus);
+        let texts: Vec<String> = ["One.", "Two.", "Three.", "Four."].map(String::from).into();
+        assert_eq!(
+            windows(&index, &texts),
+            ["One. Two.", "One. Two. Three.", "Two. Three.", "Four."]
+        );
     }
 }

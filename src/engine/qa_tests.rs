@@ -95,3 +95,36 @@ fn contexts_stay_within_their_bounds() {
     );
     assert!(serde_json::to_string(&context).unwrap().len() < 4096);
 }
+
+#[test]
+fn a_follow_up_is_answered_in_context_though_it_has_few_words_of_its_own() {
+    // "Were they far away?" alone covers nothing of the article; after a question about the
+    // bases it is about the bases (CoQA: a follow-up is nearly always answerable).
+    let engine = engine();
+    let mut context = Context::default();
+    engine.converse("Where are the bases?", &mut context, 10, TTL);
+    assert!(matches!(
+        engine.answer("Were they far away?"),
+        Answer::NotFound(_)
+    ));
+    let reply = engine.converse("Were they far away?", &mut context, 20, TTL);
+    assert!(
+        matches!(reply.decision, Decision::FollowUp { .. }),
+        "{:?}",
+        reply.decision
+    );
+    assert!(reply.answer.quotes()[0].text.contains("Tartus"));
+}
+
+#[test]
+fn a_follow_up_naming_what_the_article_lacks_is_refused() {
+    let engine = engine();
+    let mut context = Context::default();
+    engine.converse("Where are the bases?", &mut context, 10, TTL);
+    let reply = engine.converse("And what about Turkey?", &mut context, 20, TTL);
+    assert!(
+        matches!(reply.answer, Answer::NotFound(_)),
+        "{:?}",
+        reply.answer
+    );
+}

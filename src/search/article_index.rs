@@ -40,6 +40,13 @@ pub struct ArticleIndex {
 }
 
 impl ArticleIndex {
+    /// The unit (index into `sentences`) of the sentence at `at`, if the index has it.
+    pub fn unit_of(&self, at: SentenceRef) -> Option<u32> {
+        let key = |s: &SentenceRef| (s.article, s.paragraph, s.sentence);
+        let unit = self.sentences.binary_search_by_key(&key(&at), key).ok()?;
+        Some(unit as u32)
+    }
+
     /// Analyses and indexes every sentence of `corpus`.
     pub fn build(analyzer: &Analyzer, corpus: &Corpus) -> Self {
         let mut sentences = Vec::new();

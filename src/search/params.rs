@@ -137,16 +137,24 @@ params! {
     /// Bonus for early paragraphs (news puts the essentials first): this share of the best
     /// sentence score, divided by the square root of 1 + the paragraph's index.
     lead_weight: f32 = 0.2,
-    /// Share of its score a sentence the chat has already seen loses in a follow-up.
-    shown_penalty: f32 = 0.3,
-    /// Bonus, as a share of the best sentence score, for a follow-up sentence near the last
-    /// answer's paragraph.
-    near_bonus: f32 = 0.2,
+    /// Share of its final score a sentence the chat has already seen loses in a follow-up
+    /// (applied after the semantic fusion; small, as in CoQA the next answer is often in the
+    /// same sentence).
+    shown_penalty: f32 = 0.03,
+    /// Bonus, as a share of the best final score, for a follow-up sentence just after the
+    /// last answer (applied after the semantic fusion).
+    near_bonus: f32 = 0.015,
+    /// Most sentences after the last answer's best one that count as near in a follow-up.
+    near_after: u32 = 3,
+    /// Most sentences before it that count as near …
+    near_before: u32 = 1,
+    /// … at this share of the bonus.
+    near_before_factor: f32 = 0.5,
     /// Most paragraphs apart that count as near the last answer in a follow-up (and that a
     /// follow-up's further sentences may stand from its best one).
     near_paragraphs: u32 = 1,
     /// Weight factor of the previous question's terms in a follow-up.
-    context_factor: f32 = 0.5,
+    context_factor: f32 = 0.35,
     /// Below this coverage on its own, a question counts as too weak to stand alone (and is
     /// tried as a follow-up) …
     standalone_coverage: f32 = 0.5,
@@ -166,6 +174,9 @@ params! {
     /// Semantic stage: share of the fused score that comes from the cosine of the question's
     /// and the sentence's embeddings (the rest from the keyword score over the best one).
     semantic_weight: f32 = 0.85,
+    /// Semantic stage: share of a sentence's similarity that comes from its window (the
+    /// sentence with its neighbours in the paragraph) rather than from the sentence alone.
+    window_weight: f32 = 0.5,
     /// Semantic stage: sentences with the best cosine added to the keyword candidates.
     semantic_candidates: usize = 10,
     /// Semantic stage: a question whose words the article has, but too few of them (coverage

@@ -27,7 +27,9 @@ use crate::search::article_index::{ArticleIndex, SentenceRef};
 use crate::search::explain::{Explanation, Parts, Tally};
 use crate::search::params::Params;
 use crate::search::query::Query;
-use crate::search::rerank::{Features, Focus, Hit, by_score, compare, rerank, rescore};
+use crate::search::rerank::{
+    Features, Focus, Hit, by_score, compare, refocus, refocus_all, rerank, rescore,
+};
 use crate::search::semantic;
 
 /// The result of ranking: the sentences, best first, and the coverage of the best.
@@ -70,9 +72,18 @@ pub fn rank(
 ) -> Ranking {
     let (sentence, paragraph) = score_terms(index, params, query, &mut ());
     let mut candidates = best_candidates(index, params, &sentence, &paragraph);
+    let make = |u| candidate(index, params, &sentence, &paragraph, u);
     if let Some(cosines) = meaning {
-        let make = |u| candidate(index, params, &sentence, &paragraph, u);
         semantic::add_candidates(params, cosines, &mut candidates, make);
+    }
+    if let Some(focus) = focus
+        && !candidates.is_empty()
+    {
+        for u in focus.neighbourhood(params, index.sentences.len() as u32) {
+            if !candidates.iter().any(|c| c.unit == u) {
+                candidates.push(make(u));
+            }
+        }
     }
     if candidates.is_empty() {
         return Ranking::default();
@@ -80,6 +91,9 @@ pub fn rank(
     rerank(&index.terms, params, query, focus, &mut candidates);
     if let Some(cosines) = meaning {
         semantic::fuse_all(params, cosines, &mut candidates);
+    }
+    if focus.is_some() {
+        refocus_all(params, &mut candidates);
     }
     let top = candidates[0].score;
     // Beside its best sentence, a follow-up's answer stays next to it: a sentence elsewhere
@@ -178,6 +192,9 @@ pub fn explain(index: &ArticleIndex, params: &Params, query: &Query, hit: &Hit) 
     rescore(params, &hit.features, hit.at.paragraph, &mut score);
     if hit.features.fused {
         semantic::fuse(params, &hit.features, &mut score);
+    }
+    if hit.features.focus_top > 0.0 {
+        refocus(params, &hit.features, &mut score);
     }
     score.what = "final score F(u)".into();
     debug_assert_eq!(score.value.to_bits(), hit.score.to_bits());
@@ -415,7 +432,7 @@ mod tests {
         let plain = rank(&index, &params, &query, None, None);
         let focus = Focus {
             shown: vec![plain.hits[0].at],
-            near: vec![(0, 1)],
+            last: Some(plain.hits[0].unit),
         };
         let followed = rank(&index, &params, &query, Some(&focus), None);
         let hits = plain.hits.iter().chain(&followed.hits);
@@ -430,6 +447,6 @@ mod tests {
             let parts: f32 = sentence.details.iter().map(|d| d.value).sum();
             assert_eq!(parts.to_bits(), hit.sentence_score.to_bits(), "{explained}");
         }
-        assert!(followed.hits.iter().any(|h| h.features.near));
+        assert!(followed.hits.iter().any(|h| h.features.near > 0.0));
     }
 }

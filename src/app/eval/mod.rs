@@ -55,6 +55,7 @@ pub fn run(
 ) -> Result<Report> {
     let mut engines: HashMap<PathBuf, Engine> = HashMap::new();
     let mut predictions = Vec::with_capacity(cases.len());
+    let mut decisions = Vec::with_capacity(cases.len());
     let mut replay = Replay::default();
     for case in cases {
         let own = own_article(case, sources);
@@ -73,7 +74,9 @@ pub fn run(
                 });
             }
         };
-        predictions.push(replay.answer(engine, own, case));
+        let (sentences, decision) = replay.answer(engine, own, case);
+        predictions.push(sentences);
+        decisions.push(decision);
     }
     let lines = |title: &str| {
         sources
@@ -87,6 +90,7 @@ pub fn run(
         kinds,
         failures,
         predictions,
+        decisions,
     })
 }
 
@@ -146,10 +150,15 @@ struct Replay {
 
 impl Replay {
     /// The sentences the engine returns for a case's last turn, each turn answered in the
-    /// conversation context of the turns before it.
-    fn answer(&mut self, engine: &Engine, article: Option<PathBuf>, case: &Case) -> Vec<String> {
+    /// conversation context of the turns before it, and how that turn was read.
+    fn answer(
+        &mut self,
+        engine: &Engine,
+        article: Option<PathBuf>,
+        case: &Case,
+    ) -> (Vec<String>, String) {
         let Some((question, earlier)) = case.turns.split_last() else {
-            return Vec::new();
+            return (Vec::new(), String::new());
         };
         let mut context = match self.last.take() {
             Some((a, turns, context)) if a == article && turns == earlier => context,
@@ -163,26 +172,30 @@ impl Replay {
         };
         let reply = engine.converse(question, &mut context, 0, DEFAULT_TTL);
         self.last = Some((article, case.turns.clone(), context));
-        reply
+        let sentences = reply
             .answer
             .quotes()
             .iter()
             .map(|q| q.text.clone())
-            .collect()
+            .collect();
+        (sentences, reply.decision.label())
     }
 }
 
-/// Writes `{"id", "sentences"}` lines for the team's scoring scripts.
+/// Writes `{"id", "sentences", "decision"}` lines for the team's scoring scripts (which
+/// read `id` and `sentences`); `decision` says how the question was read, for diagnosis.
 ///
 /// Errors: [`Error::Write`] when the file cannot be created or written.
-pub fn write_predictions(path: &Path, cases: &[Case], predictions: &[Vec<String>]) -> Result<()> {
+pub fn write_predictions(path: &Path, cases: &[Case], report: &Report) -> Result<()> {
     let io_err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
     };
     let mut file = std::io::BufWriter::new(fs::File::create(path).map_err(io_err)?);
-    for (case, sentences) in cases.iter().zip(predictions) {
-        let line = serde_json::json!({"id": case.id, "sentences": sentences});
+    let decisions = report.decisions.iter().map(String::as_str);
+    let rows = cases.iter().zip(&report.predictions).zip(decisions);
+    for ((case, sentences), decision) in rows {
+        let line = serde_json::json!({"id": case.id, "sentences": sentences, "decision": decision});
         writeln!(file, "{line}").map_err(io_err)?;
     }
     file.flush().map_err(io_err)

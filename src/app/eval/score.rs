@@ -136,6 +136,8 @@ pub struct Report {
     pub failures: Vec<Failure>,
     /// Each case's returned sentences, in case order.
     pub predictions: Vec<Vec<String>>,
+    /// How each case's last turn was read (`Decision::label`), in case order.
+    pub decisions: Vec<String>,
 }
 
 /// Scores predictions (`sentences` per case, in order) for `cases`. `paragraphs(title)`
