@@ -242,6 +242,32 @@ const TOPIC_WORDS: &[&str] = &[
     "topic",
 ];
 
+/// Words of [`TOPIC_WORDS`] that say the question is about what the text says, whatever
+/// else it asks: "What county is this article *discussing*?", "What hash tag is *mentioned*?".
+const ABOUT_THE_TEXT: &[&str] = &[
+    "describe",
+    "described",
+    "describes",
+    "discuss",
+    "discussed",
+    "discusses",
+    "discussing",
+    "focus",
+    "focused",
+    "mention",
+    "mentioned",
+    "subject",
+    "theme",
+    "topic",
+];
+
+/// True when a question points at the text itself ("this story", "the article", "is
+/// discussed", "is mentioned"): it asks about what the text says, so it is not off-topic
+/// even when its other words are few. Input: the question's lower-cased words.
+pub fn points_at_the_text<'a>(mut words: impl Iterator<Item = &'a str>) -> bool {
+    words.any(|w| DOCUMENT_WORDS.contains(&w) || ABOUT_THE_TEXT.contains(&w))
+}
+
 /// True when a question asks what the text itself is about — "What is the article about?",
 /// "Who's the main character in this story?", "What is this about?" — rather than about
 /// something in it: every content word is a [`DOCUMENT_WORDS`] or [`TOPIC_WORDS`] entry and

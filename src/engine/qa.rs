@@ -11,7 +11,7 @@ use crate::embed::{EmbedError, Encoder};
 use crate::engine::answer::{Abstention, Answer, Quote};
 use crate::engine::conversation::{
     Context, Conversed, DEFAULT_TTL, Decision, asks_what_it_is_about, context_token,
-    follow_up_words, own_terms,
+    follow_up_words, own_terms, points_at_the_text,
 };
 use crate::engine::faq::{self, Faq};
 use crate::engine::meaning::Meaning;
@@ -247,8 +247,15 @@ impl Engine {
                 && !ranking.hits.is_empty()
                 && !query.names_an_unknown()
         };
+        // A question that points at the text ("What state did this story happen in?") asks
+        // what the text says: it is answered unless it names something the text lacks.
+        let about_the_text = || {
+            points_at_the_text(query.words().map(|q| q.token.text.as_str()))
+                && !ranking.hits.is_empty()
+                && !query.names_an_unknown()
+        };
         match refused {
-            Some(why) if !by_meaning() => Answer::NotFound(why),
+            Some(why) if !by_meaning() && !about_the_text() => Answer::NotFound(why),
             _ => Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect()),
         }
     }

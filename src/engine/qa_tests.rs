@@ -128,3 +128,19 @@ fn a_follow_up_naming_what_the_article_lacks_is_refused() {
         reply.answer
     );
 }
+
+#[test]
+fn a_question_that_points_at_the_text_is_answered_unless_it_names_what_the_text_lacks() {
+    let engine = engine();
+    // Alone, too little of the question is in the article to answer it…
+    let asked = "What country worried about its borders?";
+    assert!(matches!(engine.answer(asked), Answer::NotFound(_)));
+    // … but asked about what the text discusses, it is about the text.
+    let answer = engine.answer("What country worried about its borders is discussed?");
+    assert!(answer.quotes()[0].text.starts_with("Israel"), "{answer:?}");
+    // A name the article never mentions still refuses.
+    assert!(matches!(
+        engine.answer("Is Turkey mentioned in the story?"),
+        Answer::NotFound(_)
+    ));
+}
