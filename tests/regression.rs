@@ -81,3 +81,11 @@ regression!(
     "What topics did the two leaders discuss?",
     "discussed trade, economic collaboration"
 );
+
+// A misspelt question word at the start (`Wheer`) counted as an unknown term and the
+// question was refused for low coverage; it is mended to `where`.
+regression!(
+    misspelt_question_word_wheer_is_where,
+    "Wheer are the bases?",
+    "Tartus and Hmeimim"
+);

@@ -17,7 +17,7 @@ use crate::engine::faq::{self, Faq};
 use crate::engine::meaning::Meaning;
 use crate::search::article_index::{ArticleIndex, SentenceRef};
 use crate::search::params::Params;
-use crate::search::query::Query;
+use crate::search::query::{Query, mend_question_word};
 use crate::search::rank::{self, Ranking};
 use crate::search::rerank::{Focus, Hit};
 use crate::search::semantic;
@@ -203,13 +203,14 @@ impl Engine {
 
     /// Analyses a question and looks its terms up in the article index.
     pub fn query(&self, question: &str) -> Query {
-        Query::new(
-            &self.analyzer,
-            &self.index.terms,
-            &self.params,
-            question,
-            &[],
-        )
+        self.query_tokens(with_bigrams(self.analyze(question)), &[])
+    }
+
+    /// A question's tokens, its misspelt question word mended ([`mend_question_word`]).
+    fn analyze(&self, question: &str) -> Vec<Token> {
+        let mut tokens = self.analyzer.analyze(question);
+        mend_question_word(&mut tokens, &self.index.terms);
+        tokens
     }
 
     /// Turns a ranking into an answer, abstaining below the coverage threshold — unless the
@@ -315,7 +316,7 @@ impl Engine {
             *context = Context::default();
         }
         context.updated = now;
-        let tokens = self.analyzer().analyze(question);
+        let tokens = self.analyze(question);
         let query = self.query_tokens(with_bigrams(tokens.clone()), &[]);
         // A question that refers back is about the conversation's topic, before any FAQ rule;
         // one with enough words of its own found in the article is about those ("Is Syria

@@ -141,6 +141,35 @@ impl Query {
     }
 }
 
+/// The question words a misspelt first word is mended to.
+const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
+];
+
+/// Mends a misspelt question word ("Wheer are the bases?", "Hwo led the delegation?"): the
+/// question's first word, when it is no stopword, the article does not have it and it is
+/// one edit (Damerau–Levenshtein) from exactly one question word, becomes that word — a
+/// stopword that tells the answer type, not an unknown term that lowers the coverage.
+pub fn mend_question_word(tokens: &mut [Token], index: &TermIndex) {
+    let Some(first) = tokens
+        .iter_mut()
+        .find(|t| t.position == 0 && t.kind == TokenKind::Word)
+    else {
+        return;
+    };
+    if first.stop || first.text.chars().count() < 3 || index.contains(&first.stem) {
+        return;
+    }
+    let mut near = QUESTION_WORDS
+        .iter()
+        .filter(|w| strsim::damerau_levenshtein(w, &first.text) == 1);
+    if let (Some(word), None) = (near.next(), near.next()) {
+        first.text = (*word).to_string();
+        first.stem = (*word).to_string();
+        first.stop = true;
+    }
+}
+
 /// Positions of words that only frame the question (`many` in `how many`, `much` in `how
 /// much`): the answer is a number, not the word.
 fn framing_positions(tokens: &[Token]) -> Vec<u32> {
@@ -227,4 +256,35 @@ impl Query {
 /// True for a Latin letter: the script the article's own words are matched in.
 fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic() || ('\u{c0}'..='\u{24f}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Corpus;
+    use crate::search::article_index::ArticleIndex;
+
+    fn mended(question: &str) -> String {
+        let analyzer = Analyzer::new();
+        let corpus = Corpus::from_text("t", "The whey was sold in Tartus.").unwrap();
+        let index = ArticleIndex::build(&analyzer, &corpus);
+        let mut tokens = analyzer.analyze(question);
+        mend_question_word(&mut tokens, &index.terms);
+        let first = &tokens[0];
+        format!("{} {}", first.text, first.stop)
+    }
+
+    #[test]
+    fn a_misspelt_first_question_word_is_mended_only_when_unambiguous() {
+        assert_eq!(mended("Wheer are the bases?"), "where true");
+        assert_eq!(mended("hwy did they go"), "why true");
+        // One transposition from both `who` and `how`: left alone.
+        assert_eq!(mended("hwo led them"), "hwo false");
+        // One edit from both `who` and `why`: left alone.
+        assert_eq!(mended("Wht is it"), "wht false");
+        // A word the article has is not a typo (`whey`, one edit from `why` and `when`).
+        assert_eq!(mended("Whey prices?"), "whey false");
+        // Only the first word.
+        assert_eq!(mended("Bases wheer?"), "bases false");
+    }
 }
