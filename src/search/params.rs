@@ -186,7 +186,7 @@ params! {
     /// Semantic stage: the same for a question none of whose words the article has (another
     /// language, or a paraphrase in other words): its best cosine must stand this far above
     /// the mean.
-    semantic_margin_unmatched: f32 = 0.04,
+    semantic_margin_unmatched: f32 = 0.035,
     /// How well a question must match a FAQ rule (0..=1) when the rule sets no threshold.
     faq_threshold: f32 = 0.7,
     /// Two FAQ rules whose scores for a question differ by less than this are a near-tie.
