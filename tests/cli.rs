@@ -111,6 +111,26 @@ fn ask_json_stdin_answers_each_line_in_order() {
 }
 
 #[test]
+fn ask_json_stdin_gives_json_that_is_not_an_object_the_error_object() {
+    // `[1,2]` was answered with ¶1.2 and `"just a string"` with ¶3.1, as if they were text.
+    let input = "[1,2]\n\"just a string\"\n42\nWho led the Russian delegation?\n";
+    let out = article_qa(&["ask", "--json", "--no-faq", "-"], input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    for (line, question) in lines.iter().zip(["[1,2]", "\"just a string\"", "42"]) {
+        assert_eq!(line["question"], question);
+        assert_eq!(line["source"], "none");
+        assert_eq!(line["sentences"], serde_json::json!([]));
+        assert!(line["error"].as_str().is_some_and(|e| e.contains("object")));
+    }
+    assert_eq!(lines[3]["source"], "article");
+}
+
+#[test]
 fn missing_or_empty_corpus_exits_2_with_one_line_naming_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.txt");

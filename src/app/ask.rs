@@ -115,6 +115,9 @@ pub enum LineError {
     /// A JSON object whose fields have the wrong types.
     #[error("not a question line: {0}")]
     Fields(serde_json::Error),
+    /// With `--json`, a line that is JSON but not an object (`[1,2]`, `"text"`, `42`).
+    #[error("a JSON line must be an object: {{\"question\": …}} or {{\"turns\": […]}}")]
+    NotAnObject,
 }
 
 /// `ask`: answers the question (or each line of standard input for `-`: a question, or a
@@ -149,7 +152,7 @@ fn answer_lines(
     {
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
-        match turns_of(text) {
+        match turns_of(text, args.json) {
             Ok(turns) => print_answer(engine, &turns, args, out)?,
             Err(why) if args.json => writeln!(
                 out,
@@ -166,9 +169,11 @@ fn answer_lines(
 
 /// The turns a line of `ask -` input holds: `{"turns": [...]}`, `{"question": "..."}`, or
 /// the line itself as one question (also a line that starts with a brace but is not JSON).
+/// With `json` (`ask --json -`), a line that parses as JSON must be an object.
 ///
-/// Errors: a JSON object of another shape ([`LineError`]).
-pub fn turns_of(line: &str) -> Result<Vec<String>, LineError> {
+/// Errors: a JSON object of another shape, or with `json` a JSON value that is not an
+/// object ([`LineError`]).
+pub fn turns_of(line: &str, json: bool) -> Result<Vec<String>, LineError> {
     // Other fields (an eval set's "id", "gold", "title"…) are ignored.
     #[derive(Deserialize)]
     struct Line {
@@ -176,6 +181,10 @@ pub fn turns_of(line: &str) -> Result<Vec<String>, LineError> {
         question: Option<String>,
     }
     if !line.trim_start().starts_with('{') {
+        let parsed = || serde_json::from_str::<serde_json::Value>(line).is_ok();
+        if json && !line.trim().is_empty() && parsed() {
+            return Err(LineError::NotAnObject);
+        }
         return Ok(vec![line.to_string()]);
     }
     let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
@@ -234,21 +243,33 @@ mod tests {
 
     #[test]
     fn input_lines_are_questions_or_json_turns() {
-        assert_eq!(turns_of("Who called?").unwrap(), ["Who called?"]);
-        assert_eq!(turns_of("{not json").unwrap(), ["{not json"]);
-        assert_eq!(
-            turns_of(r#"{"turns": ["a", "b"], "id": "x"}"#).unwrap(),
-            ["a", "b"]
-        );
-        assert_eq!(turns_of(r#"{"question": "q"}"#).unwrap(), ["q"]);
-        assert!(matches!(
-            turns_of(r#"{"turns": []}"#),
-            Err(LineError::Shape)
-        ));
-        assert!(matches!(
-            turns_of(r#"{"turns": ["a", 5]}"#),
-            Err(LineError::Fields(_))
-        ));
+        for json in [false, true] {
+            assert_eq!(turns_of("Who called?", json).unwrap(), ["Who called?"]);
+            assert_eq!(turns_of("{not json", json).unwrap(), ["{not json"]);
+            assert_eq!(turns_of("", json).unwrap(), [""]);
+            assert_eq!(
+                turns_of(r#"{"turns": ["a", "b"], "id": "x"}"#, json).unwrap(),
+                ["a", "b"]
+            );
+            assert_eq!(turns_of(r#"{"question": "q"}"#, json).unwrap(), ["q"]);
+            assert!(matches!(
+                turns_of(r#"{"turns": []}"#, json),
+                Err(LineError::Shape)
+            ));
+            assert!(matches!(
+                turns_of(r#"{"turns": ["a", 5]}"#, json),
+                Err(LineError::Fields(_))
+            ));
+        }
+        // With --json, JSON that is not an object is an error, not a question; as plain
+        // text it is a question like any other.
+        for line in ["[1,2]", r#""just a string""#, "42", "null"] {
+            assert!(
+                matches!(turns_of(line, true), Err(LineError::NotAnObject)),
+                "{line}"
+            );
+            assert_eq!(turns_of(line, false).unwrap(), [line]);
+        }
     }
 
     #[test]
