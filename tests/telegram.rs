@@ -133,6 +133,11 @@ fn groups_get_answers_only_when_addressed() {
     let last = fake.push_text(&group, &format!("/about@{BOT_USERNAME}"));
     let sent = fake.wait_reply_to(-100, last, WAIT);
     assert_eq!(sent.len(), 5, "one message got two replies: {sent:?}");
+    // Commands in any case, as Telegram clients treat them (`/HELP@ThisBot` was ignored).
+    let shouted = format!("/HELP@{}", BOT_USERNAME.to_uppercase());
+    let last = fake.push_text(&group, &shouted);
+    let sent = fake.wait_reply_to(-100, last, WAIT);
+    assert!(text_of(&sent[5]).contains("/about"), "{sent:?}");
 }
 
 #[test]

@@ -87,13 +87,14 @@ pub const COMMANDS: &[CommandInfo] = &[
 ];
 
 impl Command {
-    /// The command called `name` (without the `/`; names are lower case and matched exactly),
+    /// The command called `name` (without the `/`; matched in any case, as Telegram clients
+    /// treat commands: `/HELP` is `/help`),
     /// given `args`, the text after the name and the space that ends it (kept as sent; only
     /// `/ask` reads it). `None` for a name the bot does not have.
     pub fn new(name: &str, args: &str) -> Option<Self> {
         COMMANDS
             .iter()
-            .find(|info| info.name == name)
+            .find(|info| info.name.eq_ignore_ascii_case(name))
             .map(|info| (info.build)(args))
     }
 
@@ -224,7 +225,8 @@ mod tests {
             ("/reload", Turn::Command(Command::Reload)),
             ("Who led it?", Turn::Question("Who led it?".into())),
             ("/nosuch thing", Turn::UnknownCommand),
-            ("/Help", Turn::UnknownCommand),
+            ("/Help", Turn::Command(Command::Help)),
+            ("/RESET", Turn::Command(Command::Reset)),
             ("/help@somebot", Turn::UnknownCommand),
             ("/", Turn::UnknownCommand),
         ] {

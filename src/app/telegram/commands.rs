@@ -109,7 +109,8 @@ mod tests {
             ("/help@OtherBot", None),
             ("/nosuch", None),
             ("help", None),
-            ("/Help", None),
+            ("/Help", Some(Command::Help)),
+            ("/HELP@ARTICLEQABOT", Some(Command::Help)),
         ] {
             assert_eq!(
                 <Command as BotCommands>::parse(text, bot).ok(),
