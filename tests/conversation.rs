@@ -123,6 +123,48 @@ fn coqa_news_conversations_stay_above_their_floor() {
 }
 
 #[test]
+fn content_free_input_is_no_follow_up_but_asking_for_more_is() {
+    // `what is the`, an arrow key's escape sequence or control characters repeated the last
+    // topic as if they were follow-ups.
+    let first = "Who led the Russian delegation?";
+    let empty = [
+        "what is the",
+        "\u{1b}[A",
+        "\u{1}\u{2}\u{3}",
+        "🙂",
+        "?",
+        "...",
+    ];
+    let asks = ["Anything else?", "Who else?"];
+    let input: String = (empty.iter().chain(&asks))
+        .map(|last| format!("{}\n", json!({"turns": [first, last]})))
+        .collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_article-qa"))
+        .args(["ask", "--json", "--no-faq", "-"])
+        .current_dir(repo(""))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), empty.len() + asks.len());
+    for (line, sent) in lines.iter().zip(empty) {
+        assert_eq!(line["source"], "none", "{sent:?} was answered: {line}");
+    }
+    for (line, sent) in lines[empty.len()..].iter().zip(asks) {
+        assert_eq!(line["source"], "article", "{sent:?} was refused: {line}");
+    }
+}
+
+#[test]
 fn ask_json_answers_the_last_turn_in_context() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_article-qa"))
         .args(["ask", "--json", "-"])

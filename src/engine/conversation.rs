@@ -317,6 +317,34 @@ pub(crate) fn follow_up_words(tokens: &[Token]) -> Option<String> {
     }
 }
 
+/// Question words a follow-up of no content word asks with ("How so?", "Who else?").
+const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
+];
+
+/// Words that ask for more of what was said ("Anything else?", "Any more?", "Is that all?").
+const ASKS_FOR_MORE: &[&str] = &["all", "another", "else", "more", "other", "others"];
+
+/// Words a question does not end on: a message that does ("what is the") was cut short.
+const DANGLING: &[&str] = &[
+    "a", "an", "and", "for", "in", "of", "on", "or", "the", "with",
+];
+
+/// True when a message of no content word still asks something of the conversation: it
+/// has a question word, or asks for more, and does not break off ("How so?", "Why not?",
+/// "When was that?", "Anything else?"; not "what is the", "?" or "🙂").
+pub(crate) fn asks_without_content(tokens: &[Token]) -> bool {
+    let words: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text.as_str())
+        .collect();
+    words
+        .iter()
+        .any(|w| QUESTION_WORDS.contains(w) || ASKS_FOR_MORE.contains(w))
+        && words.last().is_some_and(|w| !DANGLING.contains(w))
+}
+
 /// The outcome of [`Engine::converse`].
 #[derive(Debug, Clone)]
 pub struct Conversed {

@@ -10,8 +10,8 @@ use crate::corpus::Corpus;
 use crate::embed::{EmbedError, Encoder};
 use crate::engine::answer::{Abstention, Answer, Quote};
 use crate::engine::conversation::{
-    Context, Conversed, DEFAULT_TTL, Decision, asks_what_it_is_about, context_token,
-    follow_up_words, own_terms, points_at_the_text,
+    Context, Conversed, DEFAULT_TTL, Decision, asks_what_it_is_about, asks_without_content,
+    context_token, follow_up_words, own_terms, points_at_the_text,
 };
 use crate::engine::faq::{self, Faq};
 use crate::engine::meaning::Meaning;
@@ -348,9 +348,12 @@ impl Engine {
         let weak = !matches!(answer, Answer::Article(_))
             || (ranking.coverage < self.params.standalone_coverage
                 && own_words < self.params.standalone_words);
-        // A message with no word at all ("🙂", "?") is no question to carry on.
+        // A message with no content word ("🙂", "?", "what is the", an arrow key's escape
+        // sequence) is no question to carry on, unless it asks one ("How so?", "Who else?").
+        let carries_on = !matches!(answer, Answer::NotFound(Abstention::NoTerms))
+            || asks_without_content(&tokens);
         if weak
-            && !tokens.is_empty()
+            && carries_on
             && refers_back.is_none()
             && let Some(reply) = self.follow_up(question, &tokens, "too weak on its own", context)
         {
