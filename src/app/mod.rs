@@ -120,10 +120,10 @@ fn telegram(config: &Config) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `eval`: answers a question set and prints the four figures.
 /// Question vectors an eval run keeps (and saves) at most: more than every set's turns.
 const EVAL_QUERY_MEMO: usize = 50_000;
 
+/// `eval`: answers a question set and prints the four figures.
 fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
     let mut params = crate::search::params::Params::default();
     for setting in &args.set {

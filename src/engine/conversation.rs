@@ -1,12 +1,13 @@
-//! Conversation: each chat's short context (its last questions, their terms and the paragraphs
-//! that answered them), follow-up detection, and answering a question in that context.
+//! Conversation: each chat's short context (its last questions, their terms and the last
+//! answer's sentences), follow-up detection, and answering a question in that context.
 //!
 //! A question is a **follow-up** when the chat has a fresh context and the question refers
 //! back (`he`, `they`, `it`…), continues (`And Israel?`, `What about Turkey?`, `Why?`), or is
 //! too weak on its own (the article would not answer it, or covers under half of it). A
-//! follow-up is answered with its own terms plus the previous question's terms at half
-//! weight, preferring paragraphs next to the last answer and sentences not shown yet (see
-//! [`crate::search::rerank::Focus`]); a question that stands on its own is answered on its own.
+//! follow-up is answered with its own terms plus the previous question's terms at
+//! `Params::context_factor`, preferring sentences just after the last answer and sentences
+//! not shown yet (see [`crate::search::rerank::Focus`]); a question that stands on its own
+//! is answered on its own.
 //! Small talk answered by FAQ rules leaves the context as it was.
 //!
 //! **Bound.** A context keeps at most [`MAX_TURNS`] questions of at most
@@ -43,8 +44,6 @@ pub struct Remembered {
     pub question: String,
     /// Its content terms as (surface, stem), with a follow-up's inherited ones.
     pub terms: Vec<(String, String)>,
-    /// (article, paragraph index) of the sentences that answered it.
-    pub paragraphs: Vec<(u32, u32)>,
 }
 
 /// The last article answer, for the "More" and "Show paragraph" buttons.
@@ -168,15 +167,6 @@ impl Context {
         if self.next_id == 0 {
             self.next_id = random_id();
         }
-        let paragraphs = ranking
-            .map(|r| {
-                r.hits
-                    .iter()
-                    .map(|h| (h.at.article, h.at.paragraph))
-                    .take(3)
-                    .collect()
-            })
-            .unwrap_or_default();
         self.turns.push(Remembered {
             question: question.trim().chars().take(MAX_QUESTION_CHARS).collect(),
             terms: terms
@@ -184,7 +174,6 @@ impl Context {
                 .filter(|(text, stem)| text.len() <= MAX_TERM_BYTES && stem.len() <= MAX_TERM_BYTES)
                 .take(MAX_TERMS)
                 .collect(),
-            paragraphs,
         });
         if self.turns.len() > MAX_TURNS {
             self.turns.remove(0);
@@ -242,30 +231,33 @@ const TOPIC_WORDS: &[&str] = &[
     "topic",
 ];
 
-/// Words of [`TOPIC_WORDS`] that say the question is about what the text says, whatever
-/// else it asks: "What county is this article *discussing*?", "What hash tag is *mentioned*?".
-const ABOUT_THE_TEXT: &[&str] = &[
-    "describe",
-    "described",
-    "describes",
-    "discuss",
-    "discussed",
-    "discusses",
-    "discussing",
-    "focus",
-    "focused",
-    "mention",
-    "mentioned",
-    "subject",
-    "theme",
-    "topic",
+/// Participles that, after a form of `be`, say a question asks what the text says: "What
+/// hash tag is *mentioned*?", "the order being *discussed*".
+const SAID_IN_THE_TEXT: &[&str] = &["described", "discussed", "featured", "focused", "mentioned"];
+
+/// Words before a participle of [`SAID_IN_THE_TEXT`] that make it passive.
+const BE: &[&str] = &[
+    "are", "be", "been", "being", "get", "gets", "got", "is", "was", "were",
 ];
 
-/// True when a question points at the text itself ("this story", "the article", "is
-/// discussed", "is mentioned"): it asks about what the text says, so it is not off-topic
-/// even when its other words are few. Input: the question's lower-cased words.
-pub fn points_at_the_text<'a>(mut words: impl Iterator<Item = &'a str>) -> bool {
-    words.any(|w| DOCUMENT_WORDS.contains(&w) || ABOUT_THE_TEXT.contains(&w))
+/// True when a question points at the text itself — a document word after `this`, `the` or
+/// `that` ("In what state did *this story* occur?", "the focus of *the article*"), or a
+/// passive "is mentioned", "being discussed" — so it asks what the text says and is not
+/// off-topic even when its other words are few. "Describe the best pizza recipe" and "a
+/// good bedtime story" do not point at the text.
+///
+/// Input: analysed tokens (lower-cased, stopwords marked); compounds are skipped.
+pub fn points_at_the_text(tokens: &[Token]) -> bool {
+    let words: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text.as_str())
+        .collect();
+    words.windows(2).any(|pair| {
+        let [before, word] = [pair[0], pair[1]];
+        (DOCUMENT_WORDS.contains(&word) && matches!(before, "this" | "the" | "that"))
+            || (SAID_IN_THE_TEXT.contains(&word) && BE.contains(&before))
+    })
 }
 
 /// True when a question asks what the text itself is about — "What is the article about?",
@@ -339,9 +331,11 @@ pub(crate) fn asks_without_content(tokens: &[Token]) -> bool {
         .filter(|t| t.kind == TokenKind::Word)
         .map(|t| t.text.as_str())
         .collect();
-    words
-        .iter()
-        .any(|w| QUESTION_WORDS.contains(w) || ASKS_FOR_MORE.contains(w))
+    let content = tokens.iter().any(|t| t.kind == TokenKind::Word && !t.stop);
+    !content
+        && words
+            .iter()
+            .any(|w| QUESTION_WORDS.contains(w) || ASKS_FOR_MORE.contains(w))
         && words.last().is_some_and(|w| !DANGLING.contains(w))
 }
 

@@ -75,7 +75,9 @@ impl Engine {
 
     /// The cosine of `text` with every sentence, when the semantic stage is on.
     fn cosines(&self, text: &str) -> Option<Vec<f32>> {
-        (self.meaning.as_ref()).map(|m| m.cosines(text, self.params.window_weight))
+        self.meaning
+            .as_ref()
+            .map(|m| m.cosines(text, self.params.window_weight))
     }
 
     /// The same articles with these FAQ rules (replacing any before).
@@ -174,7 +176,10 @@ impl Engine {
 
     /// A query from analysed tokens (and context terms with their factors).
     pub(crate) fn query_tokens(&self, tokens: Vec<Token>, extra: &[(Token, f32)]) -> Query {
-        Query::from_tokens(&self.index.terms, &self.params, tokens, extra)
+        let points_at_text = points_at_the_text(&tokens);
+        let mut query = Query::from_tokens(&self.index.terms, &self.params, tokens, extra);
+        query.points_at_text = points_at_text;
+        query
     }
 
     /// Ranks the article's sentences for a query (and, with the semantic stage, the
@@ -247,14 +252,12 @@ impl Engine {
             cosines.is_some_and(|c| semantic::margin(c) >= needed)
                 && !ranking.hits.is_empty()
                 && !query.names_an_unknown()
+                && (content_matched || query.has_words())
         };
         // A question that points at the text ("What state did this story happen in?") asks
         // what the text says: it is answered unless it names something the text lacks.
-        let about_the_text = || {
-            points_at_the_text(query.words().map(|q| q.token.text.as_str()))
-                && !ranking.hits.is_empty()
-                && !query.names_an_unknown()
-        };
+        let about_the_text =
+            || query.points_at_text && !ranking.hits.is_empty() && !query.names_an_unknown();
         match refused {
             Some(why) if !by_meaning() && !about_the_text() => Answer::NotFound(why),
             _ => Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect()),
@@ -332,7 +335,7 @@ impl Engine {
             return reply;
         }
         if let Some(reason) = &refers_back
-            && let Some(reply) = self.follow_up(question, &tokens, reason, context)
+            && let Some(reply) = self.follow_up(question, &tokens, reason, true, context)
         {
             return reply;
         }
@@ -348,14 +351,21 @@ impl Engine {
         let weak = !matches!(answer, Answer::Article(_))
             || (ranking.coverage < self.params.standalone_coverage
                 && own_words < self.params.standalone_words);
-        // A message with no content word ("🙂", "?", "what is the", an arrow key's escape
-        // sequence) is no question to carry on, unless it asks one ("How so?", "Who else?").
-        let carries_on = !matches!(answer, Answer::NotFound(Abstention::NoTerms))
-            || asks_without_content(&tokens);
+        // A question refused on its own is read in context when it refers back ("What party
+        // does he belong to?": a pronoun, though it has words of its own), asks with no
+        // content word ("How so?", "Anything else?") or has no word the article lacks ("Who
+        // won?", "In what city?"); "how is the weather today?" after a question about the
+        // bases is still off-topic, and "what is the", an escape sequence or "🙂" are no
+        // questions to carry on.
+        let refers = follow_up_words(&tokens).is_some()
+            || asks_without_content(&tokens)
+            || (!query.is_empty() && query.own_words_all_found());
+        let carries_on = refers || matches!(answer, Answer::Article(_));
+        let reason = "too weak on its own";
         if weak
             && carries_on
             && refers_back.is_none()
-            && let Some(reply) = self.follow_up(question, &tokens, "too weak on its own", context)
+            && let Some(reply) = self.follow_up(question, &tokens, reason, refers, context)
         {
             return reply;
         }
@@ -403,14 +413,20 @@ impl Engine {
     }
 
     /// Answers `question` as a follow-up of the chat's last question: its terms plus the
-    /// last question's at [`Params::context_factor`], near the last answer, preferring sentences not
-    /// shown yet. `None` (context untouched) when there is no earlier question or the article
-    /// does not answer even so.
+    /// last question's at [`Params::context_factor`], near the last answer, preferring
+    /// sentences not shown yet. A question that `refers` back by its words ("Why?", "Did he
+    /// survive?") is about what was being discussed, so no coverage threshold refuses it —
+    /// only a name the article lacks (in CoQA's conversations 99% of the follow-ups are
+    /// answerable, and the threshold refused one in six); one that is only too weak on its
+    /// own must pass the usual decision ("how is the weather today?" after a question about
+    /// the bases is still off-topic). `None` (context untouched) when there is no earlier
+    /// question or the article does not answer even so.
     fn follow_up(
         &self,
         question: &str,
         tokens: &[Token],
         reason: &str,
+        refers: bool,
         context: &mut Context,
     ) -> Option<Conversed> {
         let previous = context.turns.last()?.clone();
@@ -421,30 +437,27 @@ impl Engine {
             .filter(|(_, stem)| !own.iter().any(|(_, s)| s == stem))
             .map(|(text, stem)| (context_token(text, stem), self.params.context_factor))
             .collect();
+        // The last answer's sentences, unless they point into other articles (a context
+        // saved before the articles changed).
+        let last = (context.answer.as_ref()).filter(|a| a.corpus == self.fingerprint());
         let focus = Focus {
-            shown: context
-                .answer
-                .as_ref()
+            shown: last
                 .map(|a| a.ranked[..a.shown.min(a.ranked.len())].to_vec())
                 .unwrap_or_default(),
-            last: context
-                .answer
-                .as_ref()
-                .and_then(|a| a.ranked.first())
-                .and_then(|&at| self.index.unit_of(at)),
+            last: (last.and_then(|a| a.ranked.first())).and_then(|&at| self.index.unit_of(at)),
         };
         let query = self.query_tokens(with_bigrams(tokens.to_vec()), &extra);
         // By meaning, a follow-up ("Why?") is read together with the question it follows.
         let cosines = self.cosines(&format!("{} {question}", previous.question));
         let ranking = self.rank(&query, Some(&focus), cosines.as_deref());
-        // In a conversation the question is about what was being discussed: no coverage
-        // threshold (a follow-up has few words of its own), only a name the article lacks
-        // refuses. In CoQA's conversations 99% of the follow-ups are answerable, and the
-        // threshold refused one in six.
-        if ranking.hits.is_empty() || query.names_an_unknown() {
+        let answer = match refers {
+            _ if ranking.hits.is_empty() || query.names_an_unknown() => return None,
+            true => Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect()),
+            false => self.decide(&query, &ranking, cosines.as_deref()),
+        };
+        if !matches!(answer, Answer::Article(_)) {
             return None;
         }
-        let answer = Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect());
         let mut terms = own;
         terms.extend(extra.into_iter().map(|(t, _)| (t.text, t.stem)));
         context.remember(question, terms, Some(&ranking), self.fingerprint());

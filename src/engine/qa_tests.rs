@@ -144,3 +144,31 @@ fn a_question_that_points_at_the_text_is_answered_unless_it_names_what_the_text_
         Answer::NotFound(_)
     ));
 }
+
+#[test]
+fn an_off_topic_question_stays_refused_after_an_on_topic_one() {
+    // The previous question's terms must not carry a question about something else.
+    let engine = engine();
+    for off_topic in ["how is the weather today?", "Erdogan?", "what is the"] {
+        let mut context = Context::default();
+        engine.converse("Where are the bases?", &mut context, 10, TTL);
+        let reply = engine.converse(off_topic, &mut context, 20, TTL);
+        assert!(
+            matches!(reply.answer, Answer::NotFound(_)),
+            "{off_topic:?}: {:?}",
+            reply.answer
+        );
+    }
+}
+
+#[test]
+fn only_a_phrase_about_the_text_points_at_it() {
+    let analyzer = Analyzer::new();
+    let points = |q: &str| points_at_the_text(&analyzer.analyze(q));
+    assert!(points("In what state did this story occur?"));
+    assert!(points("What hash tag is mentioned?"));
+    assert!(points("the order being discussed"));
+    assert!(!points("Describe the best pizza recipe"));
+    assert!(!points("What is a good bedtime story?"));
+    assert!(!points("Who discussed trade?"));
+}

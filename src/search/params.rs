@@ -150,8 +150,7 @@ params! {
     near_before: u32 = 1,
     /// … at this share of the bonus.
     near_before_factor: f32 = 0.5,
-    /// Most paragraphs apart that count as near the last answer in a follow-up (and that a
-    /// follow-up's further sentences may stand from its best one).
+    /// Most paragraphs apart a follow-up's further sentences may stand from its best one.
     near_paragraphs: u32 = 1,
     /// Weight factor of the previous question's terms in a follow-up.
     context_factor: f32 = 0.35,

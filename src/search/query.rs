@@ -6,6 +6,7 @@ use crate::search::index::TermIndex;
 use crate::search::matcher::{Matcher, TermMatch};
 use crate::search::params::Params;
 use crate::text::analyze::{Analyzer, Token, TokenKind, with_bigrams};
+use crate::text::thesaurus::is_everyday_word;
 use crate::text::words::is_function_word;
 
 /// What a question asks for, read from its question words.
@@ -48,6 +49,9 @@ pub struct Query {
     pub terms: Vec<QueryTerm>,
     /// What the question asks for.
     pub answer_type: AnswerType,
+    /// True when the question points at the text itself ("this story", "is mentioned"):
+    /// set by the engine, which knows such phrases; then low coverage does not refuse it.
+    pub points_at_text: bool,
 }
 
 impl Query {
@@ -125,7 +129,11 @@ impl Query {
                 weight,
             });
         }
-        Self { terms, answer_type }
+        Self {
+            terms,
+            answer_type,
+            points_at_text: false,
+        }
     }
 
     /// True when the question has no content term at all (`?`, `the`, emoji).
@@ -141,15 +149,22 @@ impl Query {
     }
 }
 
+/// Edits (Damerau–Levenshtein) between a misspelt first word and the question word it is
+/// mended to; with more, "who" would be mended from any three-letter word.
+const MEND_EDITS: usize = 1;
+/// Shortest first word that is mended ("wat" is, "wo" is not).
+const MEND_MIN_CHARS: usize = 3;
+
 /// The question words a misspelt first word is mended to.
 const QUESTION_WORDS: &[&str] = &[
     "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
 ];
 
-/// Mends a misspelt question word ("Wheer are the bases?", "Hwo led the delegation?"): the
-/// question's first word, when it is no stopword, the article does not have it and it is
-/// one edit (Damerau–Levenshtein) from exactly one question word, becomes that word — a
-/// stopword that tells the answer type, not an unknown term that lowers the coverage.
+/// Mends a misspelt question word ("Wheer are the bases?", "Hwy did they go?"): the
+/// question's first word, when it is no stopword, no everyday word ("whole", "show") and
+/// not in the article, and it is [`MEND_EDITS`] edit (Damerau–Levenshtein) from exactly one
+/// question word, becomes that word — a stopword that tells the answer type, not an unknown
+/// term that lowers the coverage.
 pub fn mend_question_word(tokens: &mut [Token], index: &TermIndex) {
     let Some(first) = tokens
         .iter_mut()
@@ -157,12 +172,16 @@ pub fn mend_question_word(tokens: &mut [Token], index: &TermIndex) {
     else {
         return;
     };
-    if first.stop || first.text.chars().count() < 3 || index.contains(&first.stem) {
+    if first.stop
+        || first.text.chars().count() < MEND_MIN_CHARS
+        || index.contains(&first.stem)
+        || is_everyday_word(&first.stem)
+    {
         return;
     }
     let mut near = QUESTION_WORDS
         .iter()
-        .filter(|w| strsim::damerau_levenshtein(w, &first.text) == 1);
+        .filter(|w| strsim::damerau_levenshtein(w, &first.text) == MEND_EDITS);
     if let (Some(word), None) = (near.next(), near.next()) {
         first.text = (*word).to_string();
         first.stem = (*word).to_string();
@@ -229,17 +248,37 @@ const NAME_NOUNS: &[&str] = &[
 ];
 
 impl Query {
-    /// True when the question names (capitalised, not at its start) something the article
-    /// never mentions: then it is about that, and a sentence close in meaning does not answer
-    /// it. Only Latin words count: a Cyrillic or Arabic one only says another language.
+    /// True when the question names (capitalised, and at its start no everyday word, as in
+    /// "Erdogan?") something the article never mentions: then it is about that, and a
+    /// sentence close in meaning does not answer it. Only Latin words count: a Cyrillic or
+    /// Arabic one only says another language.
     pub fn names_an_unknown(&self) -> bool {
         self.words().any(|q| {
             q.token.capitalized
-                && q.token.position > 0
+                && (q.token.position > 0 || !is_everyday_word(&q.token.stem))
                 && q.matches.is_empty()
                 && !q.token.stop
                 && q.token.text.chars().next().is_some_and(is_latin)
         })
+    }
+
+    /// True when some content word is a word of a language: an everyday English word, or a
+    /// word in another script (Cyrillic, Arabic…). Keyboard mashing ("asdfgh", "xxxxx") has
+    /// none, and a sentence close to it in meaning answers nothing.
+    pub fn has_words(&self) -> bool {
+        self.words().any(|q| {
+            let text = &q.token.text;
+            is_everyday_word(&q.token.stem)
+                || text.chars().any(|c| c.is_alphabetic() && !is_latin(c))
+        })
+    }
+
+    /// True when the article has every one of the question's own content words (or it has
+    /// none): nothing in it is about something else.
+    pub fn own_words_all_found(&self) -> bool {
+        self.words()
+            .filter(|q| q.factor >= 1.0 && !is_function_word(&q.token.text))
+            .all(|q| !q.matches.is_empty())
     }
 
     /// How many of the question's own content words (not small words, not borrowed from
@@ -280,8 +319,11 @@ mod tests {
         assert_eq!(mended("hwy did they go"), "why true");
         // One transposition from both `who` and `how`: left alone.
         assert_eq!(mended("hwo led them"), "hwo false");
-        // One edit from both `who` and `why`: left alone.
+        // One edit from `who`, `why` and `what`: left alone.
         assert_eq!(mended("Wht is it"), "wht false");
+        // Everyday words one edit from a question word are not typos.
+        assert_eq!(mended("Whole families fled?"), "whole false");
+        assert_eq!(mended("Show me the bases"), "show false");
         // A word the article has is not a typo (`whey`, one edit from `why` and `when`).
         assert_eq!(mended("Whey prices?"), "whey false");
         // Only the first word.

@@ -79,7 +79,7 @@ pub fn rank(
     if let Some(focus) = focus
         && !candidates.is_empty()
     {
-        for u in focus.neighbourhood(params, index.sentences.len() as u32) {
+        for u in focus.neighbourhood(params, &index.sentences) {
             if !candidates.iter().any(|c| c.unit == u) {
                 candidates.push(make(u));
             }
@@ -92,8 +92,8 @@ pub fn rank(
     if let Some(cosines) = meaning {
         semantic::fuse_all(params, cosines, &mut candidates);
     }
-    if focus.is_some() {
-        refocus_all(params, &mut candidates);
+    if let Some(focus) = focus {
+        refocus_all(params, focus, &index.sentences, &mut candidates);
     }
     let top = candidates[0].score;
     // Beside its best sentence, a follow-up's answer stays next to it: a sentence elsewhere

@@ -2,9 +2,11 @@
 //! answer-type bonus (or penalty) for holding (or lacking) what the question asks for (a year
 //! for *when*, a number for *how many*, a name for *who*, a place for *where*, a reason for
 //! *why*) that the question does not hold; proximity of question terms; the sentence's
-//! coverage of the question; an early-paragraph (lead) bonus; and, for follow-ups, the
-//! [`Focus`] adjustments. `rescore` is the one formula, summed into a plain score while
-//! ranking and into an [`crate::search::explain::Explanation`] for `--explain`.
+//! coverage of the question; and an early-paragraph (lead) bonus. `rescore` is that formula,
+//! summed into a plain score while ranking and into an
+//! [`crate::search::explain::Explanation`] for `--explain`. A follow-up's [`Focus`] (shown
+//! sentences, nearness to the last answer) is `refocus`, applied last, after the semantic
+//! fusion.
 
 use crate::search::article_index::SentenceRef;
 use crate::search::explain::Tally;
@@ -93,11 +95,16 @@ pub struct Focus {
 }
 
 impl Focus {
-    /// How near unit `unit` stands to the last answer, as [`Features::near`].
-    pub(crate) fn nearness(&self, params: &Params, unit: u32) -> f32 {
+    /// How near unit `unit` stands to the last answer, as [`Features::near`]; `sentences`
+    /// are the index's units (a unit of another article is never near).
+    pub(crate) fn nearness(&self, params: &Params, sentences: &[SentenceRef], unit: u32) -> f32 {
         let Some(last) = self.last else {
             return 0.0;
         };
+        let article = |u: u32| sentences.get(u as usize).map(|s| s.article);
+        if article(unit).is_none() || article(unit) != article(last) {
+            return 0.0;
+        }
         match unit.cmp(&last) {
             std::cmp::Ordering::Greater if unit - last <= params.near_after => 1.0,
             std::cmp::Ordering::Less if last - unit <= params.near_before => {
@@ -107,18 +114,23 @@ impl Focus {
         }
     }
 
-    /// The units a follow-up also considers: those just after and before the last answer
-    /// (`units` in the article index).
-    pub(crate) fn neighbourhood(&self, params: &Params, units: u32) -> impl Iterator<Item = u32> {
+    /// The units a follow-up also considers: those just after and before the last answer in
+    /// its article (`sentences`, the index's units).
+    pub(crate) fn neighbourhood<'a>(
+        &'a self,
+        params: &'a Params,
+        sentences: &'a [SentenceRef],
+    ) -> impl Iterator<Item = u32> + 'a {
         let around = self.last.map(|last| {
             let start = last.saturating_sub(params.near_before);
-            let end = last
-                .saturating_add(params.near_after)
-                .saturating_add(1)
-                .min(units);
-            (start..end).filter(move |&u| u != last)
+            let end = (last.saturating_add(params.near_after).saturating_add(1))
+                .min(sentences.len() as u32);
+            start..end
         });
-        around.into_iter().flatten()
+        around
+            .into_iter()
+            .flatten()
+            .filter(move |&u| self.nearness(params, sentences, u) > 0.0)
     }
 }
 
@@ -139,7 +151,6 @@ pub(crate) fn rerank(
         f.scale = scale;
         if let Some(focus) = focus {
             f.shown = focus.shown.contains(&hit.at);
-            f.near = focus.nearness(params, hit.unit);
         }
         hit.features = f;
         rescore(params, &hit.features, hit.at.paragraph, &mut hit.score);
@@ -197,11 +208,18 @@ pub(crate) fn refocus<T: Tally>(params: &Params, f: &Features, score: &mut T) {
     }
 }
 
-/// Applies [`refocus`] to every candidate of a follow-up and sorts them again.
-pub(crate) fn refocus_all(params: &Params, candidates: &mut [Hit]) {
+/// Applies [`refocus`] to every candidate of a follow-up (`sentences`: the index's units,
+/// for nearness) and sorts them again.
+pub(crate) fn refocus_all(
+    params: &Params,
+    focus: &Focus,
+    sentences: &[SentenceRef],
+    candidates: &mut [Hit],
+) {
     let top = candidates.iter().map(|h| h.score).fold(0.0f32, f32::max);
     for hit in candidates.iter_mut() {
         hit.features.focus_top = top;
+        hit.features.near = focus.nearness(params, sentences, hit.unit);
         refocus(params, &hit.features, &mut hit.score);
     }
     by_score(candidates);
@@ -354,15 +372,28 @@ mod tests {
             shown: Vec::new(),
             last: Some(10),
         };
-        let near = |u| focus.nearness(&params, u);
+        // One article of 30 units, and the same units split into two articles at 12.
+        let units = |split: u32| -> Vec<SentenceRef> {
+            (0..30)
+                .map(|u| SentenceRef {
+                    article: u32::from(u >= split),
+                    paragraph: 0,
+                    sentence: u,
+                })
+                .collect()
+        };
+        let (one, two) = (units(u32::MAX), units(12));
+        let near = |u| focus.nearness(&params, &one, u);
         assert_eq!(near(10), 0.0, "the last answer itself is shown, not near");
         assert_eq!(near(11), 1.0);
         assert_eq!(near(10 + params.near_after), 1.0);
         assert_eq!(near(11 + params.near_after), 0.0);
         assert_eq!(near(9), params.near_before_factor);
         assert_eq!(near(9 - params.near_before), 0.0);
-        let around: Vec<u32> = focus.neighbourhood(&params, 12).collect();
-        assert_eq!(around, [9, 11], "bounded by the article's units");
-        assert_eq!(Focus::default().nearness(&params, 3), 0.0);
+        assert_eq!(near(40), 0.0, "beyond the index");
+        assert_eq!(focus.nearness(&params, &two, 12), 0.0, "another article");
+        let around: Vec<u32> = focus.neighbourhood(&params, &two).collect();
+        assert_eq!(around, [9, 11], "within the last answer's article");
+        assert_eq!(Focus::default().nearness(&params, &one, 3), 0.0);
     }
 }

@@ -33,6 +33,12 @@ fn entries() -> &'static FxHashMap<&'static str, &'static str> {
     })
 }
 
+/// True when `stem` is an everyday English word's (one WordNet's sense-tagged corpus has, with
+/// a relation in the table): "show" and "whole" are words, "Erdogan" and "wheer" are not.
+pub fn is_everyday_word(stem: &str) -> bool {
+    entries().contains_key(stem)
+}
+
 /// The stems related to `stem`, derived forms first. Empty for an unknown stem.
 pub fn related(stem: &str) -> impl Iterator<Item = (&'static str, Relation)> {
     let rest = entries().get(stem).copied().unwrap_or_default();
