@@ -123,6 +123,22 @@ fn telegram(config: &Config) -> Result<ExitCode> {
 /// Question vectors an eval run keeps (and saves) at most: more than every set's turns.
 const EVAL_QUERY_MEMO: usize = 50_000;
 
+/// Runs `f` with the question vectors an earlier eval run saved in the cache folder, and
+/// saves them with the new ones after it: a question asked before is not encoded again.
+fn remembering_questions<T>(config: &Config, f: impl FnOnce() -> T) -> T {
+    let memo = setup::remembering_encoder(config, EVAL_QUERY_MEMO);
+    let result = f();
+    if let Some((encoder, dir)) = memo
+        && let Err(e) = crate::embed::cache::save_queries(&encoder, &dir)
+    {
+        eprintln!(
+            "warning: cannot save the question vectors in {}: {e}",
+            dir.display()
+        );
+    }
+    result
+}
+
 /// `eval`: answers a question set and prints the four figures.
 fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
     let mut params = crate::search::params::Params::default();
@@ -160,17 +176,9 @@ fn run_eval(config: &Config, args: &EvalArgs) -> Result<ExitCode> {
             }
         }
     };
-    // Every question asked before (by an earlier run) is looked up, not encoded again.
-    let memo = setup::remembering_encoder(config, EVAL_QUERY_MEMO);
-    let report = eval::run(&cases, default.as_ref(), sources, &build)?;
-    if let Some((encoder, dir)) = memo
-        && let Err(e) = crate::embed::cache::save_queries(&encoder, &dir)
-    {
-        eprintln!(
-            "warning: cannot save the question vectors in {}: {e}",
-            dir.display()
-        );
-    }
+    let report = remembering_questions(config, || {
+        eval::run(&cases, default.as_ref(), sources, &build)
+    })?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.verbose {

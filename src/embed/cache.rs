@@ -172,11 +172,13 @@ fn parse_queries(
     let mut entries = Vec::new();
     let mut at = HEADER;
     for _ in 0..u32_at(body, 40) {
-        let len = u32_at(body.get(at..at + 4)?, 0) as usize;
-        let text = std::str::from_utf8(body.get(at + 4..at + 4 + len)?).ok()?;
-        at += 4 + len;
-        let floats = body.get(at..at + dim * 4)?;
-        at += dim * 4;
+        let len = u32_at(body.get(at..at.checked_add(4)?)?, 0) as usize;
+        let end = at.checked_add(4)?.checked_add(len)?;
+        let text = std::str::from_utf8(body.get(at + 4..end)?).ok()?;
+        at = end;
+        let end = at.checked_add(dim.checked_mul(4)?)?;
+        let floats = body.get(at..end)?;
+        at = end;
         let v = floats
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -255,7 +257,7 @@ mod tests {
         ];
         let mut bytes = queries_body(&[7; 32], 3, &entries);
         bytes.extend_from_slice(&Sha256::digest(&bytes));
-        assert_eq!(parse_queries(&bytes, &[7; 32], 3), Some(entries));
+        assert_eq!(parse_queries(&bytes, &[7; 32], 3), Some(entries.clone()));
         assert_eq!(parse_queries(&bytes, &[8; 32], 3), None, "another model");
         assert_eq!(parse_queries(&bytes, &[7; 32], 4), None, "another width");
         assert_eq!(parse_queries(&bytes[..bytes.len() - 1], &[7; 32], 3), None);
@@ -263,6 +265,25 @@ mod tests {
         flipped[HEADER + 5] ^= 1;
         assert_eq!(parse_queries(&flipped, &[7; 32], 3), None, "checksum");
         assert_eq!(parse_queries(&[], &[7; 32], 3), None);
+        // Well signed but inconsistent inside: one entry more than there is, a text longer
+        // than the file, a text that is not UTF-8, bytes left over.
+        let signed = |mut body: Vec<u8>| {
+            let sum = Sha256::digest(&body);
+            body.extend_from_slice(&sum);
+            body
+        };
+        let body = queries_body(&[7; 32], 3, &entries);
+        let mut more = body.clone();
+        more[40..44].copy_from_slice(&3u32.to_le_bytes());
+        let mut long = body.clone();
+        long[HEADER..HEADER + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut not_utf8 = body.clone();
+        not_utf8[HEADER + 4] = 0xff;
+        let mut extra = body.clone();
+        extra.push(0);
+        for damaged in [more, long, not_utf8, extra] {
+            assert_eq!(parse_queries(&signed(damaged), &[7; 32], 3), None);
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The engine's semantic stage: the sentence encoder, the article's sentence vectors (one per
-//! index unit, encoded once and cached on disk) and a question's cosine with each of them.
+//! index unit, alone and with its neighbours, encoded once and cached on disk) and a
+//! question's similarity to each of them.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -80,8 +81,10 @@ impl Meaning {
     }
 }
 
-/// Each sentence with the one before and the one after it in its paragraph: a sentence
-/// that says "he" or "the group" is read with what it refers to.
+/// Each sentence with the one before and the one after it in its paragraph (a radius of one
+/// sentence; the window texts key their own cache file, so changing the radius re-encodes
+/// rather than reading stale vectors): a sentence that says "he" or "the group" is read with
+/// what it refers to.
 fn windows(index: &ArticleIndex, texts: &[String]) -> Vec<String> {
     let units = &index.sentences;
     let same = |a: usize, b: usize| {

@@ -79,11 +79,12 @@ pub fn rank(
     if let Some(focus) = focus
         && !candidates.is_empty()
     {
-        for u in focus.neighbourhood(params, &index.sentences) {
-            if !candidates.iter().any(|c| c.unit == u) {
-                candidates.push(make(u));
-            }
-        }
+        // A follow-up also weighs the sentences just around the last answer.
+        let around: Vec<u32> = focus.neighbourhood(params, &index.sentences).collect();
+        let new: Vec<u32> = (around.into_iter())
+            .filter(|u| !candidates.iter().any(|c| c.unit == *u))
+            .collect();
+        candidates.extend(new.into_iter().map(make));
     }
     if candidates.is_empty() {
         return Ranking::default();
@@ -95,12 +96,26 @@ pub fn rank(
     if let Some(focus) = focus {
         refocus_all(params, focus, &index.sentences, &mut candidates);
     }
+    let (hits, ranked) = select(params, focus.is_some(), candidates);
+    let coverage = hits[0].features.paragraph_coverage;
+    Ranking {
+        hits,
+        coverage,
+        paragraphs: paragraph,
+        ranked,
+    }
+}
+
+/// Step 4: the answer from the final candidates (best first, at least one): up to
+/// [`Params::max_sentences`] hits down to [`Params::min_relative`] of the best, and the
+/// whole ranked list ("More"). A follow-up's answer stays beside its best sentence (a
+/// sentence elsewhere got there on the borrowed terms alone) and repeats nothing the last
+/// answer showed.
+fn select(params: &Params, follow_up: bool, candidates: Vec<Hit>) -> (Vec<Hit>, Vec<SentenceRef>) {
     let top = candidates[0].score;
-    // Beside its best sentence, a follow-up's answer stays next to it: a sentence elsewhere
-    // got there on the borrowed terms alone.
     let first = candidates[0].at;
     let beside = |h: &Hit| {
-        focus.is_none()
+        !follow_up
             || (h.at.article == first.article
                 && h.at.paragraph.abs_diff(first.paragraph) <= params.near_paragraphs)
     };
@@ -109,8 +124,7 @@ pub fn rank(
     for (i, hit) in candidates.into_iter().enumerate() {
         let fits = hits.len() < params.max_sentences
             && (i == 0 || (hit.score >= params.min_relative * top && beside(&hit)));
-        // A follow-up does not repeat, beside its best sentence, what the last answer showed;
-        // the ranked list ("More") leaves those out too.
+        // The ranked list ("More") leaves out what the last answer showed, too.
         if i > 0 && hit.features.shown {
             continue;
         }
@@ -120,14 +134,8 @@ pub fn rank(
             rest.push(hit.at);
         }
     }
-    let ranked: Vec<SentenceRef> = hits.iter().map(|h| h.at).chain(rest).collect();
-    let coverage = hits[0].features.paragraph_coverage;
-    Ranking {
-        hits,
-        coverage,
-        paragraphs: paragraph,
-        ranked,
-    }
+    let ranked = hits.iter().map(|h| h.at).chain(rest).collect();
+    (hits, ranked)
 }
 
 /// The article's opening, as a ranking: its first [`Params::max_sentences`] sentences in
