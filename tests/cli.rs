@@ -6,18 +6,11 @@ use std::process::{Command, Output, Stdio};
 
 use article_qa::app::config::VARIABLES;
 
-use crate::common::repo;
+use crate::common::{article_qa_command, ask_json_lines, repo};
 
 fn article_qa(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_article-qa"))
+    let mut child = article_qa_command()
         .args(args)
-        .current_dir(repo(""))
-        .env_remove("TELOXIDE_TOKEN")
-        .env_remove("ARTICLE_QA_SEEDS")
-        .env_remove("ARTICLE_QA_FAQ")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .expect("binary runs");
     child
@@ -90,12 +83,7 @@ fn ask_json_has_the_shape_external_evaluation_relies_on() {
 #[test]
 fn ask_json_stdin_answers_each_line_in_order() {
     let input = "Who led the Russian delegation?\n\nWhat is the capital of France?\nwhat did bogdanof say\n{\"turns\": [\"Where are the bases?\", 5]}\n";
-    let out = article_qa(&["ask", "--json", "--no-faq", "-"], input);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let lines: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = ask_json_lines(&["--no-faq"], input);
     // Every line gets its object, blank ones too, so output line n answers input line n.
     assert_eq!(lines.len(), 5);
     assert_eq!(lines[0]["source"], "article");
@@ -114,12 +102,7 @@ fn ask_json_stdin_answers_each_line_in_order() {
 fn ask_json_stdin_gives_json_that_is_not_an_object_the_error_object() {
     // `[1,2]` was answered with ¶1.2 and `"just a string"` with ¶3.1, as if they were text.
     let input = "[1,2]\n\"just a string\"\n42\nWho led the Russian delegation?\n";
-    let out = article_qa(&["ask", "--json", "--no-faq", "-"], input);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let lines: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = ask_json_lines(&["--no-faq"], input);
     assert_eq!(lines.len(), 4);
     for (line, question) in lines.iter().zip(["[1,2]", "\"just a string\"", "42"]) {
         assert_eq!(line["question"], question);

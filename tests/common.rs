@@ -1,6 +1,9 @@
-//! Shared helpers: paths to the repository's data and a ready engine on the shipped article.
+//! Shared helpers: paths to the repository's data, a ready engine on the shipped article, and
+//! `ask --json -` run on the real binary.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use article_qa::corpus::Corpus;
@@ -30,4 +33,42 @@ pub fn eval_on_article(path: &str) -> article_qa::app::eval::Report {
         &Engine::new,
     )
     .expect("eval runs")
+}
+
+/// The `article-qa` binary, to run from the repository with piped standard streams and no
+/// token or article settings from the environment.
+pub fn article_qa_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_article-qa"));
+    command
+        .current_dir(repo(""))
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("ARTICLE_QA_SEEDS")
+        .env_remove("ARTICLE_QA_FAQ")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// The JSON objects `article-qa ask --json <args> -` prints for `input` (one per input line),
+/// run from the repository with no token or article settings from the environment. Panics
+/// when the binary fails or prints a line that is not JSON.
+pub fn ask_json_lines(args: &[&str], input: &str) -> Vec<serde_json::Value> {
+    let mut child = article_qa_command()
+        .args(["ask", "--json"])
+        .args(args)
+        .arg("-")
+        .spawn()
+        .expect("binary runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input.as_bytes()).expect("input written");
+    drop(stdin);
+    let out = child.wait_with_output().expect("binary ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    String::from_utf8(out.stdout)
+        .expect("UTF-8 output")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
 }

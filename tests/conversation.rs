@@ -14,7 +14,7 @@ use article_qa::engine::Answer;
 use article_qa::engine::conversation::Context;
 use serde_json::{Value, json};
 
-use crate::common::{article_engine, repo};
+use crate::common::{article_engine, ask_json_lines, repo};
 use crate::support::bot_process::{BotProcess, Launch};
 use crate::support::fake_telegram::{BOT_ID, BOT_USERNAME, Chat, FakeTelegram};
 use crate::support::html::strip_tags;
@@ -140,22 +140,7 @@ fn content_free_input_is_no_follow_up_but_asking_for_more_is() {
     let input: String = (empty.iter().chain(&asks))
         .map(|last| format!("{}\n", json!({"turns": [first, last]})))
         .collect();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_article-qa"))
-        .args(["ask", "--json", "--no-faq", "-"])
-        .current_dir(repo(""))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input.as_bytes()).unwrap();
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = ask_json_lines(&["--no-faq"], &input);
     assert_eq!(lines.len(), empty.len() + asks.len());
     for (line, sent) in lines.iter().zip(empty) {
         assert_eq!(line["source"], "none", "{sent:?} was answered: {line}");
@@ -167,27 +152,9 @@ fn content_free_input_is_no_follow_up_but_asking_for_more_is() {
 
 #[test]
 fn ask_json_answers_the_last_turn_in_context() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_article-qa"))
-        .args(["ask", "--json", "-"])
-        .current_dir(repo(""))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let input =
         "{\"turns\": [\"What is HTS?\", \"Where does it come from?\"]}\nWhere does it come from?\n";
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = ask_json_lines(&[], input);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["question"], "Where does it come from?");
     assert!(
