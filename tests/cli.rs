@@ -114,6 +114,33 @@ fn ask_json_stdin_gives_json_that_is_not_an_object_the_error_object() {
 }
 
 #[test]
+fn explain_says_why_an_answer_below_the_threshold_was_given() {
+    // It said "below it the engine abstains" and then "answer: the article", with no why.
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.txt");
+    std::fs::write(
+        &article,
+        "Iran has been notably silent on the transition.\n\
+         Israel faces new security challenges on its border.\n",
+    )
+    .unwrap();
+    let question = "What country worried about its borders is discussed?";
+    let path = article.to_str().unwrap();
+    let out = article_qa(
+        &["--lexical", "--article", path, "ask", "--explain", question],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "answer: the article, 1 sentence(s), below the threshold: it points at the text itself"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn missing_or_empty_corpus_exits_2_with_one_line_naming_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.txt");

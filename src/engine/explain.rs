@@ -31,6 +31,8 @@ pub struct Explanation {
     sentences: Vec<SentenceLine>,
     coverage: f32,
     threshold: f32,
+    /// Why an answer below the threshold was given anyway.
+    over_threshold: &'static str,
     /// Extra lines (conversation context decisions).
     notes: Vec<String>,
 }
@@ -80,6 +82,7 @@ impl Explanation {
             coverage: ranking.coverage,
             threshold: engine.params().threshold,
             notes: Vec::new(),
+            over_threshold: over_threshold(engine, query, ranking),
         }
     }
 
@@ -245,10 +248,28 @@ impl Display for Explanation {
         )?;
         let decision = match &self.answer {
             Answer::Faq(faq) => format!("FAQ rule {} (score {:.2})", faq.rule, faq.score),
+            Answer::Article(quotes) if self.coverage < self.threshold => format!(
+                "the article, {} sentence(s), below the threshold: {}",
+                quotes.len(),
+                self.over_threshold
+            ),
             Answer::Article(quotes) => format!("the article, {} sentence(s)", quotes.len()),
             Answer::NotFound(reason) => format!("abstain ({reason:?})"),
         };
         write!(f, "answer: {decision}")
+    }
+}
+
+/// Why the engine answers a question whose coverage is below the threshold, if it does.
+fn over_threshold(engine: &Engine, query: &Query, ranking: &Ranking) -> &'static str {
+    if ranking.hits.first().is_some_and(|h| h.features.lead) {
+        "it asks what the article is about"
+    } else if query.points_at_text {
+        "it points at the text itself (\"this story\", \"is mentioned\")"
+    } else if engine.has_meaning() {
+        "by meaning (the best similarity stands semantic_margin above the article's mean), or as a follow-up"
+    } else {
+        "as a follow-up in the conversation"
     }
 }
 
