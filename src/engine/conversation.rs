@@ -23,6 +23,7 @@ use crate::search::article_index::SentenceRef;
 use crate::search::query::Query;
 use crate::search::rank::Ranking;
 use crate::text::analyze::{Token, TokenKind};
+use crate::text::words::QUESTION_WORDS;
 
 /// Most questions a context remembers.
 pub const MAX_TURNS: usize = 3;
@@ -308,11 +309,6 @@ pub(crate) fn follow_up_words(tokens: &[Token]) -> Option<String> {
         _ => None,
     }
 }
-
-/// Question words a follow-up of no content word asks with ("How so?", "Who else?").
-const QUESTION_WORDS: &[&str] = &[
-    "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
-];
 
 /// Words that ask for more of what was said ("Anything else?", "Any more?", "Is that all?").
 const ASKS_FOR_MORE: &[&str] = &["all", "another", "else", "more", "other", "others"];

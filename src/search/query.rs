@@ -7,7 +7,7 @@ use crate::search::matcher::{Matcher, TermMatch};
 use crate::search::params::Params;
 use crate::text::analyze::{Analyzer, Token, TokenKind, with_bigrams};
 use crate::text::thesaurus::is_everyday_word;
-use crate::text::words::is_function_word;
+use crate::text::words::{QUESTION_WORDS, is_function_word};
 
 /// What a question asks for, read from its question words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -154,11 +154,6 @@ impl Query {
 const MEND_EDITS: usize = 1;
 /// Shortest first word that is mended ("wat" is, "wo" is not).
 const MEND_MIN_CHARS: usize = 3;
-
-/// The question words a misspelt first word is mended to.
-const QUESTION_WORDS: &[&str] = &[
-    "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
-];
 
 /// Mends a misspelt question word ("Wheer are the bases?", "Hwy did they go?"): the
 /// question's first word, when it is no stopword, no everyday word ("whole", "show") and

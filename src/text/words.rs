@@ -5,6 +5,13 @@ use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+/// The English question words: what a question asks with ("how", "what", "who"…). The FAQ
+/// keeps them as terms, a follow-up of no content word asks with them ("How so?"), and a
+/// misspelt first word is mended to one.
+pub const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
+];
+
 /// Stage 4: English stopwords: the NLTK list without its words of time, place, quantity and
 /// negation (`before`, `over`, `most`, `not`), which questions use to mean something, plus
 /// question phrasing such as `tell` and `please`. Expects lower-case input.

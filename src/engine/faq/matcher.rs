@@ -10,6 +10,7 @@ use crate::search::overlap::QueryView;
 use crate::search::params::Params;
 use crate::search::query::Query;
 use crate::text::analyze::Token;
+use crate::text::words::QUESTION_WORDS;
 
 impl Faq {
     /// The same rules matched with other scoring parameters: rules without a threshold of
@@ -172,11 +173,6 @@ pub(super) fn content_or_all(mut tokens: Vec<Token>) -> Vec<Token> {
     }
     tokens
 }
-
-/// Question words, kept as terms in FAQ matching.
-const QUESTION_WORDS: &[&str] = &[
-    "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
-];
 
 /// Indexes the rules' example questions and keywords.
 pub(super) fn build(rules: Vec<Rule>, basis: Basis<'_>) -> Faq {
