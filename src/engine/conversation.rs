@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::answer::Answer;
 use crate::search::article_index::SentenceRef;
-use crate::search::query::Query;
+use crate::search::query::{Query, is_kind_word};
 use crate::search::rank::Ranking;
 use crate::text::analyze::{Token, TokenKind};
 use crate::text::words::QUESTION_WORDS;
@@ -302,13 +302,53 @@ pub(crate) fn follow_up_words(tokens: &[Token]) -> Option<String> {
     if let Some(word) = words.iter().find(|w| REFERS_BACK.contains(w)) {
         return Some(format!("refers back with {word:?}"));
     }
+    if let Some(word) = demonstrative(&words) {
+        return Some(format!("refers back with {word:?}"));
+    }
     match words.as_slice() {
         ["and" | "also" | "plus", ..] => Some("continues with \"and …\"".into()),
         ["what" | "how", "about", ..] => Some(format!("continues with \"{} about …\"", words[0])),
         ["why" | "how" | "when" | "where" | "who"] => Some(format!("a bare {:?}", words[0])),
+        [first, ..] if words.len() <= FRAGMENT_WORDS && PREPOSITIONS.contains(first) => {
+            Some(format!("continues with \"{first} …\""))
+        }
         _ => None,
     }
 }
+
+/// `that`, `there` or `then` used as a pro-form, pointing at what was said: `that` last or
+/// after an auxiliary ("Has anybody exceeded that?", "What year did that happen?", "Is that
+/// a poor area?"), `there` or `then` last after a word that is no auxiliary ("Do women have
+/// full rights there?", "What happened then?"; not "Is there a hospital?", "that" of "said
+/// that he…").
+fn demonstrative<'a>(words: &[&'a str]) -> Option<&'a str> {
+    let last = words.len().checked_sub(1)?;
+    (0..words.len()).find_map(|i| {
+        let after_auxiliary = i > 0 && AUXILIARIES.contains(&words[i - 1]);
+        let refers = match words[i] {
+            "that" => i == last || after_auxiliary,
+            "there" | "then" => i == last && i > 0 && !after_auxiliary,
+            _ => false,
+        };
+        refers.then_some(words[i])
+    })
+}
+
+/// Auxiliary verbs: the word before `that` when it is a pronoun ("did that happen").
+const AUXILIARIES: &[&str] = &[
+    "am", "are", "can", "could", "did", "do", "does", "had", "has", "have", "is", "was", "were",
+    "will", "would",
+];
+
+/// Most words of a fragment that continues the last question from a preposition ("In what
+/// city?", "At what facility?", "Along with who?", "By?").
+const FRAGMENT_WORDS: usize = 4;
+
+/// Prepositions a fragment can start with.
+const PREPOSITIONS: &[&str] = &[
+    "after", "along", "at", "before", "by", "during", "for", "from", "in", "into", "near", "on",
+    "since", "to", "until", "with", "without",
+];
 
 /// Words that ask for more of what was said ("Anything else?", "Any more?", "Is that all?").
 const ASKS_FOR_MORE: &[&str] = &["all", "another", "else", "more", "other", "others"];
@@ -327,7 +367,8 @@ pub(crate) fn asks_without_content(tokens: &[Token]) -> bool {
         .filter(|t| t.kind == TokenKind::Word)
         .map(|t| t.text.as_str())
         .collect();
-    let content = tokens.iter().any(|t| t.kind == TokenKind::Word && !t.stop);
+    let content =
+        (tokens.iter()).any(|t| t.kind == TokenKind::Word && !t.stop && !is_kind_word(&t.text));
     !content
         && words
             .iter()

@@ -172,3 +172,39 @@ fn only_a_phrase_about_the_text_points_at_it() {
     assert!(!points("What is a good bedtime story?"));
     assert!(!points("Who discussed trade?"));
 }
+
+#[test]
+fn fragments_and_pro_forms_continue_the_conversation() {
+    // On CoQA these were refused as questions of their own: a fragment from a preposition
+    // ("In what city?"), a question of only the kind of answer ("Which one?", "How many
+    // times?") and `that`/`there` standing for what was said.
+    let engine = engine();
+    for follow_up in [
+        "In what city?",
+        "Near what?",
+        "Which one?",
+        "How many times?",
+        "What year did that happen?",
+        "Has anybody exceeded that?",
+        "Were they built there?",
+    ] {
+        let mut context = Context::default();
+        engine.converse("Where are the bases?", &mut context, 10, TTL);
+        let reply = engine.converse(follow_up, &mut context, 20, TTL);
+        assert!(
+            matches!(reply.decision, Decision::FollowUp { .. }),
+            "{follow_up:?}: {:?}",
+            reply.decision
+        );
+    }
+    // `there` and `that` of a sentence's own grammar refer to nothing, and a long question
+    // that starts with a preposition is one of its own.
+    let tokens = |q: &str| engine.analyze(q);
+    for own in [
+        "Is there a hospital?",
+        "Did Bogdanov say that Iran was silent?",
+        "In which month did Bogdanov lead the delegation to Damascus?",
+    ] {
+        assert_eq!(follow_up_words(&tokens(own)), None, "{own:?}");
+    }
+}

@@ -218,6 +218,26 @@ fn answer_type(tokens: &[Token]) -> AnswerType {
     AnswerType::Other
 }
 
+/// True when `word` only names the kind of answer asked for (`city` in "In what city?",
+/// `year`, `times` in "How many times?", `one` in "Which one?"): a question of such words
+/// alone has no topic of its own.
+pub fn is_kind_word(word: &str) -> bool {
+    [
+        HOW_QUANTITY,
+        TIME_NOUNS,
+        QUANTITY_NOUNS,
+        NAME_NOUNS,
+        KIND_NOUNS,
+    ]
+    .iter()
+    .any(|list| list.contains(&word))
+}
+
+/// Other nouns that name the kind of answer (`what kind`, `which ones`, `how many times`).
+const KIND_NOUNS: &[&str] = &[
+    "kind", "type", "sort", "one", "ones", "times", "name", "place", "town", "state", "way",
+];
+
 /// Words after `how` that ask for a number (`how many`, `how long`).
 const HOW_QUANTITY: &[&str] = &["many", "much", "long", "old", "far", "big", "large"];
 

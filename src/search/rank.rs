@@ -108,9 +108,10 @@ pub fn rank(
 
 /// Step 4: the answer from the final candidates (best first, at least one): up to
 /// [`Params::max_sentences`] hits down to [`Params::min_relative`] of the best, and the
-/// whole ranked list ("More"). A follow-up's answer stays beside its best sentence (a
-/// sentence elsewhere got there on the borrowed terms alone) and repeats nothing the last
-/// answer showed.
+/// whole ranked list ("More"). A follow-up's answer repeats nothing the last answer showed
+/// (but its best sentence may) and keeps beside its best sentence (a sentence elsewhere may
+/// have got there on the borrowed terms alone); places left free go to sentences elsewhere
+/// at [`Params::fill_relative`] of the best or more.
 fn select(params: &Params, follow_up: bool, candidates: Vec<Hit>) -> (Vec<Hit>, Vec<SentenceRef>) {
     let top = candidates[0].score;
     let first = candidates[0].at;
@@ -119,22 +120,29 @@ fn select(params: &Params, follow_up: bool, candidates: Vec<Hit>) -> (Vec<Hit>, 
             || (h.at.article == first.article
                 && h.at.paragraph.abs_diff(first.paragraph) <= params.near_paragraphs)
     };
-    let mut hits: Vec<Hit> = Vec::with_capacity(params.max_sentences.min(candidates.len()));
-    let mut rest: Vec<SentenceRef> = Vec::with_capacity(candidates.len());
-    for (i, hit) in candidates.into_iter().enumerate() {
-        let fits = hits.len() < params.max_sentences
-            && (i == 0 || (hit.score >= params.min_relative * top && beside(&hit)));
-        // The ranked list ("More") leaves out what the last answer showed, too.
-        if i > 0 && hit.features.shown {
-            continue;
-        }
-        if fits {
-            hits.push(hit);
-        } else {
-            rest.push(hit.at);
+    // The ranked list ("More") leaves out what the last answer showed, too.
+    let mut left: Vec<Option<Hit>> = (candidates.into_iter().enumerate())
+        .filter(|(i, hit)| *i == 0 || !hit.features.shown)
+        .map(|(_, hit)| Some(hit))
+        .collect();
+    let mut hits: Vec<Hit> = Vec::with_capacity(params.max_sentences);
+    let passes = [
+        (params.min_relative, true),
+        (params.fill_relative.max(params.min_relative), false),
+    ];
+    for (share, near) in passes {
+        for slot in left.iter_mut() {
+            if hits.len() < params.max_sentences
+                && let Some(hit) = slot
+                    .take_if(|h| (hits.is_empty() || h.score >= share * top) && beside(h) == near)
+            {
+                hits.push(hit);
+            }
         }
     }
-    let ranked = hits.iter().map(|h| h.at).chain(rest).collect();
+    let ranked = (hits.iter().map(|h| h.at))
+        .chain(left.into_iter().flatten().map(|h| h.at))
+        .collect();
     (hits, ranked)
 }
 
@@ -417,6 +425,51 @@ mod tests {
     use super::*;
     use crate::corpus::Corpus;
     use crate::text::analyze::Analyzer;
+
+    fn hit(paragraph: u32, score: f32, shown: bool) -> Hit {
+        Hit {
+            unit: paragraph,
+            at: SentenceRef {
+                article: 0,
+                paragraph,
+                sentence: 0,
+            },
+            score,
+            sentence_score: 0.0,
+            paragraph_score: 0.0,
+            features: Features {
+                shown,
+                ..Features::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_follow_up_answer_keeps_beside_its_best_sentence_and_fills_free_places_elsewhere() {
+        let params = Params::default();
+        let paragraphs = |hits: &[Hit]| hits.iter().map(|h| h.at.paragraph).collect::<Vec<_>>();
+        // ¶5 is best; ¶9 and ¶0 are far from it, ¶6 beside it, ¶4 was shown already.
+        let candidates = vec![
+            hit(5, 1.0, false),
+            hit(9, 0.95, false),
+            hit(4, 0.94, true),
+            hit(6, 0.9, false),
+            hit(0, 0.5, false),
+        ];
+        let (hits, ranked) = select(&params, true, candidates.clone());
+        assert_eq!(
+            paragraphs(&hits),
+            [5, 6, 9],
+            "beside first, then the best far one"
+        );
+        let ranked: Vec<u32> = ranked.iter().map(|at| at.paragraph).collect();
+        assert_eq!(ranked, [5, 6, 9, 0], "nothing shown in \"More\" either");
+        // A far sentence well below the best does not fill a place.
+        let weak = vec![hit(5, 1.0, false), hit(9, 0.5, false)];
+        assert_eq!(paragraphs(&select(&params, true, weak).0), [5]);
+        // A standalone question's answer is simply the best three.
+        assert_eq!(paragraphs(&select(&params, false, candidates).0), [5, 9, 6]);
+    }
 
     #[test]
     fn the_explanation_of_a_hit_sums_to_its_score_bit_for_bit() {
