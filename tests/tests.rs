@@ -5,6 +5,7 @@
 mod cli;
 mod common;
 mod conversation;
+mod delivery;
 mod engine;
 mod faq;
 mod layers;

@@ -4,9 +4,10 @@
 //! replies in `send`, shared state in `state`, conversation contexts in [`store`].
 //!
 //! Replies go out at once; when Telegram answers 429 "retry after N", the sender waits N
-//! seconds and resends (teloxide's `Throttle` adaptor was tried and dropped: it releases
-//! queued messages in 250 ms ticks, which puts a quarter second on every reply). Long polling
-//! retries network errors with back-off.
+//! seconds and resends, and other failures are retried as `send` says (teloxide's `Throttle`
+//! adaptor was tried and dropped: it releases queued messages in 250 ms ticks, which puts a
+//! quarter second on every reply). A chat's updates are handled one at a time, so its replies
+//! keep their order through every wait. Long polling retries network errors with back-off.
 
 mod buttons;
 mod commands;
@@ -162,7 +163,8 @@ fn describe(error: &RequestError, config: &Config) -> String {
     }
 }
 
-fn e_without_url(error: &reqwest::Error) -> String {
+/// A reqwest error's text with its URL (which holds the token) left out, and its causes.
+pub(super) fn e_without_url(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
     if let Some(url) = error.url() {
         // The URL holds the token; the API's address is already in the message.
@@ -181,15 +183,12 @@ fn e_without_url(error: &reqwest::Error) -> String {
 /// Logs handler errors with secrets scrubbed.
 struct LogErrors(Secrets);
 
-impl ErrorHandler<RequestError> for LogErrors {
+impl ErrorHandler<send::HandlerError> for LogErrors {
     fn handle_error(
         self: Arc<Self>,
-        error: RequestError,
+        error: send::HandlerError,
     ) -> futures::future::BoxFuture<'static, ()> {
-        warn!(
-            "a request to Telegram failed: {}",
-            self.0.scrub(&error.to_string())
-        );
+        warn!("{}", self.0.scrub(&error.to_string()));
         Box::pin(async {})
     }
 }
