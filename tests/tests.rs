@@ -9,6 +9,7 @@ mod delivery;
 mod engine;
 mod faq;
 mod layers;
+mod polling;
 mod regression;
 mod support;
 mod telegram;
