@@ -205,6 +205,26 @@ fn a_group_upgraded_to_a_supergroup_gets_the_reply_and_keeps_its_conversation() 
 }
 
 #[test]
+fn a_groups_conversation_follows_it_when_telegram_announces_the_supergroup() {
+    let (fake, bot) = started();
+    let (group, supergroup) = (Chat::group(-71, 5), Chat::supergroup(-1_000_071, 5));
+    fake.push_text(&group, "/ask What is HTS?");
+    assert_eq!(fake.wait_sent(group.id, 1, WAIT).len(), 1, "{}", bot.log());
+    // Telegram's service messages: in the old group, then in the new supergroup (whose
+    // updates are handled in order, so the move is done before the next question there).
+    fake.push_message(&group, json!({"migrate_to_chat_id": supergroup.id}));
+    fake.push_message(&supergroup, json!({"migrate_from_chat_id": group.id}));
+    fake.push_text(&supergroup, "/ask Where does it come from?");
+    let sent = fake.wait_sent(supergroup.id, 1, WAIT);
+    assert_eq!(sent.len(), 1, "log:\n{}", bot.log());
+    assert!(
+        text_of(&sent[0]).contains("origins in al-Qaeda"),
+        "the follow-up lost its context: {}",
+        text_of(&sent[0])
+    );
+}
+
+#[test]
 fn a_question_in_a_forum_topic_is_answered_in_that_topic_on_every_part() {
     let fake = FakeTelegram::start();
     let seeds = tempfile::tempdir().unwrap();

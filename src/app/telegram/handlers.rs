@@ -21,9 +21,9 @@ use crate::chat::{self, Command, Response, Turn};
 use crate::engine::answer::Answer;
 use crate::engine::conversation::now;
 
-/// The routing table: commands (`/reload` only from an admin: from anyone else it goes on as
-/// a command the bot does not offer them), questions, unknown commands, other messages,
-/// button presses.
+/// The routing table: a group's move to a supergroup, commands (`/reload` only from an
+/// admin: from anyone else it goes on as a command the bot does not offer them), questions,
+/// unknown commands, other messages, button presses.
 pub fn schema() -> UpdateHandler<HandlerError> {
     let reload = dptree::filter(is_admin_reload).endpoint(reload_rules);
     let commands = teloxide::filter_command::<Command, _>()
@@ -35,13 +35,48 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     })
     .endpoint(answer_unknown_command);
     let others = dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(answer_other);
+    let migrations = dptree::filter_map(migration).endpoint(move_conversation);
     let messages = Update::filter_message()
+        .branch(migrations)
         .branch(commands)
         .branch(questions)
         .branch(unknown_commands)
         .branch(others);
     let callbacks = Update::filter_callback_query().endpoint(answer_button);
     dptree::entry().branch(messages).branch(callbacks)
+}
+
+/// A group upgraded to a supergroup: its old and new chat ids.
+#[derive(Debug, Clone, Copy)]
+struct Migration {
+    from: ChatId,
+    to: ChatId,
+}
+
+/// The move a service message announces: `migrate_to_chat_id` in the old group,
+/// `migrate_from_chat_id` in the new supergroup (Telegram sends both).
+fn migration(msg: Message) -> Option<Migration> {
+    if let Some(&to) = msg.migrate_to_chat_id() {
+        return Some(Migration {
+            from: msg.chat.id,
+            to,
+        });
+    }
+    msg.migrate_from_chat_id().map(|&from| Migration {
+        from,
+        to: msg.chat.id,
+    })
+}
+
+/// Moves a migrated group's conversation to its supergroup (the second notice finds nothing
+/// left to move). A reply refused with `migrate_to_chat_id` moves it too, in `send`.
+async fn move_conversation(migration: Migration, state: Arc<State>) -> HandlerResult {
+    state
+        .contexts
+        .move_chat(migration.from.0, migration.to.0)
+        .await;
+    info!("a group became a supergroup; its conversation moved with it");
+    Ok(())
 }
 
 /// A question addressed to the bot, with any mention of the bot removed.
