@@ -324,6 +324,37 @@ fn reload_by_an_admin_swaps_the_rules_and_a_bad_file_keeps_the_old_ones() {
 }
 
 #[test]
+fn a_reload_reply_in_a_group_names_the_rules_file_not_the_servers_folder() {
+    let mut s = start_with_rules(RULES_V1);
+    let folder = s.rules.parent().unwrap().to_str().unwrap().to_string();
+    let group = Chat::group(-777, ADMIN);
+    std::fs::write(
+        &s.rules,
+        "[[rule]]\nid = \"colour\"\nquestions = [\"what colour\"]\n",
+    )
+    .unwrap();
+    s.fake.push_text(&group, "/reload");
+    let refused = last_text(&s.fake, group.id, 1);
+    std::fs::write(&s.rules, RULES_V2).unwrap();
+    s.fake.push_text(&group, "/reload");
+    let reloaded = last_text(&s.fake, group.id, 2);
+    for reply in [&refused, &reloaded] {
+        assert!(reply.contains("faq.toml"), "{reply}");
+        assert!(
+            !reply.contains(&folder),
+            "the server's folder is shown: {reply}"
+        );
+    }
+    assert!(refused.contains("kept the previous rules"), "{refused}");
+    assert!(s.bot.stop().unwrap().success());
+    let log = s.bot.log();
+    assert!(
+        log.contains(&s.rules.display().to_string()),
+        "the operator's log lost the full path:\n{log}"
+    );
+}
+
+#[test]
 fn reload_from_a_non_admin_does_nothing_and_gives_no_hint() {
     let s = start_with_rules(RULES_V1);
     std::fs::write(&s.rules, RULES_V2).unwrap();

@@ -8,14 +8,14 @@ use crate::support::bot_process::{BotProcess, Launch};
 use crate::support::fake_telegram::{BOT_ID, BOT_USERNAME, Chat, FakeTelegram, Fault, TOKEN};
 use crate::support::html::{check_html, strip_tags, visible_len};
 
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
-fn text_of(message: &serde_json::Value) -> String {
+pub(crate) fn text_of(message: &serde_json::Value) -> String {
     strip_tags(message["text"].as_str().unwrap_or_default())
 }
 
 /// Starts the fake and the bot, and waits until the bot is polling.
-fn started() -> (FakeTelegram, BotProcess) {
+pub(crate) fn started() -> (FakeTelegram, BotProcess) {
     let fake = FakeTelegram::start();
     let bot = BotProcess::start(&fake);
     assert!(

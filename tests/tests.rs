@@ -5,9 +5,11 @@
 mod cli;
 mod common;
 mod conversation;
+mod delivery;
 mod engine;
 mod faq;
 mod layers;
+mod polling;
 mod regression;
 mod support;
 mod telegram;

@@ -1,7 +1,8 @@
 //! A fake Telegram Bot API server on 127.0.0.1 (axum), for running the real bot against it
 //! through `TELOXIDE_API_URL`. It serves `getMe`, `getUpdates` (long polling),
 //! `setMyCommands`, `sendMessage`, `editMessageText`, `answerCallbackQuery` and the webhook
-//! calls; records every request; checks HTML like Telegram does; and injects faults.
+//! calls; records every request; checks HTML like Telegram does (and that only forum chats
+//! get a `message_thread_id`); and injects faults.
 
 #![allow(dead_code)]
 
@@ -114,6 +115,16 @@ impl FakeTelegram {
             .entry(method.to_string())
             .or_default()
             .push_back(fault);
+    }
+
+    /// How many injected faults for `method` have not been used yet.
+    pub fn faults_left(&self, method: &str) -> usize {
+        self.inner
+            .lock()
+            .unwrap()
+            .faults
+            .get(method)
+            .map_or(0, VecDeque::len)
     }
 
     /// Queues an update; `kind` is `message`, `edited_message`, `channel_post`,
@@ -259,6 +270,11 @@ impl FakeTelegram {
         }
     }
 
+    /// The position among all recorded requests of the first one satisfying `predicate`.
+    pub fn position(&self, predicate: impl Fn(&Request) -> bool) -> Option<usize> {
+        self.requests().iter().position(predicate)
+    }
+
     /// Waits until some request satisfies `predicate`.
     pub fn wait_for(
         &self,
@@ -316,9 +332,31 @@ impl Chat {
         }
     }
 
-    fn json(&self) -> Value {
+    /// A supergroup (no forum), with messages from user `user_id`.
+    pub fn supergroup(id: i64, user_id: i64) -> Self {
+        Self {
+            id,
+            user_id,
+            kind: "supergroup",
+        }
+    }
+
+    /// A supergroup with forum topics, with messages from user `user_id`.
+    pub fn forum(id: i64, user_id: i64) -> Self {
+        Self {
+            id,
+            user_id,
+            kind: "forum",
+        }
+    }
+
+    /// The chat as the Bot API shows it.
+    pub fn json(&self) -> Value {
         match self.kind {
             "private" => json!({"id": self.id, "type": "private", "first_name": "Tester"}),
+            "forum" => {
+                json!({"id": self.id, "type": "supergroup", "title": "Test forum", "is_forum": true})
+            }
             kind => json!({"id": self.id, "type": kind, "title": "Test group"}),
         }
     }
@@ -471,6 +509,10 @@ fn send_message(fake: &FakeTelegram, params: &Value) -> Response {
     };
     let chat =
         chat.unwrap_or_else(|| json!({"id": chat_id, "type": "private", "first_name": "Tester"}));
+    // Topics exist in forums only; elsewhere Telegram refuses a thread id.
+    if !params["message_thread_id"].is_null() && chat["is_forum"] != true {
+        return error(400, "Bad Request: message thread not found");
+    }
     {
         let (count, signal) = &*fake.sent;
         *count.lock().unwrap() += 1;

@@ -1,5 +1,6 @@
 //! Faults the fake Bot API can inject into its next answer to a method: Bot API errors
-//! (429, 403, 409…) and a connection broken mid-answer.
+//! (429, 400 can't-parse and migrated-group, 403, 409, 5xx…) and a connection broken
+//! mid-answer.
 
 #![allow(dead_code)]
 
@@ -36,6 +37,42 @@ impl Fault {
         Fault::Status(
             409,
             json!({"ok": false, "error_code": 409, "description": "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}),
+        )
+    }
+
+    /// 409: a webhook is set, so `getUpdates` is refused.
+    pub fn webhook_active() -> Self {
+        Fault::Status(
+            409,
+            json!({"ok": false, "error_code": 409, "description": "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}),
+        )
+    }
+
+    /// 400: Telegram cannot parse the message's HTML.
+    pub fn cant_parse() -> Self {
+        Fault::Status(
+            400,
+            json!({"ok": false, "error_code": 400, "description": "Bad Request: can't parse entities: Unsupported start tag \"br\" at byte offset 12"}),
+        )
+    }
+
+    /// 400: the group was upgraded to the supergroup `to`.
+    pub fn migrated(to: i64) -> Self {
+        Fault::Status(
+            400,
+            json!({"ok": false, "error_code": 400, "description": "Bad Request: group chat was upgraded to a supergroup chat", "parameters": {"migrate_to_chat_id": to}}),
+        )
+    }
+
+    /// A 5xx from the Bot API (`502 Bad Gateway`, `500 Internal Server Error`…).
+    pub fn server(status: u16) -> Self {
+        let reason = axum::http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("Server Error");
+        Fault::Status(
+            status,
+            json!({"ok": false, "error_code": status, "description": reason}),
         )
     }
 }

@@ -6,15 +6,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use teloxide::RequestError;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::{MaybeInaccessibleMessage, Me};
+use teloxide::types::Me;
 use tracing::info;
 
 use super::BotT;
 use super::html::{answer_html, paragraph_html, response_html, text_html};
-use super::send::{HandlerResult, answer_buttons, guarded, send};
+use super::send::{HandlerError, HandlerResult, Target, guarded, send};
 use super::state::State;
 use crate::chat::buttons::{self, Pressed, Refused};
 use crate::chat::reply;
@@ -22,10 +21,10 @@ use crate::chat::{self, Command, Response, Turn};
 use crate::engine::answer::Answer;
 use crate::engine::conversation::now;
 
-/// The routing table: commands (`/reload` only from an admin: from anyone else it goes on as
-/// a command the bot does not offer them), questions, unknown commands, other messages,
-/// button presses.
-pub fn schema() -> UpdateHandler<RequestError> {
+/// The routing table: a group's move to a supergroup, commands (`/reload` only from an
+/// admin: from anyone else it goes on as a command the bot does not offer them), questions,
+/// unknown commands, other messages, button presses.
+pub fn schema() -> UpdateHandler<HandlerError> {
     let reload = dptree::filter(is_admin_reload).endpoint(reload_rules);
     let commands = teloxide::filter_command::<Command, _>()
         .branch(reload)
@@ -36,13 +35,48 @@ pub fn schema() -> UpdateHandler<RequestError> {
     })
     .endpoint(answer_unknown_command);
     let others = dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(answer_other);
+    let migrations = dptree::filter_map(migration).endpoint(move_conversation);
     let messages = Update::filter_message()
+        .branch(migrations)
         .branch(commands)
         .branch(questions)
         .branch(unknown_commands)
         .branch(others);
     let callbacks = Update::filter_callback_query().endpoint(answer_button);
     dptree::entry().branch(messages).branch(callbacks)
+}
+
+/// A group upgraded to a supergroup: its old and new chat ids.
+#[derive(Debug, Clone, Copy)]
+struct Migration {
+    from: ChatId,
+    to: ChatId,
+}
+
+/// The move a service message announces: `migrate_to_chat_id` in the old group,
+/// `migrate_from_chat_id` in the new supergroup (Telegram sends both).
+fn migration(msg: Message) -> Option<Migration> {
+    if let Some(&to) = msg.migrate_to_chat_id() {
+        return Some(Migration {
+            from: msg.chat.id,
+            to,
+        });
+    }
+    msg.migrate_from_chat_id().map(|&from| Migration {
+        from,
+        to: msg.chat.id,
+    })
+}
+
+/// Moves a migrated group's conversation to its supergroup (the second notice finds nothing
+/// left to move). A reply refused with `migrate_to_chat_id` moves it too, in `send`.
+async fn move_conversation(migration: Migration, state: Arc<State>) -> HandlerResult {
+    state
+        .contexts
+        .move_chat(migration.from.0, migration.to.0)
+        .await;
+    info!("a group became a supergroup; its conversation moved with it");
+    Ok(())
 }
 
 /// A question addressed to the bot, with any mention of the bot removed.
@@ -100,9 +134,10 @@ fn is_admin_reload(command: Command, msg: Message, state: Arc<State>) -> bool {
 /// `/reload` from an admin: the rules are reloaded (or kept, with the reason) and the admin
 /// told which.
 async fn reload_rules(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
-    guarded(&bot, msg.chat.id, async {
+    let target = Target::reply_to(&msg);
+    guarded(&bot, &state, target, async {
         let html = response_html(&state.reload());
-        send(&bot, &state, msg.chat.id, Some(msg.id), html, None).await
+        send(&bot, &state, &target, html, None).await
     })
     .await
 }
@@ -114,7 +149,7 @@ async fn answer_command(
     command: Command,
     state: Arc<State>,
 ) -> HandlerResult {
-    guarded(&bot, msg.chat.id, async {
+    guarded(&bot, &state, Target::reply_to(&msg), async {
         let question = match &command {
             Command::Ask(question) => question.clone(),
             _ => String::new(),
@@ -130,7 +165,7 @@ async fn answer_question(
     question: Question,
     state: Arc<State>,
 ) -> HandlerResult {
-    guarded(&bot, msg.chat.id, async {
+    guarded(&bot, &state, Target::reply_to(&msg), async {
         answer_turn(
             &bot,
             &msg,
@@ -159,9 +194,7 @@ async fn answer_turn(
         Some(mut context) => {
             let response = chat::respond(&engine, &turn, &mut context, now(), state.ttl);
             let buttons = match (&response, &context.answer) {
-                (Response::Answer(Answer::Article(_)), Some(last)) => {
-                    Some(answer_buttons(state, chat.0, last.id))
-                }
+                (Response::Answer(Answer::Article(_)), Some(last)) => Some(last.id),
                 _ => None,
             };
             if turn == Turn::Command(Command::Reset) {
@@ -181,7 +214,7 @@ async fn answer_turn(
         return Ok(());
     }
     let html = response_html(&response);
-    send(bot, state, chat, Some(msg.id), html, buttons).await?;
+    send(bot, state, &Target::reply_to(msg), html, buttons).await?;
     state.log_unanswered(question, &response);
     log_update(msg, question.chars().count(), response.source(), started);
     Ok(())
@@ -189,10 +222,11 @@ async fn answer_turn(
 
 /// A command the bot does not have, in a private chat (groups: other bots' commands).
 async fn answer_unknown_command(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
-    guarded(&bot, msg.chat.id, async {
+    let target = Target::reply_to(&msg);
+    guarded(&bot, &state, target, async {
         let started = Instant::now();
         let html = response_html(&Response::UnknownCommand);
-        send(&bot, &state, msg.chat.id, Some(msg.id), html, None).await?;
+        send(&bot, &state, &target, html, None).await?;
         log_update(&msg, 0, "unknown command", started);
         Ok(())
     })
@@ -201,86 +235,78 @@ async fn answer_unknown_command(bot: BotT, msg: Message, state: Arc<State>) -> H
 
 /// Stickers, photos without a caption, voice, locations…: a hint that only text is read.
 async fn answer_other(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
-    guarded(&bot, msg.chat.id, async {
+    let target = Target::reply_to(&msg);
+    guarded(&bot, &state, target, async {
         let started = Instant::now();
         let hint = text_html(reply::TEXT_ONLY);
-        send(&bot, &state, msg.chat.id, Some(msg.id), hint, None).await?;
+        send(&bot, &state, &target, hint, None).await?;
         log_update(&msg, 0, "not text", started);
         Ok(())
     })
     .await
 }
 
-/// A button press: checked (version, signature for this chat, answer still current), carried
-/// out, and always answered — with a short notice when refused — so the client stops its
-/// spinner.
+/// A button press: checked (version, signature for this chat, answer still current) and
+/// answered at once — with a short notice when refused — so the client stops its spinner
+/// before the reply is sent (a reply held up by a flood wait would otherwise make the answer
+/// "query is too old"); then the reply is sent.
 async fn answer_button(bot: BotT, query: CallbackQuery, state: Arc<State>) -> HandlerResult {
     let started = Instant::now();
-    let chat = query
-        .message
-        .as_ref()
-        .map(MaybeInaccessibleMessage::chat)
-        .map(|c| c.id);
-    let (notice, sent) = match chat {
-        None => (Some(reply::INVALID_BUTTON), Ok(())),
-        Some(chat) => {
-            let mut outcome = (None, Ok(()));
-            let guard = guarded(&bot, chat, async {
-                outcome = press_button(&bot, &state, chat, &query).await;
-                Ok(())
-            });
-            guard.await?;
-            outcome
-        }
+    let Some(message) = &query.message else {
+        bot.answer_callback_query(query.id.clone())
+            .text(reply::INVALID_BUTTON)
+            .await?;
+        return Ok(());
     };
-    // Answered whatever happened, so the client stops its spinner.
-    let mut answer = bot.answer_callback_query(query.id.clone());
-    if let Some(text) = notice {
-        answer = answer.text(text);
-    }
-    answer.await?;
-    info!(ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0), refused = notice.is_some(), "button pressed");
-    sent
+    let target = Target::under(message);
+    guarded(&bot, &state, target, async {
+        let pressed = press_button(&state, target.chat, &query).await;
+        let mut answer = bot.answer_callback_query(query.id.clone());
+        let notice = match &pressed {
+            Err(notice) => Some(*notice),
+            Ok(_) => None,
+        };
+        if let Some(text) = notice {
+            answer = answer.text(text);
+        }
+        let answered = answer.await;
+        info!(ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0), refused = notice.is_some(), "button pressed");
+        if let Ok((html, buttons)) = pressed {
+            send(&bot, &state, &target, html, buttons).await?;
+        }
+        answered.map(|_| ()).map_err(HandlerError::from)
+    })
+    .await
 }
 
-/// Checks and carries out a press; returns the notice to show (none when it worked).
+/// Checks and carries out a press: the reply to send and the answer whose buttons go under
+/// it, or the notice to show when refused.
 async fn press_button(
-    bot: &BotT,
     state: &State,
     chat: ChatId,
     query: &CallbackQuery,
-) -> (Option<&'static str>, Result<(), RequestError>) {
+) -> Result<(Vec<String>, Option<u64>), &'static str> {
     let data = query.data.as_deref().unwrap_or_default();
     let button = match state.key.decode(chat.0, data) {
         Ok(button) => button,
-        Err(Refused::Signature) => return (Some(reply::INVALID_BUTTON), Ok(())),
-        Err(Refused::Malformed | Refused::Stale) => return (Some(reply::STALE_BUTTON), Ok(())),
+        Err(Refused::Signature) => return Err(reply::INVALID_BUTTON),
+        Err(Refused::Malformed | Refused::Stale) => return Err(reply::STALE_BUTTON),
     };
     let Some(mut context) = state.contexts.load(chat.0).await else {
-        return (Some(reply::STALE_BUTTON), Ok(()));
+        return Err(reply::STALE_BUTTON);
     };
     let pressed = buttons::press(&state.engine(), &mut context, button, now(), state.ttl);
-    let buttons = context
-        .answer
-        .as_ref()
-        .map(|last| answer_buttons(state, chat.0, last.id));
+    let buttons = context.answer.as_ref().map(|last| last.id);
     state.contexts.save(chat.0, context).await;
-    let reply_to = query.message.as_ref().map(|m| m.id());
     match pressed {
-        Err(_) => (Some(reply::STALE_BUTTON), Ok(())),
-        Ok(Pressed::NothingMore) => (Some(reply::NOTHING_MORE), Ok(())),
-        Ok(Pressed::More(answer)) => (
-            None,
-            send(bot, state, chat, reply_to, answer_html(&answer), buttons).await,
-        ),
+        Err(_) => Err(reply::STALE_BUTTON),
+        Ok(Pressed::NothingMore) => Err(reply::NOTHING_MORE),
+        Ok(Pressed::More(answer)) => Ok((answer_html(&answer), buttons)),
         Ok(Pressed::Paragraph {
             title,
             number,
             text,
-        }) => {
-            let html = paragraph_html(&title, number, &text);
-            (None, send(bot, state, chat, reply_to, html, None).await)
-        }
+        }) => Ok((paragraph_html(&title, number, &text), None)),
     }
 }
 

@@ -103,6 +103,42 @@ pub fn telegram_len(html: &str) -> usize {
     len
 }
 
+/// The text a user sees in Telegram HTML the bot wrote: tags removed, `&lt;`, `&gt;`,
+/// `&quot;` and `&amp;` read back (every `<` in the bot's HTML starts a tag, as in
+/// [`telegram_len`]). Sent as plain text when Telegram refuses the HTML.
+pub fn visible_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        text.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with('<') {
+            rest = tail.find('>').map_or("", |end| &tail[end + 1..]);
+            continue;
+        }
+        let entity = [
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&amp;", '&'),
+        ]
+        .into_iter()
+        .find(|(name, _)| tail.starts_with(name));
+        match entity {
+            Some((name, c)) => {
+                text.push(c);
+                rest = &tail[name.len()..];
+            }
+            None => {
+                text.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    text.push_str(rest);
+    text
+}
+
 /// Packs HTML blocks into as few messages as fit the limit, joined by blank lines. A block
 /// too long on its own is split at sentence or word boundaries of its text.
 pub fn pack(blocks: Vec<String>) -> Vec<String> {
@@ -281,6 +317,18 @@ mod tests {
         let html = text_html(r#"1 < 2 & "3" > 0"#);
         assert_eq!(html, [r#"1 &lt; 2 &amp; "3" &gt; 0"#]);
         assert_eq!(telegram_len(&html[0]), r#"1 < 2 & "3" > 0"#.len());
+    }
+
+    #[test]
+    fn visible_text_strips_tags_and_reads_entities_back() {
+        let html =
+            "<b>¶4</b> <blockquote>1 &lt; 2 &amp;&amp; &quot;x&quot; &gt; 0 & so</blockquote>";
+        assert_eq!(visible_text(html), "¶4 1 < 2 && \"x\" > 0 & so");
+        assert_eq!(visible_text("&amp;lt;"), "&lt;");
+        assert_eq!(visible_text("unclosed <b"), "unclosed ");
+        let answer = Answer::Article(vec![quote("1 < 2 & <b>bold</b>")]);
+        let plain = visible_text(&answer_html(&answer).join(""));
+        assert!(plain.contains("1 < 2 & <b>bold</b>"), "{plain}");
     }
 
     #[test]

@@ -1,17 +1,21 @@
 //! The Telegram front end: start-up checks, long polling and shutdown. The routing table and
 //! its small handlers are in `handlers`, the commands as teloxide reads them in `commands`,
-//! HTML rendering in [`html`], the buttons' signed callback data in `buttons`, sending
-//! replies in `send`, shared state in `state`, conversation contexts in [`store`].
+//! HTML rendering in [`html`], the buttons' signed callback data in `buttons`, getting
+//! updates in `listen`, sending replies in `send`, shared state in `state`, conversation
+//! contexts in [`store`].
 //!
 //! Replies go out at once; when Telegram answers 429 "retry after N", the sender waits N
-//! seconds and resends (teloxide's `Throttle` adaptor was tried and dropped: it releases
-//! queued messages in 250 ms ticks, which puts a quarter second on every reply). Long polling
-//! retries network errors with back-off.
+//! seconds and resends, and other failures are retried as `send` says (teloxide's `Throttle`
+//! adaptor was tried and dropped: it releases queued messages in 250 ms ticks, which puts a
+//! quarter second on every reply). A chat's updates are handled one at a time, so its replies
+//! keep their order through every wait. Long polling retries failed polls with back-off
+//! (`listen` says which failures stop the bot).
 
 mod buttons;
 mod commands;
 mod handlers;
 pub mod html;
+mod listen;
 mod send;
 mod state;
 pub mod store;
@@ -24,7 +28,7 @@ use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::stop::StopToken;
 use teloxide::types::Me;
-use teloxide::update_listeners::{Polling, UpdateListener as _};
+use teloxide::update_listeners::UpdateListener as _;
 use teloxide::{ApiError, RequestError};
 use tracing::{info, warn};
 
@@ -72,11 +76,8 @@ pub async fn run(config: &Config, engine: Engine, secrets: &Secrets) -> Result<(
         .error_handler(Arc::new(LogErrors(secrets.clone())))
         .enable_ctrlc_handler()
         .build();
-    let mut listener = Polling::builder(bot)
-        .timeout(POLL_TIMEOUT)
-        .delete_webhook()
-        .await
-        .build();
+    delete_webhook(&bot, secrets).await;
+    let mut listener = listen::listener(bot, POLL_TIMEOUT);
     // Stopping the listener (not the dispatcher's shutdown token, whose wake-up can be missed
     // while an update is being handled) ends polling, then the dispatcher finishes its work.
     let stop = listener.stop_token();
@@ -162,7 +163,8 @@ fn describe(error: &RequestError, config: &Config) -> String {
     }
 }
 
-fn e_without_url(error: &reqwest::Error) -> String {
+/// A reqwest error's text with its URL (which holds the token) left out, and its causes.
+pub(super) fn e_without_url(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
     if let Some(url) = error.url() {
         // The URL holds the token; the API's address is already in the message.
@@ -181,56 +183,62 @@ fn e_without_url(error: &reqwest::Error) -> String {
 /// Logs handler errors with secrets scrubbed.
 struct LogErrors(Secrets);
 
-impl ErrorHandler<RequestError> for LogErrors {
+impl ErrorHandler<send::HandlerError> for LogErrors {
     fn handle_error(
         self: Arc<Self>,
-        error: RequestError,
+        error: send::HandlerError,
     ) -> futures::future::BoxFuture<'static, ()> {
-        warn!(
-            "a request to Telegram failed: {}",
-            self.0.scrub(&error.to_string())
-        );
+        warn!("{}", self.0.scrub(&error.to_string()));
         Box::pin(async {})
     }
 }
 
-/// Handles long-polling errors: network trouble is logged (polling retries with back-off);
-/// a revoked token or a second instance stops the bot with that reason.
+/// Handles long-polling errors: a passing failure is logged (polling retries with
+/// back-off); a fatal one (a revoked token, another instance, a webhook) stops the bot with
+/// that reason.
 struct ListenerErrors {
     secrets: Secrets,
     stop: StopToken,
     fatal: Mutex<Option<String>>,
 }
 
-impl ErrorHandler<RequestError> for ListenerErrors {
+impl ErrorHandler<listen::PollError> for ListenerErrors {
     fn handle_error(
         self: Arc<Self>,
-        error: RequestError,
+        error: listen::PollError,
     ) -> futures::future::BoxFuture<'static, ()> {
-        let fatal = match &error {
-            RequestError::Api(ApiError::InvalidToken) => Some(
-                "Telegram rejected the bot token (401 Unauthorized): it was revoked or changed; check TELOXIDE_TOKEN",
-            ),
-            e if is_conflict(e) => Some(
-                "another instance of this bot is polling with the same token (409 Conflict): stop it first",
-            ),
-            _ => None,
-        };
-        match fatal {
-            Some(reason) => {
+        match error {
+            listen::PollError::Fatal(reason) => {
                 if let Ok(mut slot) = self.fatal.lock()
                     && slot.is_none()
                 {
-                    *slot = Some(reason.to_string());
+                    *slot = Some(reason);
                     self.stop.stop();
                 }
             }
-            None => warn!(
-                "getting updates failed, retrying: {}",
-                self.secrets.scrub(&error.to_string())
-            ),
+            passing => warn!("{}", self.secrets.scrub(&passing.to_string())),
         }
         Box::pin(async {})
+    }
+}
+
+/// Deletes a webhook left set for the bot (long polling is refused while one is).
+async fn delete_webhook(bot: &Bot, secrets: &Secrets) {
+    let set = match bot.get_webhook_info().await {
+        Ok(info) => info.url.is_some(),
+        Err(e) => {
+            warn!(
+                "could not check for a webhook: {}",
+                secrets.scrub(&e.to_string())
+            );
+            return;
+        }
+    };
+    if set && let Err(e) = bot.delete_webhook().await {
+        warn!(
+            "could not delete the webhook: {}",
+            secrets.scrub(&e.to_string())
+        );
     }
 }
 

@@ -1,31 +1,175 @@
-//! Sending replies: HTML split to fit, the answer buttons, 429 "retry after" waited out,
-//! users who blocked the bot skipped, and panics in a handler contained.
+//! Sending replies: HTML split to fit, the answer buttons, into the forum topic the question
+//! came from, and nothing lost to a passing failure. Each message is retried by what Telegram
+//! answered: 429 "retry after N" waits N seconds (at most [`FLOOD_WAIT_LIMIT`] in all); a
+//! 5xx or a network failure is retried with back-off ([`SERVER_ATTEMPTS`] attempts within
+//! [`SERVER_RETRY_WINDOW`]); a 400 on HTML is resent once as plain text; a group upgraded to
+//! a supergroup gets the reply (and its conversation) at its new id; a chat the bot may no
+//! longer write to (403) is logged once and skipped. A reply that still fails is given up with
+//! one warning. Panics in a handler are contained.
+//!
+//! `sendMessage` goes out through the bot's own HTTP client rather than teloxide's request
+//! path, which drops the HTTP status and `error_code` (a 502 reads like any unknown error)
+//! and sleeps 10 s inside every 5xx answer before the caller can decide anything. teloxide's
+//! payload type builds the request body; the answer's `parameters` are read as Telegram
+//! documents them.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::time::{Duration, Instant};
 
 use futures::FutureExt as _;
-use serde::Serialize;
-use serde::de::IgnoredAny;
+use serde::Deserialize;
+use teloxide::RequestError;
 use teloxide::payloads::SendMessage;
 use teloxide::prelude::*;
-use teloxide::requests::{JsonRequest, Payload};
 use teloxide::types::{
-    InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters,
+    InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, MessageId, ParseMode,
+    ReplyParameters, ThreadId,
 };
-use teloxide::{ApiError, RequestError};
 use tracing::{debug, error, info, warn};
 
 use super::BotT;
+use super::html::{text_html, visible_text};
 use super::state::State;
 use crate::chat::buttons::{Action, Button};
 use crate::chat::reply;
 
-/// How many times one message is retried after 429 "retry after" answers.
-const FLOOD_RETRIES: u32 = 3;
+/// The longest one message waits out Telegram's 429 "retry after" answers in all. A wait
+/// asked for beyond it is not started: the message is given up at once (Telegram asks for
+/// hours only when a bot is far over its limits).
+pub const FLOOD_WAIT_LIMIT: Duration = Duration::from_secs(5 * 60);
+/// How many times one message is tried when the Bot API answers 5xx or the connection fails.
+pub const SERVER_ATTEMPTS: u32 = 5;
+/// The wait before the second attempt after a 5xx or network failure; doubled before each
+/// further one (1, 2, 4, 8 s).
+const SERVER_BACKOFF: Duration = Duration::from_secs(1);
+/// No new attempt after a 5xx or network failure starts later than this after the first try.
+pub const SERVER_RETRY_WINDOW: Duration = Duration::from_secs(30);
+/// The wait after a 429 that names no `retry_after` (Telegram always names one).
+const FLOOD_WAIT_UNNAMED: Duration = Duration::from_secs(5);
+/// How much of a refused HTML message is logged (at debug) to find what Telegram disliked.
+const REFUSED_HTML_SHOWN: usize = 200;
+
+/// Why a handler could not finish; the dispatcher's error handler logs it as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    /// A reply Telegram did not take, after the retries its answer allowed.
+    #[error("a reply was not delivered: {0}")]
+    Undelivered(#[from] Undelivered),
+    /// Another Bot API call (answering a button press) failed.
+    #[error("a request to Telegram failed: {0}")]
+    Request(#[from] RequestError),
+}
 
 /// What a handler returns; errors go to the dispatcher's (redacting) error handler.
-pub type HandlerResult = Result<(), RequestError>;
+pub type HandlerResult = Result<(), HandlerError>;
+
+/// Why a message was given up.
+#[derive(Debug, thiserror::Error)]
+pub enum Undelivered {
+    /// Telegram asked for a wait past [`FLOOD_WAIT_LIMIT`].
+    #[error(
+        "Telegram's flood limit (429) asked for {asked}s more after {waited}s of waiting; a message waits at most {}s",
+        FLOOD_WAIT_LIMIT.as_secs()
+    )]
+    FloodTooLong {
+        /// Seconds already waited for this message.
+        waited: u64,
+        /// Seconds Telegram asked for next.
+        asked: u64,
+    },
+    /// The Bot API kept failing (5xx or network) through every attempt.
+    #[error("the Bot API failed {attempts} time(s) over {seconds}s, last with {last}")]
+    ServerKeptFailing {
+        /// Attempts made.
+        attempts: u32,
+        /// Seconds from the first attempt to giving up.
+        seconds: u64,
+        /// The last failure.
+        last: Refusal,
+    },
+    /// Refused for a reason no retry can mend (or refused again after the mending resend).
+    #[error("{0}")]
+    Refused(Refusal),
+}
+
+/// What the Bot API answered instead of taking a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// 429 Too Many Requests: wait this long.
+    #[error("429 retry after {}s", .0.as_secs())]
+    Flood(Duration),
+    /// 400 with `migrate_to_chat_id`: the group is now the supergroup with this id.
+    #[error("400 the group became supergroup {0}")]
+    Migrated(ChatId),
+    /// Another 400 Bad Request (HTML Telegram cannot parse, among others).
+    #[error("400 {0}")]
+    BadRequest(String),
+    /// 403 Forbidden: the user blocked the bot, or the bot was removed from the chat.
+    #[error("403 {0}")]
+    Forbidden(String),
+    /// 5xx: the Bot API's own trouble.
+    #[error("{status} {description}")]
+    Server {
+        /// The HTTP status.
+        status: u16,
+        /// Telegram's description, or the status's reason.
+        description: String,
+    },
+    /// The request or its answer was lost on the way (refused, dropped, timed out).
+    #[error("a network error ({0})")]
+    Network(String),
+    /// Any other answer.
+    #[error("{status} {description}")]
+    Other {
+        /// The HTTP status.
+        status: u16,
+        /// Telegram's description, or the status's reason.
+        description: String,
+    },
+}
+
+/// Where a reply goes: the chat, the forum topic (when the question was asked in one) and the
+/// message it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// The chat.
+    pub chat: ChatId,
+    /// The forum topic; `None` outside forum topics.
+    pub thread: Option<ThreadId>,
+    /// The message the first part replies to.
+    pub reply_to: Option<MessageId>,
+}
+
+impl Target {
+    /// A reply to `msg`, in its topic if it was sent in one.
+    pub fn reply_to(msg: &Message) -> Self {
+        Self {
+            chat: msg.chat.id,
+            thread: topic(msg),
+            reply_to: Some(msg.id),
+        }
+    }
+
+    /// A reply under the message a button was pressed on, in that message's topic.
+    pub fn under(message: &MaybeInaccessibleMessage) -> Self {
+        let thread = match message {
+            MaybeInaccessibleMessage::Regular(msg) => topic(msg),
+            MaybeInaccessibleMessage::Inaccessible(_) => None,
+        };
+        Self {
+            chat: message.chat().id,
+            thread,
+            reply_to: Some(message.id()),
+        }
+    }
+}
+
+/// The forum topic `msg` was sent in. Telegram also numbers reply threads outside forums;
+/// those are not topics and a reply names none.
+fn topic(msg: &Message) -> Option<ThreadId> {
+    msg.thread_id.filter(|_| msg.is_topic_message)
+}
 
 /// The "More" and "Show paragraph" buttons for answer `answer` in `chat`.
 pub fn answer_buttons(state: &State, chat: i64, answer: u64) -> InlineKeyboardMarkup {
@@ -36,83 +180,248 @@ pub fn answer_buttons(state: &State, chat: i64, answer: u64) -> InlineKeyboardMa
     ]])
 }
 
-/// Sends HTML messages to `chat`, the first replying to `reply_to`, the last carrying
-/// `buttons`. A 429 "retry after" is waited out and the message resent (up to
-/// [`FLOOD_RETRIES`] times). A user who blocked the bot (403) is logged once and skipped.
+/// Sends HTML messages to `target` (every part in its topic), the first replying to its
+/// message, the last carrying the buttons of answer `buttons` (signed for the chat the reply
+/// lands in). Retries as the module says; a chat the bot may not write to is logged once and
+/// skipped.
+///
+/// Errors: a message given up ([`Undelivered`]); the parts after it are not sent.
 pub async fn send(
     bot: &BotT,
     state: &State,
-    chat: ChatId,
-    reply_to: Option<MessageId>,
+    target: &Target,
     messages: Vec<String>,
-    buttons: Option<InlineKeyboardMarkup>,
+    buttons: Option<u64>,
 ) -> HandlerResult {
+    let mut chat = target.chat;
     let last = messages.len().saturating_sub(1);
     for (i, html) in messages.into_iter().enumerate() {
-        let mut payload = SendMessage::new(chat, html);
-        payload.parse_mode = Some(ParseMode::Html);
-        if let (0, Some(id)) = (i, reply_to) {
-            payload.reply_parameters = Some(ReplyParameters::new(id).allow_sending_without_reply());
-        }
-        if let (true, Some(markup)) = (i == last, &buttons) {
-            payload.reply_markup = Some(markup.clone().into());
-        }
-        let request = JsonRequest::new(bot.clone(), Reply(payload));
-        let mut attempt = 0;
-        let result = loop {
-            match request.send_ref().await {
-                Err(RequestError::RetryAfter(wait)) if attempt < FLOOD_RETRIES => {
-                    attempt += 1;
-                    warn!("flood limit: resending in {}s", wait.seconds());
-                    tokio::time::sleep(wait.duration()).await;
-                }
-                other => break other,
-            }
+        let part = Part {
+            html,
+            thread: target.thread,
+            reply_to: target.reply_to.filter(|_| i == 0),
+            buttons: buttons.filter(|_| i == last),
         };
-        match result {
-            Ok(_) => {}
-            Err(RequestError::Api(
-                ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::BotKicked,
-            )) => {
-                let first_time = state
-                    .blocked
-                    .lock()
-                    .map(|mut blocked| blocked.put(chat, ()).is_none())
-                    .unwrap_or(false);
-                if first_time {
-                    info!("the user blocked the bot or left the chat; reply skipped");
-                }
-                return Ok(());
-            }
-            Err(e) => return Err(e),
+        match deliver(bot, state, &mut chat, part).await? {
+            Delivered::Sent => {}
+            Delivered::ChatGone => return Ok(()),
         }
     }
     Ok(())
 }
 
-/// A `sendMessage` call whose answer is not parsed: teloxide would read the sent message
-/// back into a full `Message` (flattened, untagged enums tried in turn), which profiles of the
-/// Telegram benchmark showed as the costliest step of a reply, and the bot never looks at
-/// it. Errors (429, 403, …) are still read as usual.
-#[derive(Serialize)]
-#[serde(transparent)]
-struct Reply(SendMessage);
-
-impl Payload for Reply {
-    type Output = IgnoredAny;
-    const NAME: &'static str = SendMessage::NAME;
+/// One message to send.
+struct Part {
+    html: String,
+    thread: Option<ThreadId>,
+    reply_to: Option<MessageId>,
+    /// The answer whose buttons go under it.
+    buttons: Option<u64>,
 }
 
-/// Runs a handler body, turning a panic into a log line and an apology in `chat`, so the
-/// chat's worker never dies (in teloxide 0.17 a dead worker makes the dispatcher panic on
-/// that chat's next update).
+/// How a message ended when it was not given up.
+enum Delivered {
+    Sent,
+    /// The bot may not write to the chat (403): skipped.
+    ChatGone,
+}
+
+/// Sends one message, retrying by what Telegram answers; `chat` follows a migration, so the
+/// following parts go to the new chat too.
+async fn deliver(
+    bot: &BotT,
+    state: &State,
+    chat: &mut ChatId,
+    part: Part,
+) -> Result<Delivered, Undelivered> {
+    let mut plain = false;
+    let mut migrated = false;
+    let mut flood_waited = Duration::ZERO;
+    let mut server_failures = 0;
+    let mut first_failure: Option<Instant> = None;
+    loop {
+        let payload = payload(state, *chat, &part, plain);
+        let refusal = match post(bot, &payload).await {
+            Ok(()) => return Ok(Delivered::Sent),
+            Err(refusal) => refusal,
+        };
+        match refusal {
+            Refusal::Flood(wait) => {
+                if flood_waited.saturating_add(wait) > FLOOD_WAIT_LIMIT {
+                    return Err(Undelivered::FloodTooLong {
+                        waited: flood_waited.as_secs(),
+                        asked: wait.as_secs(),
+                    });
+                }
+                info!("flood limit: resending in {}s", wait.as_secs());
+                tokio::time::sleep(wait).await;
+                flood_waited += wait;
+            }
+            Refusal::Migrated(to) if !migrated => {
+                info!("the group became a supergroup: its conversation moved, reply resent there");
+                state.contexts.move_chat(chat.0, to.0).await;
+                *chat = to;
+                migrated = true;
+            }
+            Refusal::BadRequest(why) if !plain => {
+                warn!("Telegram refused an HTML reply (400 {why}); resending it as plain text");
+                debug!(
+                    "the refused HTML begins: {:?}",
+                    prefix(&part.html, REFUSED_HTML_SHOWN)
+                );
+                plain = true;
+            }
+            failure @ (Refusal::Server { .. } | Refusal::Network(_)) => {
+                server_failures += 1;
+                let since_first = first_failure.get_or_insert_with(Instant::now).elapsed();
+                let backoff = SERVER_BACKOFF * 2u32.saturating_pow(server_failures - 1);
+                if server_failures >= SERVER_ATTEMPTS || since_first + backoff > SERVER_RETRY_WINDOW
+                {
+                    return Err(Undelivered::ServerKeptFailing {
+                        attempts: server_failures,
+                        seconds: since_first.as_secs(),
+                        last: failure,
+                    });
+                }
+                info!(
+                    "sending failed ({failure}); retrying in {}s",
+                    backoff.as_secs()
+                );
+                tokio::time::sleep(backoff).await;
+            }
+            Refusal::Forbidden(_) => {
+                let first_time = state
+                    .blocked
+                    .lock()
+                    .map(|mut blocked| blocked.put(*chat, ()).is_none())
+                    .unwrap_or(false);
+                if first_time {
+                    info!("the user blocked the bot or left the chat; reply skipped");
+                }
+                return Ok(Delivered::ChatGone);
+            }
+            other => return Err(Undelivered::Refused(other)),
+        }
+    }
+}
+
+/// The `sendMessage` parameters for `part` in `chat`: HTML, or its visible text without a
+/// parse mode when `plain`.
+fn payload(state: &State, chat: ChatId, part: &Part, plain: bool) -> SendMessage {
+    let mut payload = if plain {
+        SendMessage::new(chat, visible_text(&part.html))
+    } else {
+        let mut html = SendMessage::new(chat, part.html.clone());
+        html.parse_mode = Some(ParseMode::Html);
+        html
+    };
+    payload.message_thread_id = part.thread;
+    payload.reply_parameters = part
+        .reply_to
+        .map(|id| ReplyParameters::new(id).allow_sending_without_reply());
+    payload.reply_markup = part
+        .buttons
+        .map(|answer| answer_buttons(state, chat.0, answer).into());
+    payload
+}
+
+/// At most `bytes` bytes of `text`, cut at a character boundary.
+fn prefix(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// An error answer of the Bot API, as far as the bot reads it.
+#[derive(Debug, Default, Deserialize)]
+struct ErrorAnswer {
+    description: Option<String>,
+    #[serde(default)]
+    parameters: Parameters,
+}
+
+/// The `parameters` of an error answer (Telegram's `ResponseParameters`).
+#[derive(Debug, Default, Deserialize)]
+struct Parameters {
+    retry_after: Option<u64>,
+    migrate_to_chat_id: Option<i64>,
+}
+
+/// Posts one `sendMessage` and reads the answer's status (the sent message itself is never
+/// parsed: the bot does not look at it).
+async fn post(bot: &BotT, payload: &SendMessage) -> Result<(), Refusal> {
+    let mut url = bot.api_url();
+    url.path_segments_mut()
+        .map_err(|()| Refusal::Network("the Bot API URL cannot take a path".into()))?
+        .push(&format!("bot{}", bot.token()))
+        .push("sendMessage");
+    let body = serde_json::to_vec(payload).map_err(|e| Refusal::Other {
+        status: 0,
+        description: format!("unsendable: {e}"),
+    })?;
+    let network = |e: reqwest::Error| Refusal::Network(super::e_without_url(&e.without_url()));
+    let response = bot
+        .client()
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .send()
+        .await
+        .map_err(network)?;
+    let status = response.status();
+    let text = response.text().await.map_err(network)?;
+    if status.is_success() {
+        return Ok(());
+    }
+    Err(refusal(status, &text))
+}
+
+/// What an error answer with `status` and body `text` means for the message.
+fn refusal(status: reqwest::StatusCode, text: &str) -> Refusal {
+    let answer: ErrorAnswer = serde_json::from_str(text).unwrap_or_default();
+    let description = answer.description.unwrap_or_else(|| {
+        status
+            .canonical_reason()
+            .unwrap_or("no description")
+            .to_string()
+    });
+    match (status.as_u16(), answer.parameters) {
+        (429, Parameters { retry_after, .. }) => {
+            Refusal::Flood(retry_after.map_or(FLOOD_WAIT_UNNAMED, Duration::from_secs))
+        }
+        (
+            _,
+            Parameters {
+                migrate_to_chat_id: Some(to),
+                ..
+            },
+        ) => Refusal::Migrated(ChatId(to)),
+        (400, _) => Refusal::BadRequest(description),
+        (403, _) => Refusal::Forbidden(description),
+        (status @ 500..=599, _) => Refusal::Server {
+            status,
+            description,
+        },
+        (status, _) => Refusal::Other {
+            status,
+            description,
+        },
+    }
+}
+
+/// Runs a handler body, turning a panic into a log line and an apology at `target` (in its
+/// topic), so the chat's worker never dies (in teloxide 0.17 a dead worker makes the
+/// dispatcher panic on that chat's next update).
 ///
 /// The body and the apology are boxed: the dispatcher moves handler futures around by value,
 /// and unboxed they came to 19 KB a message (the apology's request future alone is most of
 /// it), which showed up as `memmove` in profiles of the Telegram benchmark.
 pub fn guarded<'a>(
     bot: &'a BotT,
-    chat: ChatId,
+    state: &'a State,
+    target: Target,
     body: impl Future<Output = HandlerResult> + Send + 'a,
 ) -> impl Future<Output = HandlerResult> + Send + 'a {
     let body = Box::pin(body);
@@ -122,9 +431,8 @@ pub fn guarded<'a>(
             Err(what) => {
                 error!("a handler panicked; the chat was told something went wrong");
                 debug!("the handler's panic: {what}");
-                let apology = bot.send_message(chat, reply::SOMETHING_WENT_WRONG).send();
-                let _ = Box::pin(apology).await;
-                Ok(())
+                let apology = text_html(reply::SOMETHING_WENT_WRONG);
+                Box::pin(send(bot, state, &target, apology, None)).await
             }
         }
     }
@@ -153,5 +461,44 @@ mod tests {
         assert_eq!(panicked.unwrap_err().to_string(), "boom 1");
         let fine = contain_panic(async { 7 }).await;
         assert_eq!(fine.unwrap(), 7);
+    }
+
+    #[test]
+    fn error_answers_are_read_by_status_and_parameters() {
+        use reqwest::StatusCode;
+        let flood = r#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}}"#;
+        assert_eq!(
+            refusal(StatusCode::TOO_MANY_REQUESTS, flood),
+            Refusal::Flood(Duration::from_secs(7))
+        );
+        let migrated = r#"{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234}}"#;
+        assert_eq!(
+            refusal(StatusCode::BAD_REQUEST, migrated),
+            Refusal::Migrated(ChatId(-1001234))
+        );
+        assert_eq!(
+            refusal(StatusCode::BAD_GATEWAY, "<html>nginx</html>"),
+            Refusal::Server {
+                status: 502,
+                description: "Bad Gateway".into()
+            }
+        );
+        assert!(matches!(
+            refusal(StatusCode::BAD_REQUEST, r#"{"ok":false,"description":"Bad Request: can't parse entities: x"}"#),
+            Refusal::BadRequest(why) if why.contains("can't parse entities")
+        ));
+        assert!(matches!(
+            refusal(
+                StatusCode::FORBIDDEN,
+                r#"{"ok":false,"description":"Forbidden: bot was kicked from the supergroup chat"}"#
+            ),
+            Refusal::Forbidden(_)
+        ));
+    }
+
+    #[test]
+    fn a_prefix_never_cuts_a_character() {
+        assert_eq!(prefix("é🙂abc", 3), "é");
+        assert_eq!(prefix("abc", 10), "abc");
     }
 }

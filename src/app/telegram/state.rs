@@ -2,7 +2,7 @@
 //! conversation contexts, the admins, the unanswered-question log and the button key.
 
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -87,6 +87,8 @@ impl State {
     }
 
     /// `/reload` from an admin: swaps in the new rules, or keeps the old ones and says why.
+    /// The log names the rules file by its full path; the chat by its file name only (people
+    /// in a group have no business with the server's folders).
     pub(super) fn reload(&self) -> Response {
         let reloaded = turns::reload(&self.engine(), self.faq_path.as_deref());
         match reloaded.engine {
@@ -101,7 +103,10 @@ impl State {
                 reloaded.response.to_plain().replace('\n', " ")
             ),
         }
-        reloaded.response
+        match &self.faq_path {
+            Some(path) => file_name_only(reloaded.response, path),
+            None => reloaded.response,
+        }
     }
 
     /// Appends an abstained question to the log, if logging is on.
@@ -109,5 +114,29 @@ impl State {
         if let Some(warning) = turns::log_unanswered(self.unanswered.as_ref(), question, response) {
             warn!("{warning}");
         }
+    }
+}
+
+/// `response` with every mention of the file at `path` cut to the file's name.
+fn file_name_only(response: Response, path: &Path) -> Response {
+    let (Response::Text(text), Some(name)) = (&response, path.file_name()) else {
+        return response;
+    };
+    let full = path.display().to_string();
+    Response::Text(text.replace(&full, &name.to_string_lossy()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reload_reply_names_the_file_without_its_folders() {
+        let path = Path::new("/srv/bot/seeds/faq.toml");
+        let text = "bad FAQ rules in /srv/bot/seeds/faq.toml: rule a: no answer";
+        assert_eq!(
+            file_name_only(Response::Text(text.into()), path),
+            Response::Text("bad FAQ rules in faq.toml: rule a: no answer".into())
+        );
     }
 }

@@ -68,6 +68,20 @@ impl ContextStore {
         }
     }
 
+    /// Moves chat `from`'s context to chat `to` (a group upgraded to a supergroup gets a new
+    /// id). Nothing happens when `from` has no context, so a second notice of the same move
+    /// cannot wipe the moved one.
+    pub async fn move_chat(&self, from: i64, to: i64) {
+        let Some(context) = self.load(from).await else {
+            return;
+        };
+        if context == Context::default() {
+            return;
+        }
+        self.save(to, context).await;
+        self.clear(from).await;
+    }
+
     /// Forgets the chat's context (`/reset`).
     pub async fn clear(&self, chat: i64) {
         match self {
@@ -263,6 +277,16 @@ mod tests {
         store.save(1, loaded).await;
         store.clear(1).await;
         assert_eq!(store.load(1).await, Some(Context::default()));
+    }
+
+    #[tokio::test]
+    async fn a_moved_context_is_under_the_new_chat_only_and_moving_twice_keeps_it() {
+        let store = ContextStore::memory(10);
+        store.save(1, context("a")).await;
+        store.move_chat(1, 2).await;
+        store.move_chat(1, 2).await;
+        assert_eq!(store.load(1).await, Some(Context::default()));
+        assert_eq!(store.load(2).await.unwrap().turns[0].question, "a");
     }
 
     #[tokio::test]

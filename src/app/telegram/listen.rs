@@ -1,0 +1,500 @@
+//! Long polling, one update at a time: `getUpdates` is read as JSON and each update on its
+//! own, so an update teloxide cannot read costs that update only and is logged by id, kind
+//! and where reading failed — never its content (teloxide's own polling logs such an update
+//! whole, message text and usernames included). Message entities of a type teloxide does not
+//! know (a newer Bot API's) are dropped before reading, so a text with one is still text.
+//!
+//! Failed polls are retried with teloxide's back-off (or after Telegram's `retry_after`). A
+//! 409 Conflict before the first successful poll stops the bot (another instance holds the
+//! token); after it (a deploy overlap) polling backs off and resumes, and stops only when the
+//! conflict lasts [`CONFLICT_PATIENCE`]. A 409 because a webhook is set stops the bot at once
+//! with that reason.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use futures::Stream;
+use serde::{Deserialize as _, Serialize};
+use serde_json::Value;
+use teloxide::backoff::exponential_backoff_strategy;
+use teloxide::payloads::GetUpdates;
+use teloxide::prelude::*;
+use teloxide::requests::{JsonRequest, Payload};
+use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
+use teloxide::types::{AllowedUpdate, MessageEntity, UpdateKind};
+use teloxide::update_listeners::{StatefulListener, UpdateListener};
+use teloxide::{ApiError, RequestError};
+use tracing::{debug, warn};
+
+/// How long a 409 Conflict may go on after the bot has been polling (another instance
+/// started over it, as in a deploy) before the bot gives up and stops.
+pub const CONFLICT_PATIENCE: Duration = Duration::from_secs(60);
+/// Longest kind name (an update's key) put in a log line.
+const KIND_SHOWN: usize = 40;
+
+/// Why a poll failed, as the listener's error handler needs it.
+#[derive(Debug, thiserror::Error)]
+pub enum PollError {
+    /// Polling cannot go on; the reason, one line a person can act on.
+    #[error("{0}")]
+    Fatal(String),
+    /// A failed poll; polling goes on after a pause.
+    #[error("getting updates failed, retrying: {0}")]
+    Passing(RequestError),
+}
+
+/// `getUpdates` with its answer kept as JSON values, to read each update on its own.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct RawUpdates(GetUpdates);
+
+impl Payload for RawUpdates {
+    type Output = Vec<Value>;
+    const NAME: &'static str = GetUpdates::NAME;
+}
+
+/// The polling state.
+pub struct Poller {
+    bot: Bot,
+    /// How long one long poll waits for updates.
+    timeout: Duration,
+    /// The next update id wanted (Telegram forgets those before it).
+    offset: i32,
+    /// The update kinds the dispatcher handles, sent with every poll.
+    allowed: Option<Vec<AllowedUpdate>>,
+    token: StopToken,
+    flag: StopFlag,
+    /// Updates read and not yet handed on.
+    ready: VecDeque<Update>,
+    /// Failed polls in a row (for the back-off).
+    failures: u32,
+    /// The wait before the next poll, after a failure.
+    pause: Option<Duration>,
+    /// A poll has succeeded: the bot is running.
+    polled: bool,
+    /// When the current run of 409 Conflicts began.
+    conflict_since: Option<Instant>,
+    done: bool,
+}
+
+/// A long-polling listener for `bot`, each poll waiting up to `timeout`.
+pub fn listener(
+    bot: Bot,
+    timeout: Duration,
+) -> impl UpdateListener<Err = PollError> + Send + 'static {
+    let (token, flag) = mk_stop_token();
+    let poller = Poller {
+        bot,
+        timeout,
+        offset: 0,
+        allowed: None,
+        token,
+        flag,
+        ready: VecDeque::new(),
+        failures: 0,
+        pause: None,
+        polled: false,
+        conflict_since: None,
+        done: false,
+    };
+    StatefulListener::new_with_hints(poller, updates, stop_token, Some(hint_allowed))
+}
+
+fn updates(poller: &mut Poller) -> impl Stream<Item = Result<Update, PollError>> + Send + '_ {
+    futures::stream::unfold(poller, |poller| async move {
+        let next = poller.next().await?;
+        Some((next, poller))
+    })
+}
+
+fn stop_token(poller: &mut Poller) -> StopToken {
+    poller.token.clone()
+}
+
+fn hint_allowed(poller: &mut Poller, hint: &mut dyn Iterator<Item = AllowedUpdate>) {
+    poller.allowed = Some(hint.collect());
+}
+
+impl Poller {
+    /// The next update, a failed poll, or `None` once stopped.
+    async fn next(&mut self) -> Option<Result<Update, PollError>> {
+        loop {
+            if let Some(update) = self.ready.pop_front() {
+                return Some(Ok(update));
+            }
+            if self.done {
+                return None;
+            }
+            if let Some(pause) = self.pause.take() {
+                tokio::select! {
+                    () = tokio::time::sleep(pause) => {}
+                    () = &mut self.flag => {}
+                }
+            }
+            if self.flag.is_stopped() {
+                self.confirm().await;
+                return None;
+            }
+            let poll = poll(
+                &self.bot,
+                self.offset,
+                self.allowed.clone(),
+                self.timeout,
+                None,
+            );
+            let answer = tokio::select! {
+                answer = poll => Some(answer),
+                () = &mut self.flag => None,
+            };
+            let Some(answer) = answer else {
+                self.confirm().await;
+                return None;
+            };
+            match answer {
+                Ok(values) => {
+                    self.failures = 0;
+                    self.polled = true;
+                    self.conflict_since = None;
+                    self.read(values);
+                }
+                Err(error) => {
+                    if let Some(error) = self.failed(error) {
+                        return Some(Err(error));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tells Telegram the updates handed on are done with, so the next poller (this bot
+    /// restarted) does not get them again; once stopped.
+    async fn confirm(&mut self) {
+        self.done = true;
+        let confirming = poll(&self.bot, self.offset, None, Duration::ZERO, Some(1));
+        if let Err(e) = confirming.await {
+            debug!("confirming the last update failed: {e}");
+        }
+    }
+
+    /// Reads a batch: each update on its own, an unreadable one logged and skipped.
+    fn read(&mut self, values: Vec<Value>) {
+        for value in values {
+            let id = value.get("update_id").and_then(Value::as_i64);
+            if let Some(next) = id.and_then(|id| i32::try_from(id.checked_add(1)?).ok()) {
+                self.offset = self.offset.max(next);
+            }
+            match read_update(value) {
+                Ok(update) => self.ready.push_back(update),
+                Err(unreadable) => warn!("{unreadable}"),
+            }
+        }
+    }
+
+    /// Decides what a failed poll means: the error to hand on (fatal, or passing with a pause
+    /// set), or `None` for a conflict being waited out (logged here).
+    fn failed(&mut self, error: RequestError) -> Option<PollError> {
+        if let RequestError::Api(ApiError::InvalidToken) = error {
+            return Some(PollError::Fatal(
+                "Telegram rejected the bot token (401 Unauthorized): it was revoked or changed; check TELOXIDE_TOKEN".into(),
+            ));
+        }
+        if let Some(conflict) = conflict(&error) {
+            return self.conflicted(conflict, error);
+        }
+        let pause = match &error {
+            RequestError::RetryAfter(wait) => wait.duration(),
+            _ => exponential_backoff_strategy(self.failures),
+        };
+        self.failures = self.failures.saturating_add(1);
+        self.pause = Some(pause);
+        Some(PollError::Passing(error))
+    }
+
+    fn conflicted(&mut self, conflict: Conflict, error: RequestError) -> Option<PollError> {
+        let now = Instant::now();
+        let verdict = conflict_verdict(conflict, self.polled, self.conflict_since, now);
+        match verdict {
+            Verdict::Stop(reason) => Some(PollError::Fatal(reason)),
+            Verdict::Wait => {
+                if self.conflict_since.is_none() {
+                    self.conflict_since = Some(now);
+                    warn!(
+                        "another instance is polling with the same token (409 Conflict); backing off, and stopping if it goes on for {}s",
+                        CONFLICT_PATIENCE.as_secs()
+                    );
+                }
+                debug!("409 while polling: {error}");
+                self.pause = Some(exponential_backoff_strategy(self.failures));
+                self.failures = self.failures.saturating_add(1);
+                None
+            }
+        }
+    }
+}
+
+/// One `getUpdates` from `offset` (the first also naming the `allowed` update kinds).
+async fn poll(
+    bot: &Bot,
+    offset: i32,
+    allowed: Option<Vec<AllowedUpdate>>,
+    timeout: Duration,
+    limit: Option<u8>,
+) -> Result<Vec<Value>, RequestError> {
+    let mut payload = GetUpdates::new();
+    payload.offset = Some(offset);
+    payload.timeout = Some(u32::try_from(timeout.as_secs()).unwrap_or(u32::MAX));
+    payload.limit = limit;
+    payload.allowed_updates = allowed;
+    JsonRequest::new(bot.clone(), RawUpdates(payload))
+        .send()
+        .await
+}
+
+/// Which 409 Conflict Telegram answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Conflict {
+    /// Another `getUpdates` poller holds the token.
+    OtherPoller,
+    /// A webhook is set, so `getUpdates` is refused.
+    Webhook,
+}
+
+/// The conflict `error` is, if it is a 409. teloxide recognises one wording of the poller
+/// conflict; any other `Conflict: …` text is a conflict too.
+fn conflict(error: &RequestError) -> Option<Conflict> {
+    match error {
+        RequestError::Api(ApiError::TerminatedByOtherGetUpdates) => Some(Conflict::OtherPoller),
+        RequestError::Api(ApiError::Unknown(text)) if text.starts_with("Conflict") => {
+            Some(if text.contains("webhook") {
+                Conflict::Webhook
+            } else {
+                Conflict::OtherPoller
+            })
+        }
+        _ => None,
+    }
+}
+
+/// What to do about a 409.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// Back off and poll again.
+    Wait,
+    /// Stop, with this reason.
+    Stop(String),
+}
+
+/// A webhook stops the bot at once; another poller does before the first successful poll
+/// (`polled`), and after it once the conflict, going on `since`, has lasted
+/// [`CONFLICT_PATIENCE`].
+fn conflict_verdict(
+    conflict: Conflict,
+    polled: bool,
+    since: Option<Instant>,
+    now: Instant,
+) -> Verdict {
+    match conflict {
+        Conflict::Webhook => Verdict::Stop(
+            "Telegram has a webhook set for this bot (409 Conflict: can't use getUpdates while a webhook is active), so it cannot poll; \
+             the bot deletes a webhook when it starts, so something set it again: stop that, or delete it with the Bot API's deleteWebhook method"
+                .into(),
+        ),
+        Conflict::OtherPoller if !polled => Verdict::Stop(
+            "another instance of this bot is polling with the same token (409 Conflict): stop it first".into(),
+        ),
+        Conflict::OtherPoller => match since {
+            Some(since) if now.duration_since(since) >= CONFLICT_PATIENCE => Verdict::Stop(format!(
+                "another instance of this bot has been polling with the same token for {}s (409 Conflict): stop it first",
+                CONFLICT_PATIENCE.as_secs()
+            )),
+            _ => Verdict::Wait,
+        },
+    }
+}
+
+/// An update teloxide could not read: its id, kind and where reading failed.
+#[derive(Debug, thiserror::Error)]
+#[error("update {} ({kind}) skipped: teloxide cannot read it ({position})", .id.map_or("without an id".to_string(), |id| id.to_string()))]
+struct Unreadable {
+    id: Option<i64>,
+    kind: String,
+    position: String,
+}
+
+/// Reads one update, dropping entities teloxide does not know first.
+fn read_update(mut value: Value) -> Result<Update, Unreadable> {
+    if drop_unknown_entities(&mut value) {
+        debug!("dropped message entities of a type teloxide does not know");
+    }
+    if let Ok(update) = Update::deserialize(&value)
+        && !matches!(update.kind, UpdateKind::Error(_))
+    {
+        return Ok(update);
+    }
+    let kind = value
+        .as_object()
+        .and_then(|fields| fields.keys().find(|k| *k != "update_id"))
+        .map_or("no kind".to_string(), |k| {
+            k.chars().take(KIND_SHOWN).collect()
+        });
+    let position = position(&kind, &value[kind.as_str()]);
+    Err(Unreadable {
+        id: value.get("update_id").and_then(Value::as_i64),
+        kind,
+        position,
+    })
+}
+
+/// Where reading an update of `kind` fails, as line and column of its JSON (never the
+/// text of serde's message, which can quote the content).
+fn position(kind: &str, payload: &Value) -> String {
+    let json = payload.to_string();
+    let error = match kind {
+        "message"
+        | "edited_message"
+        | "channel_post"
+        | "edited_channel_post"
+        | "business_message"
+        | "edited_business_message" => serde_json::from_str::<Message>(&json).err(),
+        "callback_query" => serde_json::from_str::<CallbackQuery>(&json).err(),
+        _ => return "a kind of update it does not know".into(),
+    };
+    match error {
+        Some(e) => format!(
+            "{:?} error at line {} column {} of the {kind} object",
+            e.classify(),
+            e.line(),
+            e.column()
+        ),
+        None => "it reads on its own but not within the update".into(),
+    }
+}
+
+/// Drops, anywhere in `value`, the entries of `…entities` lists that teloxide cannot read as
+/// a [`MessageEntity`]; true when any was dropped.
+fn drop_unknown_entities(value: &mut Value) -> bool {
+    match value {
+        Value::Object(fields) => {
+            let mut dropped = false;
+            for (key, field) in fields.iter_mut() {
+                match field {
+                    Value::Array(list) if key.ends_with("entities") => {
+                        let before = list.len();
+                        list.retain(|entity| MessageEntity::deserialize(entity).is_ok());
+                        dropped |= list.len() != before;
+                    }
+                    _ => dropped |= drop_unknown_entities(field),
+                }
+            }
+            dropped
+        }
+        Value::Array(items) => {
+            let mut dropped = false;
+            for item in items {
+                dropped |= drop_unknown_entities(item);
+            }
+            dropped
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn message(extra: Value) -> Value {
+        let mut message = json!({"message_id": 5, "date": 1, "chat": {"id": 1, "type": "private", "first_name": "T"},
+            "from": {"id": 1, "is_bot": false, "first_name": "T"}, "text": "Who led it?"});
+        for (k, v) in extra.as_object().unwrap() {
+            message[k] = v.clone();
+        }
+        json!({"update_id": 9, "message": message})
+    }
+
+    #[test]
+    fn text_with_an_entity_type_teloxide_does_not_know_is_still_text() {
+        let update = message(json!({"entities": [
+            {"type": "bold", "offset": 0, "length": 3},
+            {"type": "date_time_of_the_future", "offset": 4, "length": 3}
+        ]}));
+        let update = read_update(update).unwrap();
+        let UpdateKind::Message(msg) = update.kind else {
+            panic!("not a message: {update:?}")
+        };
+        assert_eq!(msg.text(), Some("Who led it?"));
+        assert_eq!(msg.entities().map(<[_]>::len), Some(1));
+    }
+
+    #[test]
+    fn an_unreadable_update_is_named_without_its_content() {
+        let update = message(
+            json!({"date": "secret words", "from": {"id": 1, "is_bot": false, "first_name": "T", "username": "secret_user"}}),
+        );
+        let error = read_update(update).unwrap_err().to_string();
+        assert!(error.starts_with("update 9 (message) skipped"), "{error}");
+        assert!(error.contains("column"), "{error}");
+        assert!(
+            !error.contains("secret") && !error.contains("Who led"),
+            "{error}"
+        );
+        let unknown = json!({"update_id": 10, "future_kind": {"text": "secret"}});
+        let error = read_update(unknown).unwrap_err().to_string();
+        assert!(error.contains("update 10 (future_kind)"), "{error}");
+        assert!(!error.contains("secret"), "{error}");
+    }
+
+    #[test]
+    fn a_conflict_stops_at_start_up_and_is_waited_out_for_a_while_later() {
+        let now = Instant::now();
+        let stops = |v: Verdict| matches!(v, Verdict::Stop(_));
+        assert!(stops(conflict_verdict(
+            Conflict::OtherPoller,
+            false,
+            None,
+            now
+        )));
+        assert_eq!(
+            conflict_verdict(Conflict::OtherPoller, true, None, now),
+            Verdict::Wait
+        );
+        let recent = now.checked_sub(Duration::from_secs(5)).unwrap_or(now);
+        assert_eq!(
+            conflict_verdict(Conflict::OtherPoller, true, Some(recent), now),
+            Verdict::Wait
+        );
+        if let Some(long_ago) = now.checked_sub(CONFLICT_PATIENCE) {
+            assert!(stops(conflict_verdict(
+                Conflict::OtherPoller,
+                true,
+                Some(long_ago),
+                now
+            )));
+        }
+        let Verdict::Stop(webhook) = conflict_verdict(Conflict::Webhook, true, None, now) else {
+            panic!("a webhook is waited out")
+        };
+        assert!(webhook.contains("deleteWebhook") && !webhook.contains("another instance"));
+    }
+
+    #[test]
+    fn conflicts_are_told_apart_by_wording() {
+        let api = |text: &str| RequestError::Api(ApiError::Unknown(text.into()));
+        assert_eq!(
+            conflict(&api(
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+            )),
+            Some(Conflict::Webhook)
+        );
+        assert_eq!(
+            conflict(&api("Conflict: another poller")),
+            Some(Conflict::OtherPoller)
+        );
+        assert_eq!(
+            conflict(&RequestError::Api(ApiError::TerminatedByOtherGetUpdates)),
+            Some(Conflict::OtherPoller)
+        );
+        assert_eq!(conflict(&api("Bad Gateway")), None);
+    }
+}
