@@ -104,3 +104,14 @@ fn a_country_the_article_never_names_is_not_answered_from_its_other_words() {
     // The country the article does name is still answered.
     assert!(first("What has Iran said about the transition?").contains("Iran"));
 }
+
+// "How old is Putin?" quoted sentences that name Putin but hold no age: a question asking
+// for an age is not answered by sentences without a number.
+#[test]
+fn an_age_the_article_never_gives_is_not_answered() {
+    for question in ["How old is Putin?", "how old is al-Sharaa"] {
+        assert_eq!(first(question), "", "{question:?}");
+    }
+    // A count may be answered by a list of names ("Tartus and Hmeimim").
+    assert!(!first("How many Russian bases are there?").is_empty());
+}

@@ -34,7 +34,8 @@ pub struct AskJson<'a> {
     /// The FAQ rule's own text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<&'a str>,
-    /// Why the engine abstained (`"no_terms"`, `"no_match"`, `"low_coverage"`).
+    /// Why the engine abstained (`"no_terms"`, `"no_match"`, `"low_coverage"`,
+    /// `"no_number"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Abstention>,
     /// Why an input line was not answered.

@@ -47,6 +47,8 @@ pub enum Abstention {
     NoMatch,
     /// Its words occur, but the best passage covers too little of the question.
     LowCoverage,
+    /// It asks for an age ("How old…?") and no sentence found holds a number.
+    NoNumber,
 }
 
 /// A maintainer-written FAQ answer.

@@ -208,3 +208,25 @@ fn fragments_and_pro_forms_continue_the_conversation() {
         assert_eq!(follow_up_words(&tokens(own)), None, "{own:?}");
     }
 }
+
+#[test]
+fn a_question_asking_for_an_age_is_refused_when_no_sentence_found_holds_a_number() {
+    let engine = Engine::new(
+        Corpus::from_text(
+            "t",
+            "Putin spoke with al-Sharaa in February 2025.\n\
+             Six people died in the attack on the Damascus embassy in 2024.\n",
+        )
+        .unwrap(),
+    );
+    // A year dates an event; it is no age.
+    assert_eq!(
+        engine.answer("How old is Putin?"),
+        Answer::NotFound(Abstention::NoNumber)
+    );
+    let answer = engine.answer("How many people died in the attack?");
+    assert!(
+        answer.quotes()[0].text.starts_with("Six people"),
+        "{answer:?}"
+    );
+}
