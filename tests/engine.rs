@@ -95,6 +95,8 @@ fn off_topic_questions_and_unknown_names_get_no_article_sentence() {
         "What did Biden say about the call?",
         // A typo is not matched to a small word ("whether").
         "how is the wether in damascus",
+        // `like` is no content word: it matched the `like` of "business-like".
+        "do you like pizza",
     ] {
         let answer = article_engine().answer(question);
         assert!(

@@ -32,9 +32,9 @@ pub fn is_function_word(word: &str) -> bool {
 /// Sorted; see [`is_function_word`].
 const FUNCTION_WORDS: &[&str] = &[
     "above", "after", "again", "against", "all", "although", "any", "because", "before", "below",
-    "between", "both", "despite", "down", "during", "each", "few", "further", "however", "more",
-    "most", "no", "not", "off", "once", "only", "out", "over", "own", "same", "some", "such",
-    "though", "too", "under", "unless", "up", "very", "whereas", "whether", "yet",
+    "between", "both", "despite", "down", "during", "each", "few", "further", "however", "like",
+    "more", "most", "no", "not", "off", "once", "only", "out", "over", "own", "same", "some",
+    "such", "though", "too", "under", "unless", "up", "very", "whereas", "whether", "yet",
 ];
 
 /// [`IRREGULAR`] as a map from form to base.
