@@ -419,3 +419,116 @@ fn small_talk_after_a_question_is_not_a_follow_up() {
         );
     }
 }
+
+/// A seeds folder like the shipped one (article, metadata, rules) with a second article.
+fn seeds_with_a_second_article(rules: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for file in [
+        "putin-al-sharaa-phone-call.txt",
+        "putin-al-sharaa-phone-call.meta.toml",
+        "faq.toml",
+    ] {
+        std::fs::copy(repo("seeds").join(file), dir.path().join(file)).unwrap();
+    }
+    if let Some(rules) = rules {
+        std::fs::write(dir.path().join("faq.toml"), rules).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("bike-lane.txt"),
+        "The city council approved a new bicycle lane on Main Street.\nConstruction starts in May.\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// `article-qa --lexical --seeds DIR ARGS…` from the repository, no token.
+fn run_on_seeds(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    crate::common::article_qa_command()
+        .args(["--lexical", "--seeds", dir.to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+// A second article dropped into the shipped seeds stopped start-up: the shipped rule
+// `article-topic` quoted "1.1", which names no article once there are two (exit 2).
+#[test]
+fn a_second_article_in_the_seeds_keeps_the_shipped_rules_working() {
+    let dir = seeds_with_a_second_article(None);
+    let out = run_on_seeds(dir.path(), &["ask", "--json", "what is the article about"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(json["source"], "faq", "{json}");
+    assert_eq!(json["rule"], "article-topic", "{json}");
+    assert_eq!(
+        json["sentences"][0]["article"], "putin-al-sharaa-phone-call",
+        "{json}"
+    );
+    let out = run_on_seeds(dir.path(), &["faq", "check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+// A rule whose quote cannot be resolved against the articles (no article name among two)
+// stopped the bot; it is left out with a warning, the other rules serve, and `faq check`
+// reports it as an error.
+#[test]
+fn a_rule_whose_quote_cannot_be_resolved_is_skipped_with_a_warning() {
+    let rules = "[[rule]]\nid = \"colour\"\nquestions = [\"what is your favourite colour\"]\nanswer = \"Blue.\"\n\n[[rule]]\nid = \"opening\"\nquestions = [\"how does the article begin\"]\nquote = [\"1.1\"]\n";
+    let dir = seeds_with_a_second_article(Some(rules));
+    let out = run_on_seeds(
+        dir.path(),
+        &["ask", "--json", "what is your favourite colour?"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(json["rule"], "colour", "{json}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("faq.toml") && warnings[0].contains("rule opening"),
+        "{stderr}"
+    );
+    assert!(warnings[0].contains("write name:1.1"), "{stderr}");
+
+    let out = run_on_seeds(dir.path(), &["faq", "check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error:") && stdout.contains("rule opening"),
+        "{stdout}"
+    );
+
+    // The Telegram bot starts too, and says so in its log.
+    let fake = FakeTelegram::start();
+    let mut bot = BotProcess::launch(
+        &fake,
+        Launch {
+            args: vec!["--seeds".into(), dir.path().to_str().unwrap().into()],
+            ..Launch::default()
+        },
+    );
+    assert!(
+        fake.wait_for(WAIT, |r| r.method == "getUpdates").is_some(),
+        "{}",
+        bot.log()
+    );
+    assert!(bot.stop().unwrap().success());
+    let log = bot.log();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("WARN") && l.contains("rule opening")),
+        "{log}"
+    );
+}

@@ -21,7 +21,8 @@ pub struct Checked {
 
 /// Checks a rules file's text against the engine's articles. Errors: TOML syntax (with line
 /// and column), unknown fields, missing or duplicate ids, empty questions or answers, quotes
-/// of paragraphs or sentences that do not exist, answers too long for one Telegram message.
+/// of articles, paragraphs or sentences that do not exist (rules the loader leaves out),
+/// answers too long for one Telegram message.
 /// Warnings: example questions another rule matches as well or better, and example questions
 /// the article already answers (with at least two of their words) with more confidence than
 /// the rule's other phrasings would.
@@ -32,9 +33,12 @@ pub fn check(text: &str, engine: &Engine, limit: &dyn MessageLimit) -> Checked {
         .as_ref()
         .map(|faq| warnings(faq, engine))
         .unwrap_or_default();
+    // A rule the loader would leave out is an error here: the maintainer should fix it.
+    let mut errors = parsed.errors;
+    errors.extend(parsed.skipped);
     Checked {
-        faq: parsed.faq,
-        errors: parsed.errors,
+        faq: parsed.faq.filter(|_| errors.is_empty()),
+        errors,
         warnings,
         rules: parsed.rules,
     }

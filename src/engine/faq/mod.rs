@@ -91,6 +91,7 @@ pub struct Faq {
     units: Vec<(usize, Phrasing)>,
     analyzer: Arc<Analyzer>,
     params: Params,
+    skipped: Vec<Problem>,
 }
 
 /// A problem found in a rules file: one line, naming the rule when there is one.
@@ -174,6 +175,8 @@ impl MessageLimit for NoLimit {
 }
 
 /// Reads and validates a rules file (without the warnings, which only `faq check` needs).
+/// Rules whose quotes do not resolve against the articles are left out, not errors: see
+/// [`Faq::skipped`].
 ///
 /// Errors: [`FaqError::Read`] when the file cannot be read, [`FaqError::Invalid`] with every
 /// problem when it fails its check (one line each, naming the rule).

@@ -24,17 +24,30 @@ struct RawRule {
     threshold: Option<f32>,
 }
 
-/// A parsed rules file: the rules (when there is no error), every error, and how many
-/// `[[rule]]` tables the file has.
+/// A parsed rules file: the rules (when there is no error), every error, the rules left out
+/// because their quotes do not resolve against these articles, and how many `[[rule]]`
+/// tables the file has.
 pub(super) struct Parsed {
     pub faq: Option<Faq>,
     pub errors: Vec<Problem>,
+    pub skipped: Vec<Problem>,
     pub rules: usize,
 }
 
+/// Why a rule was not taken.
+enum Rejected {
+    /// The rule itself is wrong (a missing field, a bad value): the file must be fixed.
+    Broken(Vec<Problem>),
+    /// The rule is well formed but quotes what these articles do not have (an article that
+    /// is not loaded, a paragraph past the end, a quote without an article name when there
+    /// are several): the rule is left out and the others serve.
+    Unresolved(Vec<Problem>),
+}
+
 /// Parses and validates a rules file's text against `basis`: the rules (when there is no
-/// error), every error, and how many `[[rule]]` tables the file has. Each rule is read on its
-/// own, so one rule's problems do not hide another's.
+/// error, without those whose quotes do not resolve), every error, the unresolved rules, and
+/// how many `[[rule]]` tables the file has. Each rule is read on its own, so one rule's
+/// problems do not hide another's.
 pub(super) fn parse(text: &str, basis: Basis<'_>, limit: &dyn MessageLimit) -> Parsed {
     let (entries, mut errors) = match rule_tables(text) {
         Ok(found) => found,
@@ -42,6 +55,7 @@ pub(super) fn parse(text: &str, basis: Basis<'_>, limit: &dyn MessageLimit) -> P
             return Parsed {
                 faq: None,
                 errors: vec![problem],
+                skipped: Vec::new(),
                 rules: 0,
             };
         }
@@ -49,29 +63,34 @@ pub(super) fn parse(text: &str, basis: Basis<'_>, limit: &dyn MessageLimit) -> P
     let count = entries.len();
     let mut duplicates = duplicate_ids(&entries).into_iter();
     let mut rules = Vec::new();
+    let mut skipped = Vec::new();
     for (i, entry) in entries.into_iter().enumerate() {
         errors.extend(duplicates.next().flatten());
         let name = rule_name(&entry, i);
         let checked = RawRule::deserialize(entry)
             .map_err(|e| {
-                vec![Problem {
+                Rejected::Broken(vec![Problem {
                     rule: Some(name.clone()),
                     message: one_line(e.message()),
-                }]
+                }])
             })
             .and_then(|raw| validate_rule(raw, name, basis, limit));
         match checked {
             Ok(rule) => rules.push(rule),
-            Err(mut problems) => errors.append(&mut problems),
+            Err(Rejected::Broken(mut problems)) => errors.append(&mut problems),
+            Err(Rejected::Unresolved(mut problems)) => skipped.append(&mut problems),
         }
     }
     if count == 0 && errors.is_empty() {
         errors.push(file_problem("the file has no [[rule]] tables".into()));
     }
-    let faq = errors.is_empty().then(|| build(rules, basis));
+    let faq = errors
+        .is_empty()
+        .then(|| build(rules, basis, skipped.clone()));
     Parsed {
         faq,
         errors,
+        skipped,
         rules: count,
     }
 }
@@ -172,20 +191,40 @@ fn toml_error(text: &str, error: &toml::de::Error) -> String {
     }
 }
 
-/// Checks one rule's fields and resolves its quotes: the rule, or every problem it has.
+/// Checks one rule's fields and resolves its quotes: the rule, or every problem it has
+/// ([`Rejected::Unresolved`] when its only problems are quotes these articles do not have).
 fn validate_rule(
     raw: RawRule,
     name: String,
     basis: Basis<'_>,
     limit: &dyn MessageLimit,
-) -> Result<Rule, Vec<Problem>> {
+) -> Result<Rule, Rejected> {
     let mut messages = field_problems(&raw);
     let mut quotes = Vec::new();
+    let mut unresolved = Vec::new();
     for reference in &raw.quote {
         match resolve(reference, basis.corpus) {
             Ok(mut resolved) => quotes.append(&mut resolved),
+            Err(error) if error.depends_on_articles() => unresolved.push(error.to_string()),
             Err(error) => messages.push(error.to_string()),
         }
+    }
+    let problems = |messages: Vec<String>| -> Vec<Problem> {
+        messages
+            .into_iter()
+            .map(|message| Problem {
+                rule: Some(name.clone()),
+                message,
+            })
+            .collect()
+    };
+    if !unresolved.is_empty() {
+        return Err(if messages.is_empty() {
+            Rejected::Unresolved(problems(unresolved))
+        } else {
+            messages.append(&mut unresolved);
+            Rejected::Broken(problems(messages))
+        });
     }
     let rule = Rule {
         id: name.clone(),
@@ -207,13 +246,7 @@ fn validate_rule(
     if messages.is_empty() {
         return Ok(rule);
     }
-    Err(messages
-        .into_iter()
-        .map(|message| Problem {
-            rule: Some(name.clone()),
-            message,
-        })
-        .collect())
+    Err(Rejected::Broken(problems(messages)))
 }
 
 /// What is wrong with a rule's own fields (its quotes aside).
@@ -281,6 +314,14 @@ enum QuoteError {
         sentence: usize,
         count: usize,
     },
+}
+
+impl QuoteError {
+    /// True when the reference is well formed and only these articles lack what it names, so
+    /// the same rule may serve another set of articles.
+    fn depends_on_articles(&self) -> bool {
+        !matches!(self, QuoteError::Malformed { .. })
+    }
 }
 
 /// Resolves `"8"` (¶8), `"8.2"` (¶8, sentence 2) or `"article:8.2"` to quotes.
