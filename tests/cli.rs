@@ -545,3 +545,23 @@ fn a_hard_wrapped_article_answers_the_dev_questions_as_the_original_does() {
         "{json}"
     );
 }
+
+// After Ctrl-D at the console's prompt the shell's prompt landed on the same line (`> $`).
+#[cfg(unix)]
+#[test]
+fn ctrl_d_at_the_console_prompt_ends_the_line() {
+    let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
+    let child = article_qa_command()
+        .args(["--lexical", "--no-faq", "chat"])
+        .stdin(Stdio::from(pty.slave))
+        .spawn()
+        .unwrap();
+    let mut terminal = std::fs::File::from(pty.master);
+    // Ctrl-D at the start of a line: the terminal reports end of input.
+    terminal.write_all(&[0x04]).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.ends_with("> \n"), "{text:?}");
+    drop(terminal);
+}
