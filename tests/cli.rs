@@ -546,6 +546,91 @@ fn a_hard_wrapped_article_answers_the_dev_questions_as_the_original_does() {
     );
 }
 
+/// A project folder with a `.env` whose article folder is a relative path, and a subfolder to
+/// start the bot in.
+fn project_with_env_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("my-articles");
+    std::fs::create_dir(&articles).unwrap();
+    std::fs::write(
+        articles.join("bike-lane.txt"),
+        "The city council approved a new bicycle lane on Main Street.\nConstruction starts in May.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "ARTICLE_QA_SEEDS=my-articles\nARTICLE_QA_LEXICAL=1\n",
+    )
+    .unwrap();
+    let sub = dir.path().join("notes");
+    std::fs::create_dir(&sub).unwrap();
+    (dir, sub)
+}
+
+// Started in a subfolder, the bot read the parent folder's `.env` but resolved its
+// `ARTICLE_QA_SEEDS=my-articles` against the working folder and silently served the shipped
+// article instead: a relative path from a `.env` is read against that file's folder, and the
+// start-up says which article folder, FAQ file and `.env` it uses.
+#[test]
+fn started_in_a_subfolder_the_bot_reads_its_env_file_paths_against_that_file() {
+    let (dir, sub) = project_with_env_file();
+    let root = dir.path().canonicalize().unwrap();
+    let out = article_qa_command()
+        .current_dir(&sub)
+        .args(["ask", "--json", "When does construction start?"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(json["sentences"][0]["article"], "bike-lane", "{json}");
+
+    let mut child = article_qa_command()
+        .current_dir(&sub)
+        .arg("chat")
+        .spawn()
+        .unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let want = format!(
+        "article folder {} (ARTICLE_QA_SEEDS in {})",
+        root.join("my-articles").display(),
+        root.join(".env").display()
+    );
+    assert!(err.contains(&want), "{err}");
+    assert!(
+        err.contains(&format!("settings from {}", root.join(".env").display())),
+        "{err}"
+    );
+    assert!(err.contains("no FAQ rules"), "{err}");
+}
+
+// With no subcommand, no token and no terminal (a service manager's /dev/null), the bot ran
+// the console chat, read end-of-file and exited 0, so the service looked fine. Questions
+// piped in are still answered.
+#[test]
+fn without_a_token_or_a_terminal_the_bot_says_no_token_is_configured_and_fails() {
+    let out = article_qa_command()
+        .arg("--lexical")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("no Telegram token configured"), "{err}");
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+
+    let out = article_qa(&["--lexical"], "Who led the Russian delegation?\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Mikhail Bogdanov"),
+        "{}",
+        stdout(&out)
+    );
+}
+
 // After Ctrl-D at the console's prompt the shell's prompt landed on the same line (`> $`).
 #[cfg(unix)]
 #[test]
