@@ -103,6 +103,7 @@ fn each_kind_of_error_is_reported() {
             checked.errors.iter().all(|e| !e.to_string().contains('\n')),
             "{all}"
         );
+        assert!(checked.errors.iter().all(|e| e.line.is_some()), "{all}");
     }
     let long = format!(
         "[[rule]]\nid = \"long\"\nquestions = [\"hi\"]\nanswer = \"{}\"\n",
@@ -530,5 +531,85 @@ fn a_rule_whose_quote_cannot_be_resolved_is_skipped_with_a_warning() {
         log.lines()
             .any(|l| l.contains("WARN") && l.contains("rule opening")),
         "{log}"
+    );
+}
+
+// `faq check` reported an unknown field (`bogus_field = 1`) and an empty answer as
+// `rule a: unknown field …` with no line, though a maintainer needs it to fix the file:
+// every error and warning names `file:line`.
+#[test]
+fn faq_check_names_the_file_and_line_of_every_error_and_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let errors = dir.path().join("errors.toml");
+    std::fs::write(
+        &errors,
+        "# rules\n[[rule]]\nid = \"a\"\nquestions = [\"hi\",\n  \"  \"]\nanswer = \"  \"\nbogus_field = 1\n\n[[rule]]\nid = \"a\"\nquestions = [\"yo\"]\nquote = [\"99\"]\nthreshold = 3.0\n",
+    )
+    .unwrap();
+    let warnings = dir.path().join("warnings.toml");
+    std::fs::write(
+        &warnings,
+        "[[rule]]\nid = \"c\"\nquestions = [\"hello there\"]\nanswer = \"x\"\n\n[[rule]]\nid = \"d\"\nquestions = [\n  \"good day\",\n  \"hello there\",\n]\nanswer = \"y\"\n",
+    )
+    .unwrap();
+    let check = |file: &std::path::Path| {
+        let out = crate::common::article_qa_command()
+            .args(["--lexical", "--seeds", repo("seeds").to_str().unwrap()])
+            .args(["faq", "check", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let reported: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("error: ") || l.starts_with("warning: "))
+            .map(str::to_string)
+            .collect();
+        (out.status.code(), text, reported)
+    };
+    let (code, text, reported) = check(&errors);
+    assert_eq!(code, Some(1), "{text}");
+    let path = errors.display().to_string();
+    let want = [
+        (5, "rule a: example question 2 is empty"),
+        (6, "rule a: has no answer"),
+        (7, "rule a: unknown field `bogus_field`"),
+        (10, "rule a: rule #2 has the same id as rule #1"),
+        (12, "rule a: quote \"99\""),
+        (13, "rule a: threshold 3 is outside 0..=1"),
+    ];
+    assert_eq!(reported.len(), want.len(), "{text}");
+    for (line, (number, what)) in reported.iter().zip(want) {
+        assert!(
+            line.starts_with(&format!("error: {path}:{number}: {what}")),
+            "{line}\n{text}"
+        );
+    }
+    let (code, text, reported) = check(&warnings);
+    assert_eq!(code, Some(0), "{text}");
+    let path = warnings.display().to_string();
+    assert_eq!(reported.len(), 2, "{text}");
+    assert!(
+        reported[0].starts_with(&format!(
+            "warning: {path}:3: rule c: example \"hello there\""
+        )),
+        "{text}"
+    );
+    assert!(
+        reported[1].starts_with(&format!(
+            "warning: {path}:10: rule d: example \"hello there\""
+        )),
+        "{text}"
+    );
+    // The bot refuses the file at start-up with the same place.
+    let out = crate::common::article_qa_command()
+        .args(["--lexical", "--faq", errors.to_str().unwrap()])
+        .args(["ask", "hi"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("bad FAQ rules in {}:5: rule a:", errors.display())),
+        "{stderr}"
     );
 }

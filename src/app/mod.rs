@@ -264,10 +264,10 @@ fn faq_check(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for error in &checked.errors {
-        writeln!(out, "error: {}: {error}", path.display())?;
+        writeln!(out, "error: {}", error.located(&path))?;
     }
     for warning in &checked.warnings {
-        writeln!(out, "warning: {}: {warning}", path.display())?;
+        writeln!(out, "warning: {}", warning.located(&path))?;
     }
     writeln!(
         out,

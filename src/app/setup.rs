@@ -98,8 +98,8 @@ pub fn with_faq(engine: &Engine, path: &Path) -> Result<Engine> {
         .context("cannot load the FAQ rules")?;
     for problem in engine.faq().map(Faq::skipped).unwrap_or_default() {
         warn(&format!(
-            "FAQ rule left out: {}: {problem} (see `article-qa faq check`)",
-            path.display()
+            "FAQ rule left out: {} (see `article-qa faq check`)",
+            problem.located(path)
         ));
     }
     Ok(engine)
