@@ -112,7 +112,11 @@ pub(super) fn parse(text: &str, basis: Basis<'_>, limit: &dyn MessageLimit) -> P
         let checked = RawRule::deserialize(entry.clone())
             .map_err(|e| {
                 let place = failing_field(&entry).map_or(Place::Rule, Place::Key);
-                Rejected::Broken(vec![at.problem(place, one_line(e.message()))])
+                let message = match entry.is_table() {
+                    true => one_line(e.message()),
+                    false => "is not a table: write each rule as a [[rule]] table".to_string(),
+                };
+                Rejected::Broken(vec![at.problem(place, message)])
             })
             .and_then(|raw| validate_rule(raw, &at, basis, limit));
         match checked {
