@@ -107,6 +107,8 @@ fn start_article_qa() -> FakeTelegram {
         redis_url: None,
         context_ttl: DEFAULT_CONTEXT_TTL,
         semantic: None,
+        log: None,
+        sources: Default::default(),
     };
     let engine = Engine::new(Corpus::load_dir(&seeds).unwrap());
     spawn_bot(move || async move {

@@ -103,6 +103,7 @@ fn each_kind_of_error_is_reported() {
             checked.errors.iter().all(|e| !e.to_string().contains('\n')),
             "{all}"
         );
+        assert!(checked.errors.iter().all(|e| e.line.is_some()), "{all}");
     }
     let long = format!(
         "[[rule]]\nid = \"long\"\nquestions = [\"hi\"]\nanswer = \"{}\"\n",
@@ -449,4 +450,197 @@ fn small_talk_after_a_question_is_not_a_follow_up() {
             reply.answer
         );
     }
+}
+
+/// A seeds folder like the shipped one (article, metadata, rules) with a second article.
+fn seeds_with_a_second_article(rules: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for file in [
+        "putin-al-sharaa-phone-call.txt",
+        "putin-al-sharaa-phone-call.meta.toml",
+        "faq.toml",
+    ] {
+        std::fs::copy(repo("seeds").join(file), dir.path().join(file)).unwrap();
+    }
+    if let Some(rules) = rules {
+        std::fs::write(dir.path().join("faq.toml"), rules).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("bike-lane.txt"),
+        "The city council approved a new bicycle lane on Main Street.\nConstruction starts in May.\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// `article-qa --lexical --seeds DIR ARGS…` from the repository, no token.
+fn run_on_seeds(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    crate::common::article_qa_command()
+        .args(["--lexical", "--seeds", dir.to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+// A second article dropped into the shipped seeds stopped start-up: the shipped rule
+// `article-topic` quoted "1.1", which names no article once there are two (exit 2).
+#[test]
+fn a_second_article_in_the_seeds_keeps_the_shipped_rules_working() {
+    let dir = seeds_with_a_second_article(None);
+    let out = run_on_seeds(dir.path(), &["ask", "--json", "what is the article about"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(json["source"], "faq", "{json}");
+    assert_eq!(json["rule"], "article-topic", "{json}");
+    assert_eq!(
+        json["sentences"][0]["article"], "putin-al-sharaa-phone-call",
+        "{json}"
+    );
+    let out = run_on_seeds(dir.path(), &["faq", "check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+// A rule whose quote cannot be resolved against the articles (no article name among two)
+// stopped the bot; it is left out with a warning, the other rules serve, and `faq check`
+// reports it as an error.
+#[test]
+fn a_rule_whose_quote_cannot_be_resolved_is_skipped_with_a_warning() {
+    let rules = "[[rule]]\nid = \"colour\"\nquestions = [\"what is your favourite colour\"]\nanswer = \"Blue.\"\n\n[[rule]]\nid = \"opening\"\nquestions = [\"how does the article begin\"]\nquote = [\"1.1\"]\n";
+    let dir = seeds_with_a_second_article(Some(rules));
+    let out = run_on_seeds(
+        dir.path(),
+        &["ask", "--json", "what is your favourite colour?"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(json["rule"], "colour", "{json}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("faq.toml") && warnings[0].contains("rule opening"),
+        "{stderr}"
+    );
+    assert!(warnings[0].contains("write name:1.1"), "{stderr}");
+
+    let out = run_on_seeds(dir.path(), &["faq", "check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error:") && stdout.contains("rule opening"),
+        "{stdout}"
+    );
+
+    // The Telegram bot starts too, and says so in its log.
+    let fake = FakeTelegram::start();
+    let mut bot = BotProcess::launch(
+        &fake,
+        Launch {
+            args: vec!["--seeds".into(), dir.path().to_str().unwrap().into()],
+            ..Launch::default()
+        },
+    );
+    assert!(
+        fake.wait_for(WAIT, |r| r.method == "getUpdates").is_some(),
+        "{}",
+        bot.log()
+    );
+    assert!(bot.stop().unwrap().success());
+    let log = bot.log();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("WARN") && l.contains("rule opening")),
+        "{log}"
+    );
+}
+
+// `faq check` reported an unknown field (`bogus_field = 1`) and an empty answer as
+// `rule a: unknown field …` with no line, though a maintainer needs it to fix the file:
+// every error and warning names `file:line`.
+#[test]
+fn faq_check_names_the_file_and_line_of_every_error_and_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let errors = dir.path().join("errors.toml");
+    std::fs::write(
+        &errors,
+        "# rules\n[[rule]]\nid = \"a\"\nquestions = [\"hi\",\n  \"  \"]\nanswer = \"  \"\nbogus_field = 1\n\n[[rule]]\nid = \"a\"\nquestions = [\"yo\"]\nquote = [\"99\"]\nthreshold = 3.0\n",
+    )
+    .unwrap();
+    let warnings = dir.path().join("warnings.toml");
+    std::fs::write(
+        &warnings,
+        "[[rule]]\nid = \"c\"\nquestions = [\"hello there\"]\nanswer = \"x\"\n\n[[rule]]\nid = \"d\"\nquestions = [\n  \"good day\",\n  \"hello there\",\n]\nanswer = \"y\"\n",
+    )
+    .unwrap();
+    let check = |file: &std::path::Path| {
+        let out = crate::common::article_qa_command()
+            .args(["--lexical", "--seeds", repo("seeds").to_str().unwrap()])
+            .args(["faq", "check", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let reported: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("error: ") || l.starts_with("warning: "))
+            .map(str::to_string)
+            .collect();
+        (out.status.code(), text, reported)
+    };
+    let (code, text, reported) = check(&errors);
+    assert_eq!(code, Some(1), "{text}");
+    let path = errors.display().to_string();
+    let want = [
+        (5, "rule a: example question 2 is empty"),
+        (6, "rule a: has no answer"),
+        (7, "rule a: unknown field `bogus_field`"),
+        (10, "rule a: rule #2 has the same id as rule #1"),
+        (12, "rule a: quote \"99\""),
+        (13, "rule a: threshold 3 is outside 0..=1"),
+    ];
+    assert_eq!(reported.len(), want.len(), "{text}");
+    for (line, (number, what)) in reported.iter().zip(want) {
+        assert!(
+            line.starts_with(&format!("error: {path}:{number}: {what}")),
+            "{line}\n{text}"
+        );
+    }
+    let (code, text, reported) = check(&warnings);
+    assert_eq!(code, Some(0), "{text}");
+    let path = warnings.display().to_string();
+    assert_eq!(reported.len(), 2, "{text}");
+    assert!(
+        reported[0].starts_with(&format!(
+            "warning: {path}:3: rule c: example \"hello there\""
+        )),
+        "{text}"
+    );
+    assert!(
+        reported[1].starts_with(&format!(
+            "warning: {path}:10: rule d: example \"hello there\""
+        )),
+        "{text}"
+    );
+    // The bot refuses the file at start-up with the same place.
+    let out = crate::common::article_qa_command()
+        .args(["--lexical", "--faq", errors.to_str().unwrap()])
+        .args(["ask", "hi"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("bad FAQ rules in {}:5: rule a:", errors.display())),
+        "{stderr}"
+    );
 }

@@ -323,6 +323,46 @@ fn a_rejected_token_ends_in_one_clean_line() {
     );
 }
 
+// The 401 line did not say where the token came from, so a stale exported token that wins
+// over `.env` looked like a bad `.env`: it names the environment or the `.env` file (never
+// the token).
+#[test]
+fn a_rejected_token_says_where_the_token_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let env_file = dir.path().join("bot.env");
+    let in_file = "54321:FAKE-TOKEN-from-the-env-file";
+    std::fs::write(&env_file, format!("TELOXIDE_TOKEN={in_file}\n")).unwrap();
+    let exported = "54321:FAKE-TOKEN-from-the-environment";
+    let from_file = format!(
+        "(the token came from TELOXIDE_TOKEN in {})",
+        env_file.display()
+    );
+    let from_env = format!(
+        "(the token came from TELOXIDE_TOKEN in the environment, which wins over the one in {})",
+        env_file.display()
+    );
+    // An empty exported token counts as unset, so the file's is used.
+    for (token, want) in [("", from_file), (exported, from_env)] {
+        let fake = FakeTelegram::start();
+        let mut bot = BotProcess::launch(
+            &fake,
+            Launch {
+                token: token.into(),
+                args: vec!["--env-file".into(), env_file.to_str().unwrap().into()],
+                ..Launch::default()
+            },
+        );
+        let status = bot.wait_exit(WAIT).expect("bot exits");
+        assert!(!status.success());
+        let log = bot.log();
+        let errors: Vec<&str> = log.lines().filter(|l| l.contains("error")).collect();
+        assert_eq!(errors.len(), 1, "{log}");
+        assert!(errors[0].contains("401 Unauthorized"), "{log}");
+        assert!(errors[0].ends_with(&want), "{log}");
+        assert!(!log.contains("FAKE-TOKEN"), "token leaked:\n{log}");
+    }
+}
+
 #[test]
 fn an_unreachable_api_url_ends_in_one_clean_line() {
     let fake = FakeTelegram::start();

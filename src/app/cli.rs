@@ -11,7 +11,8 @@ use clap::{Args, CommandFactory as _, Parser, Subcommand};
 /// the terminal.
 ///
 /// With no command it runs the Telegram bot when a token is configured (TELOXIDE_TOKEN, or a
-/// .env file), and otherwise the console chat.
+/// .env file), and otherwise the console chat (with no terminal and nothing piped in, it says
+/// that no token is configured and exits 2).
 #[derive(Debug, Parser)]
 #[command(
     name = "article-qa",
@@ -36,7 +37,8 @@ pub struct Cli {
     /// Answer by keywords alone, without the sentence model [env: ARTICLE_QA_LEXICAL].
     #[arg(long, global = true)]
     pub lexical: bool,
-    /// Read settings from this file instead of ./.env.
+    /// Read settings from this file instead of .env (looked for in the working folder, then
+    /// the folders above it); relative paths in it are read against its folder.
     #[arg(long, global = true, value_name = "FILE")]
     pub env_file: Option<PathBuf>,
 }

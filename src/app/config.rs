@@ -1,12 +1,15 @@
 //! Configuration in two stages: raw settings (command-line flags, then environment variables,
-//! which a `.env` file may fill) and the validated, typed [`Config`]. Nothing here panics or
-//! exits; every problem is a [`ConfigError`] naming the variable.
+//! then a `.env` file's) and the validated, typed [`Config`], which remembers where its
+//! article folder, FAQ file and token came from. A relative path from a `.env` file is read
+//! against the file's folder. Nothing here panics or exits; every problem is a
+//! [`ConfigError`] naming the variable.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::app::cli::Cli;
+use crate::app::env_file::EnvFile;
 
 pub use crate::app::env::{
     ADMINS_VAR, API_URL_VAR, CACHE_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LOG_VAR, MODEL_VAR,
@@ -80,6 +83,68 @@ impl CorpusLocation {
     }
 }
 
+/// Where a setting came from, for the start-up log and for errors about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// A command-line flag.
+    Flag,
+    /// The process environment (an exported variable).
+    Environment,
+    /// A `.env` file.
+    EnvFile(PathBuf),
+    /// The built-in default.
+    #[default]
+    Default,
+}
+
+/// A non-blank setting and where it came from.
+struct Setting {
+    value: String,
+    origin: Origin,
+}
+
+/// The variables a configuration is built from: `env` (the process environment in the
+/// binary, a map in tests), then the `.env` file's. Blank values count as unset.
+struct Sources<'a, F> {
+    env: F,
+    file: Option<&'a EnvFile>,
+}
+
+impl<F: Fn(&str) -> Option<String>> Sources<'_, F> {
+    /// The variable's trimmed value, from the environment, else from the `.env` file.
+    fn get(&self, name: &str) -> Option<Setting> {
+        let non_blank = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        if let Some(value) = (self.env)(name).as_deref().and_then(non_blank) {
+            return Some(Setting {
+                value,
+                origin: Origin::Environment,
+            });
+        }
+        let file = self.file?;
+        Some(Setting {
+            value: file.get(name).and_then(non_blank)?,
+            origin: Origin::EnvFile(file.path.clone()),
+        })
+    }
+
+    /// The variable's value.
+    fn value(&self, name: &str) -> Option<String> {
+        self.get(name).map(|s| s.value)
+    }
+
+    /// The variable as a path: one from the `.env` file that is relative is read against the
+    /// file's folder, one from the environment against the working folder.
+    fn path(&self, name: &str) -> Option<(PathBuf, Origin)> {
+        let setting = self.get(name)?;
+        let path = PathBuf::from(&setting.value);
+        let path = match (&setting.origin, self.file) {
+            (Origin::EnvFile(_), Some(file)) if path.is_relative() => file.folder().join(path),
+            _ => path,
+        };
+        Some((path, setting.origin))
+    }
+}
+
 /// A setting that is present but wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -117,6 +182,28 @@ pub struct Config {
     pub context_ttl: Duration,
     /// The semantic stage's model and cache; `None` with `--lexical`.
     pub semantic: Option<Semantic>,
+    /// The log filter (`RUST_LOG`), when set.
+    pub log: Option<String>,
+    /// Where the settings came from: the article folder's, the FAQ file's and the token's
+    /// origins and the `.env` file read.
+    pub sources: ConfigSources,
+}
+
+/// Where a configuration's main settings came from, for the start-up log and the errors
+/// about them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigSources {
+    /// The `.env` file read, if any.
+    pub env_file: Option<PathBuf>,
+    /// Where the article folder or file was named (`Default`: `./seeds`, the `.env` file's
+    /// `seeds`, or the shipped folder).
+    pub corpus: Origin,
+    /// Where the FAQ file was named (`Default`: `faq.toml` beside the articles).
+    pub faq: Origin,
+    /// Where the token came from, when there is one.
+    pub token: Option<Origin>,
+    /// True when the token came from the environment although the `.env` file sets one too.
+    pub token_shadows_env_file: bool,
 }
 
 /// Where the semantic stage's model and vector cache are.
@@ -137,47 +224,155 @@ impl Config {
         cli: &Cli,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
-        let var = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
+        Self::build(
+            cli,
+            Sources {
+                env: lookup,
+                file: None,
+            },
+        )
+    }
+
+    /// Builds the configuration from flags, then the process environment, then the `.env`
+    /// file `file` (relative paths in it read against its folder), then defaults.
+    ///
+    /// Errors: as [`Config::from_sources`].
+    pub fn from_environment(cli: &Cli, file: Option<&EnvFile>) -> Result<Self, ConfigError> {
+        Self::build(
+            cli,
+            Sources {
+                env: |name: &str| std::env::var(name).ok(),
+                file,
+            },
+        )
+    }
+
+    fn build<F: Fn(&str) -> Option<String>>(
+        cli: &Cli,
+        sources: Sources<'_, F>,
+    ) -> Result<Self, ConfigError> {
+        let var = |name: &str| sources.value(name);
+        let (corpus, corpus_origin) = match (&cli.corpus.article, &cli.corpus.seeds) {
+            (Some(file), _) => (CorpusLocation::File(file.clone()), Origin::Flag),
+            (None, Some(dir)) => (CorpusLocation::Dir(dir.clone()), Origin::Flag),
+            (None, None) => match sources.path(SEEDS_VAR) {
+                Some((dir, origin)) => (CorpusLocation::Dir(dir), origin),
+                None => (
+                    CorpusLocation::Dir(default_seeds(sources.file)),
+                    Origin::Default,
+                ),
+            },
         };
-        let corpus = match (&cli.corpus.article, &cli.corpus.seeds) {
-            (Some(file), _) => CorpusLocation::File(file.clone()),
-            (None, Some(dir)) => CorpusLocation::Dir(dir.clone()),
-            (None, None) => CorpusLocation::Dir(
-                var(SEEDS_VAR)
-                    .map(PathBuf::from)
-                    .unwrap_or_else(default_seeds),
-            ),
+        let named = match &cli.faq {
+            Some(path) => Some((path.clone(), Origin::Flag)),
+            None => sources.path(FAQ_VAR),
         };
-        let named = cli.faq.clone().or_else(|| var(FAQ_VAR).map(PathBuf::from));
         let faq_required = named.is_some() && !cli.no_faq;
-        let faq = if cli.no_faq {
-            None
-        } else {
-            Some(named.unwrap_or_else(|| corpus.folder().join("faq.toml")))
+        let (faq, faq_origin) = match named {
+            _ if cli.no_faq => (None, Origin::Flag),
+            Some((path, origin)) => (Some(path), origin),
+            None => (Some(corpus.folder().join("faq.toml")), Origin::Default),
         };
+        let token = sources.get(TOKEN_VAR);
+        let token_origin = token.as_ref().map(|t| t.origin.clone());
+        let token_shadows_env_file = token_origin == Some(Origin::Environment)
+            && sources
+                .file
+                .and_then(|f| f.get(TOKEN_VAR))
+                .is_some_and(|t| !t.trim().is_empty());
         Ok(Self {
             corpus,
             faq,
             faq_required,
-            token: var(TOKEN_VAR).map(|t| BotToken::new(&t)).transpose()?,
+            token: token.map(|t| BotToken::new(&t.value)).transpose()?,
             api_url: var(API_URL_VAR).map(|u| parse_api_url(&u)).transpose()?,
             admins: var(ADMINS_VAR).map_or(Ok(Vec::new()), |list| parse_ids(&list))?,
-            unanswered_log: var(UNANSWERED_VAR).map(PathBuf::from),
+            unanswered_log: sources.path(UNANSWERED_VAR).map(|(p, _)| p),
             redis_url: var(REDIS_VAR),
             context_ttl: var(CONTEXT_VAR).map_or(Ok(DEFAULT_CONTEXT_TTL), |m| parse_ttl(&m))?,
-            semantic: semantic(cli.lexical, &var)?,
+            semantic: semantic(cli.lexical, &sources)?,
+            log: var(LOG_VAR),
+            sources: ConfigSources {
+                env_file: sources.file.map(|f| f.path.clone()),
+                corpus: corpus_origin,
+                faq: faq_origin,
+                token: token_origin,
+                token_shadows_env_file,
+            },
         })
+    }
+
+    /// Where the token came from, in words for an error about it (never the token):
+    /// `TELOXIDE_TOKEN in /srv/bot/.env`, or `TELOXIDE_TOKEN in the environment` (saying so
+    /// when it wins over a `.env` file's).
+    pub fn token_source(&self) -> String {
+        let file = self.sources.env_file.as_deref().map(Path::display);
+        match (&self.sources.token, file) {
+            (Some(Origin::EnvFile(path)), _) => format!("{TOKEN_VAR} in {}", path.display()),
+            (Some(_), Some(file)) if self.sources.token_shadows_env_file => {
+                format!("{TOKEN_VAR} in the environment, which wins over the one in {file}")
+            }
+            (Some(_), _) => format!("{TOKEN_VAR} in the environment"),
+            (None, _) => format!("nowhere: {TOKEN_VAR} is not set"),
+        }
+    }
+
+    /// One line saying which article folder (or file), FAQ rules file and `.env` file this
+    /// configuration uses and why, with absolute paths: what the bot logs at start-up.
+    pub fn describe(&self) -> String {
+        let shown = |path: &Path| {
+            std::path::absolute(path)
+                .unwrap_or_else(|_| path.to_path_buf())
+                .display()
+                .to_string()
+        };
+        let why = |origin: &Origin, flag: &str, var: &str, default: &str| match origin {
+            Origin::Flag => flag.to_string(),
+            Origin::Environment => format!("{var} in the environment"),
+            Origin::EnvFile(file) => format!("{var} in {}", shown(file)),
+            Origin::Default => default.to_string(),
+        };
+        let (kind, path, flag) = match &self.corpus {
+            CorpusLocation::Dir(dir) => ("article folder", dir, "--seeds"),
+            CorpusLocation::File(file) => ("article file", file, "--article"),
+        };
+        let corpus_default = if *path == shipped_seeds() {
+            "the shipped folder: no ./seeds here"
+        } else if path.is_relative() {
+            "./seeds"
+        } else {
+            "the seeds folder beside the .env file"
+        };
+        let corpus = format!(
+            "{kind} {} ({})",
+            shown(path),
+            why(&self.sources.corpus, flag, SEEDS_VAR, corpus_default)
+        );
+        let faq = match &self.faq {
+            None => "FAQ rules off (--no-faq)".to_string(),
+            Some(path) if !self.faq_required && !path.exists() => {
+                format!("no FAQ rules (no {})", shown(path))
+            }
+            Some(path) => format!(
+                "FAQ rules {} ({})",
+                shown(path),
+                why(&self.sources.faq, "--faq", FAQ_VAR, "beside the articles")
+            ),
+        };
+        let env = match &self.sources.env_file {
+            Some(file) => format!("settings from {}", shown(file)),
+            None => "no .env file".to_string(),
+        };
+        format!("{corpus}; {faq}; {env}")
     }
 }
 
 /// The semantic stage's settings: off with `--lexical` or `ARTICLE_QA_LEXICAL=1`.
-fn semantic(
+fn semantic<F: Fn(&str) -> Option<String>>(
     lexical: bool,
-    var: &impl Fn(&str) -> Option<String>,
+    sources: &Sources<'_, F>,
 ) -> Result<Option<Semantic>, ConfigError> {
+    let var = |name: &str| sources.value(name);
     let off = match var(LEXICAL_VAR).as_deref() {
         None | Some("0" | "false" | "no") => lexical,
         Some("1" | "true" | "yes") => true,
@@ -191,10 +386,11 @@ fn semantic(
     if off {
         return Ok(None);
     }
-    let model = var(MODEL_VAR).map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/multilingual-e5-small")
-    });
-    let cache = var(CACHE_VAR).map(PathBuf::from).or_else(|| {
+    let model = sources.path(MODEL_VAR).map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("models/multilingual-e5-small"),
+        |(path, _)| path,
+    );
+    let cache = sources.path(CACHE_VAR).map(|(p, _)| p).or_else(|| {
         let base = var("XDG_CACHE_HOME")
             .map(PathBuf::from)
             .or_else(|| var("HOME").map(|home| Path::new(&home).join(".cache")))?;
@@ -222,14 +418,15 @@ fn parse_ttl(minutes: &str) -> Result<Duration, ConfigError> {
     }
 }
 
-/// `./seeds` when it exists, else the folder shipped with the crate.
-fn default_seeds() -> PathBuf {
+/// `./seeds` when it exists, else `seeds` beside the `.env` file in use (a bot started in a
+/// subfolder of its project), else the folder shipped with the crate.
+fn default_seeds(file: Option<&EnvFile>) -> PathBuf {
     let local = PathBuf::from("seeds");
-    if local.is_dir() {
-        local
-    } else {
-        shipped_seeds()
-    }
+    let beside_env = file.map(|f| f.folder().join("seeds"));
+    std::iter::once(local)
+        .chain(beside_env)
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(shipped_seeds)
 }
 
 /// The seeds folder of the source tree the binary was built from.
@@ -249,49 +446,6 @@ fn parse_ids(list: &str) -> Result<Vec<u64>, ConfigError> {
             })
         })
         .collect()
-}
-
-/// Loads `.env` into the process environment: the file named by `--env-file` (which must
-/// exist), else `./.env` when present. Variables already set are kept.
-///
-/// Errors: one line naming the file, and for a line that is not `NAME=VALUE` its number and
-/// variable, never its value (it may be the token).
-pub fn load_env_file(path: Option<&Path>) -> anyhow::Result<()> {
-    let (path, required) = match path {
-        Some(path) => (path.to_path_buf(), true),
-        None => (PathBuf::from(".env"), false),
-    };
-    if !required && !path.is_file() {
-        return Ok(());
-    }
-    dotenvy::from_path(&path).map_err(|e| env_file_error(&path, &e))
-}
-
-/// The one-line error for an env file dotenvy could not read, without the line's text.
-fn env_file_error(path: &Path, error: &dotenvy::Error) -> anyhow::Error {
-    match error {
-        dotenvy::Error::LineParse(line, _) => {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let bad = text
-                .lines()
-                .enumerate()
-                .find(|(_, l)| !l.trim().is_empty() && l.contains(line.trim()));
-            let number = bad.map_or(String::new(), |(n, _)| format!(" line {}", n + 1));
-            let name = bad
-                .and_then(|(_, l)| l.split_once('='))
-                .map(|(name, _)| name.trim().trim_start_matches("export ").trim())
-                .filter(|name| {
-                    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                })
-                .map_or(String::new(), |name| format!(" ({name})"));
-            anyhow::anyhow!(
-                "cannot read env file {}:{number}{name} is not NAME=VALUE (quote a value that has spaces or quotes)",
-                path.display()
-            )
-        }
-        dotenvy::Error::Io(e) => anyhow::anyhow!("cannot read env file {}: {e}", path.display()),
-        _ => anyhow::anyhow!("cannot read env file {}", path.display()),
-    }
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ pub fn run(
     let greeting = chat.answer(&Turn::Command(Command::Start));
     writeln!(out, "{}\n{}", greeting.to_plain(), reply::CONSOLE_HINT)?;
     prompt(&mut out, interactive)?;
+    let mut quit = false;
     for line in input.lines() {
         let Ok(line) = line else {
             writeln!(out, "{}", reply::CONSOLE_INVALID_LINE)?;
@@ -46,6 +47,7 @@ pub fn run(
         };
         let line = line.trim();
         if matches!(line.to_ascii_lowercase().as_str(), "/quit" | "/exit") {
+            quit = true;
             break;
         }
         if !line.is_empty() {
@@ -53,6 +55,11 @@ pub fn run(
             writeln!(out, "{}\n", response.to_plain())?;
         }
         prompt(&mut out, interactive)?;
+    }
+    if interactive && !quit {
+        // Ctrl-D leaves the cursor after the prompt: end the line, so the shell's prompt
+        // starts on a line of its own.
+        writeln!(out)?;
     }
     Ok(())
 }

@@ -53,7 +53,7 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: SEEDS_VAR,
         meaning: "folder of articles (--seeds)",
-        default: "./seeds, else the shipped folder",
+        default: "./seeds, else seeds beside the .env file, else the shipped folder",
     },
     Variable {
         name: FAQ_VAR,

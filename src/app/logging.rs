@@ -99,14 +99,17 @@ where
     }
 }
 
-/// Starts logging to standard error at `RUST_LOG` (default `info`; the HTTP stack's chatter
-/// is kept at `warn`). Returns the secrets registry to add the token to. Calling it twice
-/// keeps the first set-up.
-pub fn init() -> Secrets {
+/// Starts logging to standard error at `filter` (`RUST_LOG`'s value, from the environment or
+/// `.env`; when unset or not a valid filter, `info` with the HTTP stack's chatter kept at
+/// `warn`). Returns the secrets registry to add the token to. Calling it twice keeps the
+/// first set-up.
+pub fn init(filter: Option<&str>) -> Secrets {
     let secrets = Secrets::default();
-    let filter = EnvFilter::try_from_env(crate::app::config::LOG_VAR).unwrap_or_else(|_| {
-        EnvFilter::new("info,hyper=warn,hyper_util=warn,reqwest=warn,h2=warn,rustls=warn")
-    });
+    let filter = filter
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| {
+            EnvFilter::new("info,hyper=warn,hyper_util=warn,reqwest=warn,h2=warn,rustls=warn")
+        });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)

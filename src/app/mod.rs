@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod env;
+pub mod env_file;
 pub mod error;
 pub mod eval;
 pub mod logging;
@@ -16,7 +17,7 @@ pub mod telegram;
 pub mod turns;
 pub(crate) mod unanswered;
 
-use std::io::{self, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -24,6 +25,7 @@ use anyhow::{Context as _, Result};
 
 use crate::app::cli::{Cli, Command, EvalArgs, FaqCommand};
 use crate::app::config::Config;
+use crate::app::env_file::EnvFile;
 use crate::engine::Engine;
 use crate::text::analyze::Analyzer;
 
@@ -41,10 +43,12 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// Loads the configuration and runs the chosen mode.
+/// Loads the configuration (flags, the environment, the `.env` file) and runs the chosen
+/// mode.
 fn run_mode(cli: Cli) -> Result<ExitCode> {
-    config::load_env_file(cli.env_file.as_deref())?;
-    let config = Config::from_sources(&cli, |k| std::env::var(k).ok())?;
+    let cwd = std::env::current_dir().ok();
+    let env_file = EnvFile::find(cli.env_file.as_deref(), cwd.as_deref())?;
+    let config = Config::from_environment(&cli, env_file.as_ref())?;
     match cli.command {
         Some(Command::Ask(args)) => ask::run(&config, &args),
         Some(Command::Eval(args)) => run_eval(&config, &args),
@@ -55,11 +59,32 @@ fn run_mode(cli: Cli) -> Result<ExitCode> {
             faq_unanswered(&config, file.as_deref())
         }
         None if config.token.is_some() => telegram(&config),
-        None => {
-            eprintln!("{}", crate::chat::reply::NO_TOKEN);
-            chat(&config)
-        }
+        None => no_token(&config),
     }
+}
+
+/// The error when there is no subcommand, no token, and nothing to chat with: standard input
+/// is no terminal and holds nothing (a service manager's `/dev/null`).
+const NO_TOKEN_NO_TERMINAL: &str = "no Telegram token configured (set TELOXIDE_TOKEN in the \
+    environment or in .env to run the bot), and standard input is no terminal and empty, so \
+    there is no console chat to run either (run `article-qa chat` for it)";
+
+/// No subcommand and no token: the console chat for a person at a terminal, or for questions
+/// piped in; when standard input is no terminal and empty (a service manager), the error
+/// [`NO_TOKEN_NO_TERMINAL`] instead of a chat that ends at once with exit 0.
+fn no_token(config: &Config) -> Result<ExitCode> {
+    let stdin = io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("{}", crate::chat::reply::NO_TOKEN);
+        return chat(config);
+    }
+    let mut input = stdin.lock();
+    // Waits for the first line of piped questions, or the end of an empty input.
+    if input.fill_buf().map_or(true, <[u8]>::is_empty) {
+        anyhow::bail!(NO_TOKEN_NO_TERMINAL);
+    }
+    eprintln!("{}", crate::chat::reply::NO_TOKEN);
+    chat_on(config, input)
 }
 
 /// An error and its causes on one line, `outer: cause: cause`; a cause whose text spans
@@ -88,6 +113,13 @@ fn first_and_last_line(message: &str) -> String {
 
 /// `chat`: the conversation in the terminal.
 fn chat(config: &Config) -> Result<ExitCode> {
+    chat_on(config, io::stdin().lock())
+}
+
+/// The console chat on `input`, after saying on standard error which articles, FAQ rules
+/// and `.env` file it uses.
+fn chat_on(config: &Config, input: impl BufRead) -> Result<ExitCode> {
+    eprintln!("Using the {}.", config.describe());
     let engine = setup::engine(config)?;
     let log = config
         .unanswered_log
@@ -99,7 +131,7 @@ fn chat(config: &Config) -> Result<ExitCode> {
         config.context_ttl,
         config.faq.as_deref(),
         log.as_ref(),
-        io::stdin().lock(),
+        input,
         io::stdout().lock(),
     )?;
     Ok(ExitCode::SUCCESS)
@@ -107,7 +139,8 @@ fn chat(config: &Config) -> Result<ExitCode> {
 
 /// `telegram`: the bot, with long polling, until Ctrl-C or SIGTERM.
 fn telegram(config: &Config) -> Result<ExitCode> {
-    let secrets = logging::init();
+    let secrets = logging::init(config.log.as_deref());
+    tracing::info!("using the {}", config.describe());
     let engine = setup::engine(config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -116,8 +149,23 @@ fn telegram(config: &Config) -> Result<ExitCode> {
     runtime
         .block_on(telegram::run(config, engine, &secrets))
         // Whatever the Bot API answered, the token must not reach the terminal.
-        .map_err(|e| anyhow::anyhow!(secrets.scrub(&format!("{e:#}"))))?;
+        .map_err(|e| {
+            anyhow::anyhow!(with_token_source(secrets.scrub(&format!("{e:#}")), config))
+        })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Telegram's 401 as the Telegram layer words it: the error that is about the token itself.
+const UNAUTHORIZED: &str = "401 Unauthorized";
+
+/// `message`, and when Telegram rejected the token (401), where the token came from: the
+/// environment (which wins over `.env`) or which `.env` file. Never the token.
+fn with_token_source(message: String, config: &Config) -> String {
+    if message.contains(UNAUTHORIZED) {
+        format!("{message} (the token came from {})", config.token_source())
+    } else {
+        message
+    }
 }
 
 /// Question vectors an eval run keeps (and saves) at most: more than every set's turns.
@@ -216,10 +264,10 @@ fn faq_check(config: &Config, file: Option<&Path>) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for error in &checked.errors {
-        writeln!(out, "error: {}: {error}", path.display())?;
+        writeln!(out, "error: {}", error.located(&path))?;
     }
     for warning in &checked.warnings {
-        writeln!(out, "warning: {}: {warning}", path.display())?;
+        writeln!(out, "warning: {}", warning.located(&path))?;
     }
     writeln!(
         out,

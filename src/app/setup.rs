@@ -10,6 +10,7 @@ use crate::app::config::{Config, CorpusLocation};
 use crate::corpus::Corpus;
 use crate::embed::Encoder;
 use crate::engine::Engine;
+use crate::engine::faq::Faq;
 
 /// Loads the corpus the configuration points at.
 ///
@@ -88,9 +89,28 @@ fn encoder(dir: &Path) -> Result<Arc<Encoder>> {
     Ok(encoder)
 }
 
-/// The engine with the FAQ rules at `path`, checked against its articles.
+/// The engine with the FAQ rules at `path`, checked against its articles. A rule whose
+/// quotes these articles do not have is left out with a warning (on the log when logging is
+/// set up, else on standard error), so an article added to the folder never stops the bot.
 pub fn with_faq(engine: &Engine, path: &Path) -> Result<Engine> {
-    engine
+    let engine = engine
         .with_faq_file(path, &crate::app::telegram::html::TelegramLimit)
-        .context("cannot load the FAQ rules")
+        .context("cannot load the FAQ rules")?;
+    for problem in engine.faq().map(Faq::skipped).unwrap_or_default() {
+        warn(&format!(
+            "FAQ rule left out: {} (see `article-qa faq check`)",
+            problem.located(path)
+        ));
+    }
+    Ok(engine)
+}
+
+/// A warning for the person running the bot: a WARN log line when logging is set up (the
+/// Telegram bot), else a `warning:` line on standard error (the console, `ask`, `eval`).
+pub fn warn(message: &str) {
+    if tracing::dispatcher::has_been_set() {
+        tracing::warn!("{message}");
+    } else {
+        eprintln!("warning: {message}");
+    }
 }

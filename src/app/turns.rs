@@ -30,10 +30,13 @@ pub fn reload(engine: &Engine, path: Option<&Path>) -> Reloaded {
     };
     match with_faq(engine, path) {
         Ok(reloaded) => {
-            let rules = reloaded.faq().map_or(0, |f| f.rules().len());
+            let (rules, skipped) = reloaded.faq().map_or((0, Vec::new()), |f| {
+                let skipped = f.skipped().iter().map(ToString::to_string).collect();
+                (f.rules().len(), skipped)
+            });
             Reloaded {
                 engine: Some(reloaded),
-                response: Response::Text(reply::reloaded(rules, path)),
+                response: Response::Text(reply::reloaded(rules, &skipped, path)),
             }
         }
         Err(e) => Reloaded {

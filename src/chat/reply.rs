@@ -196,9 +196,21 @@ pub const UNKNOWN_COMMAND: &str = "I don't know that command. Send /help to see 
 /// What `/reload` says when no FAQ rules file is configured.
 pub const NO_FAQ_FILE: &str = "No FAQ rules file is configured, so there is nothing to reload.";
 
-/// What `/reload` says after loading the rules.
-pub fn reloaded(rules: usize, path: &std::path::Path) -> String {
-    format!("Reloaded {rules} FAQ rules from {}.", path.display())
+/// What `/reload` says after loading the rules; `skipped` holds one line for each rule left
+/// out because its quotes do not resolve against the articles.
+pub fn reloaded(rules: usize, skipped: &[String], path: &std::path::Path) -> String {
+    let mut text = format!("Reloaded {rules} FAQ rules from {}.", path.display());
+    if !skipped.is_empty() {
+        text.push_str(&format!(
+            "\nLeft out {} whose quotes these articles do not have:",
+            skipped.len()
+        ));
+        for line in skipped {
+            text.push('\n');
+            text.push_str(line);
+        }
+    }
+    text
 }
 
 /// What `/reload` says when the new file fails its check.

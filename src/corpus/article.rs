@@ -24,7 +24,8 @@ pub struct Article {
     pub name: String,
     /// Where it was read from (empty for articles parsed from a string).
     pub path: PathBuf,
-    /// Headline: from the metadata, else a heading line at the top, else the file name.
+    /// Headline: from the metadata, else a heading line at the top (a short line that does not
+    /// end a sentence, standing alone as the first paragraph), else the file name.
     pub title: String,
     /// The metadata file's contents (all fields optional).
     pub meta: ArticleMeta,
@@ -45,12 +46,14 @@ impl Article {
             None => text,
         };
         let blocks = paragraph_spans(&text);
-        // The first line, if it is a heading (of a wrapped block, only that line).
+        // The first line, if it is a heading standing alone: a paragraph of its own (in a
+        // hard-wrapped file, followed by a blank line), so that a wrapped first line is never
+        // taken for a title.
         let heading = blocks
             .first()
-            .map(|r| text[r.clone()].lines().next().unwrap_or_default().trim())
-            .filter(|first| is_heading(first))
-            .map(str::to_string);
+            .map(|r| &text[r.clone()])
+            .filter(|first| !first.contains('\n') && is_heading(first))
+            .map(|first| first.trim().to_string());
         let mut paragraphs = Vec::new();
         for span in blocks {
             if is_furniture(&text[span.clone()]) {
@@ -285,6 +288,33 @@ mod tests {
                 "width {width}"
             );
         }
+    }
+
+    #[test]
+    fn a_wrapped_first_line_is_no_title_and_a_line_break_before_a_capital_is_a_space() {
+        let parse = |text: &str| {
+            Article::parse("a-b", Path::new("x"), text.into(), ArticleMeta::default()).unwrap()
+        };
+        let text = "Russian President Vladimir Putin has held a high-level phone\nconversation with the new leader. Led by Deputy Foreign Minister Mikhail\nBogdanov, the delegation met officials. The\nUnited States has yet to respond.\n\nA second paragraph ends here.\n";
+        let article = parse(text);
+        assert_eq!(article.title, "A b");
+        let sentences: Vec<String> = article.paragraphs[0]
+            .sentences
+            .iter()
+            .map(|s| crate::corpus::unwrapped(article.sentence_text(s)).into_owned())
+            .collect();
+        assert_eq!(
+            sentences,
+            [
+                "Russian President Vladimir Putin has held a high-level phone conversation with the new leader.",
+                "Led by Deputy Foreign Minister Mikhail Bogdanov, the delegation met officials.",
+                "The United States has yet to respond."
+            ]
+        );
+        // A heading alone above a blank line is the title of a wrapped file.
+        let article = parse(&format!("Putin calls Syria's new leader\n\n{text}"));
+        assert_eq!(article.title, "Putin calls Syria's new leader");
+        assert_eq!(article.paragraphs.len(), 2);
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! Sentences: a paragraph split at Unicode sentence boundaries (UAX #29, which keeps
 //! `substantial.”` whole and does not break before a lower-case word), repaired where a
 //! boundary follows an abbreviation or an initial (`Dr.`, `Feb.`, `U.S.`, `A. B. Smith`) or
-//! a line break inside a hard-wrapped sentence.
+//! a line break inside a hard-wrapped paragraph (a space unless the line before ends a
+//! sentence).
 
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::corpus::lines::{continues, trim_span};
+use crate::corpus::lines::{runs_on, trim_span};
 
 /// One sentence: a byte range into its article's text, and its number in its paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +30,7 @@ pub(crate) fn split_sentences(text: &str, span: Range<usize>) -> Vec<Sentence> {
         match pieces.last_mut() {
             Some(prev)
                 if !ends_sentence(&text[prev.clone()], piece)
-                    || wraps(&text[prev.clone()], piece) =>
+                    || wraps(text, span.start, prev.end, piece) =>
             {
                 prev.end = range.end
             }
@@ -48,9 +49,14 @@ pub(crate) fn split_sentences(text: &str, span: Range<usize>) -> Vec<Sentence> {
         .collect()
 }
 
-/// True when `prev` ends at a line break inside a sentence that `next` goes on with (a
-/// hard-wrapped paragraph): UAX #29 breaks after every line break.
-fn wraps(prev: &str, next: &str) -> bool {
+/// True when the piece `prev` (ending at byte `end` of `text`) ends at a line break that is
+/// a space: inside a hard-wrapped paragraph the break after a line that does not end a
+/// sentence (nor comes before a list item) goes on with the same sentence, whatever case
+/// `next` starts with (`…Minister Mikhail` | `Bogdanov, the delegation…`). UAX #29 breaks
+/// after every line break. The line is the whole line of the text, not only the piece's
+/// part of it.
+fn wraps(text: &str, start: usize, end: usize, next: &str) -> bool {
+    let prev = &text[start..end];
     if !prev.ends_with('\n') {
         return false;
     }
@@ -60,7 +66,7 @@ fn wraps(prev: &str, next: &str) -> bool {
         .next()
         .unwrap_or_default()
         .trim();
-    continues(last_line, next.trim_start())
+    runs_on(last_line, next.trim_start())
 }
 
 /// False when a UAX #29 boundary between `prev` and `next` is wrong: `prev` ends with an

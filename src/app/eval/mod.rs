@@ -5,7 +5,8 @@
 //!
 //! * article sets: `{"id", "question", "gold": [fragment, …]}` (or `"turns": [q1, q2, …]`
 //!   for a conversation whose last turn is scored). A returned sentence is right when it
-//!   contains a gold fragment, curly and straight quotes alike; `gold: []` means abstain.
+//!   contains a gold fragment, curly and straight quotes alike, read on one line as it is
+//!   shown (a hard-wrapped sentence's line breaks are spaces); `gold: []` means abstain.
 //! * SQuAD sets: `{"id", "title", "question", "is_impossible", "answers": [{"text",
 //!   "answer_start", "paragraph"}]}`; the article is `<dir>/<title>.txt` (or
 //!   `<dir>/articles/<title>.txt`), one paragraph per line, `paragraph` 0-based and

@@ -214,9 +214,11 @@ impl Failure {
     }
 }
 
-/// `score_article.py`'s rule: the sentence contains a gold fragment, quotes folded.
+/// `score_article.py`'s rule: the sentence contains a gold fragment, quotes folded. The
+/// sentence is read as it is shown, on one line: a sentence of a hard-wrapped article has its
+/// line breaks as spaces (text without line breaks, as in every dev set, is unchanged).
 fn fragment_right(sentence: &str, fragments: &[String]) -> bool {
-    let sentence = fold_quotes(sentence);
+    let sentence = fold_quotes(&crate::corpus::unwrapped(sentence));
     fragments.iter().any(|g| sentence.contains(&fold_quotes(g)))
 }
 

@@ -1,6 +1,7 @@
 //! The checks behind `article-qa faq check`: the loader's errors, plus warnings about rules
 //! that shadow each other or hide what the article already answers.
 
+use super::positions::Positions;
 use super::rules::parse;
 use super::{Faq, MessageLimit, Problem};
 use crate::engine::answer::Answer;
@@ -21,31 +22,39 @@ pub struct Checked {
 
 /// Checks a rules file's text against the engine's articles. Errors: TOML syntax (with line
 /// and column), unknown fields, missing or duplicate ids, empty questions or answers, quotes
-/// of paragraphs or sentences that do not exist, answers too long for one Telegram message.
+/// of articles, paragraphs or sentences that do not exist (rules the loader leaves out),
+/// answers too long for one Telegram message.
 /// Warnings: example questions another rule matches as well or better, and example questions
 /// the article already answers (with at least two of their words) with more confidence than
-/// the rule's other phrasings would.
+/// the rule's other phrasings would. Every problem carries its line in the file
+/// ([`Problem::line`]).
 pub fn check(text: &str, engine: &Engine, limit: &dyn MessageLimit) -> Checked {
     let parsed = parse(text, engine.faq_basis(), limit);
     let warnings = parsed
         .faq
         .as_ref()
-        .map(|faq| warnings(faq, engine))
+        .map(|faq| warnings(faq, engine, &Positions::new(text)))
         .unwrap_or_default();
+    // A rule the loader would leave out is an error here: the maintainer should fix it.
+    let mut errors = parsed.errors;
+    errors.extend(parsed.skipped);
     Checked {
-        faq: parsed.faq,
-        errors: parsed.errors,
+        faq: parsed.faq.filter(|_| errors.is_empty()),
+        errors,
         warnings,
         rules: parsed.rules,
     }
 }
 
-/// Near-ties between rules, and example questions the article answers better.
-fn warnings(faq: &Faq, engine: &Engine) -> Vec<Problem> {
+/// Near-ties between rules, and example questions the article answers better, each at the
+/// line of its example question.
+fn warnings(faq: &Faq, engine: &Engine, positions: &Positions) -> Vec<Problem> {
     let known = |stem: &str| engine.index().terms.contains(stem);
     let mut warnings = Vec::new();
     for (r, rule) in faq.rules.iter().enumerate() {
-        for question in &rule.questions {
+        let in_file = positions.rule_with_id(&rule.id);
+        for (n, question) in rule.questions.iter().enumerate() {
+            let line = in_file.and_then(|i| positions.item(i, "questions", n));
             let scores = faq.scores_of(faq.analyzer.analyze(question), &known);
             let own = scores.iter().find(|s| s.rule == r).map_or(0.0, |s| s.score);
             let rival = scores
@@ -58,6 +67,8 @@ fn warnings(faq: &Faq, engine: &Engine) -> Vec<Problem> {
                     "matched as well"
                 };
                 warnings.push(Problem {
+                    line,
+                    column: None,
                     rule: Some(rule.id.clone()),
                     message: format!(
                         "example {question:?} is {relation} by rule {} ({:.2} vs {own:.2}); ties go to the higher priority, then the earlier rule",
@@ -79,6 +90,8 @@ fn warnings(faq: &Faq, engine: &Engine) -> Vec<Problem> {
                     format!("better than the rule's other phrasings match it ({without:.2})")
                 };
                 warnings.push(Problem {
+                    line,
+                    column: None,
                     rule: Some(rule.id.clone()),
                     message: format!(
                         "example {question:?} is already answered by the article (coverage {:.2}), {rule_side}",

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{Basis, Faq, Phrasing, Rule, RuleScore};
+use super::{Basis, Faq, Phrasing, Problem, Rule, RuleScore};
 use crate::engine::answer::{Answer, FaqAnswer};
 use crate::search::index::TermIndex;
 use crate::search::overlap::QueryView;
@@ -27,6 +27,14 @@ impl Faq {
     /// The rules, in file order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Why rules of the file were left out: each is well formed but quotes what the articles
+    /// do not have (an article that is not loaded, a paragraph past the end, a quote without
+    /// an article name when there are several). The front ends warn about these; `faq check`
+    /// reports them as errors.
+    pub fn skipped(&self) -> &[Problem] {
+        &self.skipped
     }
 
     /// The scores of the rules that share a term with the analysed question, best first
@@ -174,8 +182,9 @@ pub(super) fn content_or_all(mut tokens: Vec<Token>) -> Vec<Token> {
     tokens
 }
 
-/// Indexes the rules' example questions and keywords.
-pub(super) fn build(rules: Vec<Rule>, basis: Basis<'_>) -> Faq {
+/// Indexes the rules' example questions and keywords; `skipped` are the problems of the rules
+/// left out (see [`Faq::skipped`]).
+pub(super) fn build(rules: Vec<Rule>, basis: Basis<'_>, skipped: Vec<Problem>) -> Faq {
     let analyzer = Arc::clone(basis.analyzer);
     let mut units = Vec::new();
     let mut analysed: Vec<(u32, Vec<Token>)> = Vec::new();
@@ -199,5 +208,6 @@ pub(super) fn build(rules: Vec<Rule>, basis: Basis<'_>) -> Faq {
         units,
         analyzer,
         params: *basis.params,
+        skipped,
     }
 }

@@ -1,6 +1,7 @@
 //! FAQ rules that maintainers write: the rules file (TOML, read and validated in [`rules`]),
 //! matching a question against the rules with the scorer article retrieval uses ([`matcher`]),
-//! and the checks behind `faq check` ([`checker`]).
+//! and the checks behind `faq check` ([`checker`]); every problem names its line in the file
+//! (found with toml_edit's spans in `positions`).
 //!
 //! A rules file is a list of `[[rule]]` tables:
 //!
@@ -27,6 +28,7 @@
 //! (`who are you?`) are matched on those words, since they are all they have.
 
 mod matcher;
+mod positions;
 mod rules;
 
 pub mod checker;
@@ -91,23 +93,52 @@ pub struct Faq {
     units: Vec<(usize, Phrasing)>,
     analyzer: Arc<Analyzer>,
     params: Params,
+    skipped: Vec<Problem>,
 }
 
-/// A problem found in a rules file: one line, naming the rule when there is one.
+/// A problem found in a rules file: one line, naming its line in the file and the rule when
+/// there is one. `Display` gives `line 7: rule a: message`; [`Problem::located`] gives
+/// `faq.toml:7: rule a: message`, as compilers name a place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The 1-based line of the file it is about (the key, list item or `[[rule]]` header),
+    /// when known.
+    pub line: Option<usize>,
+    /// The 1-based column, for TOML syntax errors.
+    pub column: Option<usize>,
     /// The rule's id (or `#n` for a rule without one), if the problem is in a rule.
     pub rule: Option<String>,
     /// What is wrong.
     pub message: String,
 }
 
+impl Problem {
+    /// `path:line:column: rule r: message`, with the parts that are known.
+    pub fn located(&self, path: &Path) -> String {
+        let mut place = path.display().to_string();
+        for n in [self.line, self.column].into_iter().map_while(|n| n) {
+            place.push_str(&format!(":{n}"));
+        }
+        format!("{place}: {}", self.what())
+    }
+
+    /// `rule r: message`, or the message alone.
+    fn what(&self) -> String {
+        match &self.rule {
+            Some(rule) => format!("rule {rule}: {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.rule {
-            Some(rule) => write!(f, "rule {rule}: {}", self.message),
-            None => f.write_str(&self.message),
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "line {line}, column {column}: ")?,
+            (Some(line), None) => write!(f, "line {line}: ")?,
+            _ => {}
         }
+        f.write_str(&self.what())
     }
 }
 
@@ -135,8 +166,9 @@ pub enum FaqError {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// The file failed its check; the message shows the first problem and how many follow.
-    #[error("bad FAQ rules in {path}: {}", summary(.problems))]
+    /// The file failed its check; the message shows the first problem (with the file and
+    /// line) and how many follow.
+    #[error("bad FAQ rules in {}", summary(.path, .problems))]
     Invalid {
         /// The rules file.
         path: PathBuf,
@@ -145,13 +177,14 @@ pub enum FaqError {
     },
 }
 
-/// The first problem, and how many more there are.
-fn summary(problems: &[Problem]) -> String {
+/// The first problem at its place in `path`, and how many more there are.
+fn summary(path: &Path, problems: &[Problem]) -> String {
     match problems {
-        [] => "no rules".to_string(),
-        [only] => only.to_string(),
+        [] => format!("{}: no rules", path.display()),
+        [only] => only.located(path),
         [first, rest @ ..] => format!(
-            "{first} (and {} more; run `article-qa faq check`)",
+            "{} (and {} more; run `article-qa faq check`)",
+            first.located(path),
             rest.len()
         ),
     }
@@ -174,6 +207,8 @@ impl MessageLimit for NoLimit {
 }
 
 /// Reads and validates a rules file (without the warnings, which only `faq check` needs).
+/// Rules whose quotes do not resolve against the articles are left out, not errors: see
+/// [`Faq::skipped`].
 ///
 /// Errors: [`FaqError::Read`] when the file cannot be read, [`FaqError::Invalid`] with every
 /// problem when it fails its check (one line each, naming the rule).
