@@ -145,7 +145,8 @@ impl<F: Fn(&str) -> Option<String>> Sources<'_, F> {
     }
 }
 
-/// A setting that is present but wrong.
+/// A setting that is present but wrong. The message names the variable, never its value (a
+/// token pasted into the wrong variable must not be printed).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     /// A variable has a value that cannot be used.
@@ -376,10 +377,10 @@ fn semantic<F: Fn(&str) -> Option<String>>(
     let off = match var(LEXICAL_VAR).as_deref() {
         None | Some("0" | "false" | "no") => lexical,
         Some("1" | "true" | "yes") => true,
-        Some(other) => {
+        Some(_) => {
             return Err(ConfigError::Invalid {
                 var: LEXICAL_VAR,
-                why: format!("{other:?} is not 1 or 0"),
+                why: "the value is not 1 or 0".into(),
             });
         }
     };
@@ -413,7 +414,7 @@ fn parse_ttl(minutes: &str) -> Result<Duration, ConfigError> {
         Ok(m) if m > 0 && m <= 525_600 => Ok(Duration::from_secs(m * 60)),
         _ => Err(ConfigError::Invalid {
             var: CONTEXT_VAR,
-            why: format!("{minutes:?} is not a whole number of minutes from 1 to 525600 (a year)"),
+            why: "the value is not a whole number of minutes from 1 to 525600 (a year)".into(),
         }),
     }
 }
@@ -439,10 +440,11 @@ fn parse_ids(list: &str) -> Result<Vec<u64>, ConfigError> {
     list.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|id| {
+        .enumerate()
+        .map(|(i, id)| {
             id.parse::<u64>().map_err(|_| ConfigError::Invalid {
                 var: ADMINS_VAR,
-                why: format!("{id:?} is not a numeric Telegram user id"),
+                why: format!("entry {} is not a numeric Telegram user id", i + 1),
             })
         })
         .collect()
@@ -485,6 +487,12 @@ mod tests {
             let err = config(&[], &[(var, value)]).unwrap_err();
             assert!(err.to_string().starts_with(var), "{err}");
             assert!(!err.to_string().contains('\n'));
+        }
+        // A token pasted into the wrong variable is not printed back.
+        let secret = "123456789:AAHsecretsecretsecretsecretsecret";
+        for var in [ADMINS_VAR, CONTEXT_VAR, LEXICAL_VAR, API_URL_VAR] {
+            let err = config(&[], &[(var, secret)]).unwrap_err().to_string();
+            assert!(err.starts_with(var) && !err.contains("secret"), "{err}");
         }
     }
 
