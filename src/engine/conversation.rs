@@ -286,10 +286,59 @@ pub fn asks_what_it_is_about(tokens: &[Token]) -> bool {
     names_the_text
 }
 
-/// Words that refer back to something said before.
+/// Words that refer back to something said before: English, Russian and Arabic pronouns
+/// (the languages of the article's readers; an Arabic verb often carries its subject, so
+/// only the separate pronouns and demonstratives are here).
 const REFERS_BACK: &[&str] = &[
-    "he", "her", "hers", "him", "his", "it", "its", "she", "their", "theirs", "them", "these",
-    "they", "this", "those",
+    "he",
+    "her",
+    "hers",
+    "him",
+    "his",
+    "it",
+    "its",
+    "she",
+    "their",
+    "theirs",
+    "them",
+    "these",
+    "they",
+    "this",
+    "those",
+    // Russian
+    "его",
+    "ее",
+    "её",
+    "ей",
+    "ему",
+    "им",
+    "их",
+    "него",
+    "неё",
+    "нее",
+    "ней",
+    "нему",
+    "них",
+    "он",
+    "она",
+    "они",
+    "оно",
+    "это",
+    "эта",
+    "эти",
+    "этот",
+    "этого",
+    "этой",
+    "этом",
+    // Arabic
+    "ذلك",
+    "تلك",
+    "هذا",
+    "هذه",
+    "هم",
+    "هما",
+    "هو",
+    "هي",
 ];
 
 /// Why a question reads as a follow-up by its words, if it does.

@@ -230,3 +230,19 @@ fn a_question_asking_for_an_age_is_refused_when_no_sentence_found_holds_a_number
         "{answer:?}"
     );
 }
+
+#[test]
+fn a_russian_or_arabic_pronoun_refers_back() {
+    let engine = engine();
+    for follow_up in ["Почему они важны?", "Что он сказал?", "لماذا هي مهمة؟"]
+    {
+        let mut context = Context::default();
+        engine.converse("Where are the bases?", &mut context, 10, TTL);
+        let reply = engine.converse(follow_up, &mut context, 20, TTL);
+        assert!(
+            matches!(reply.decision, Decision::FollowUp { .. }),
+            "{follow_up:?}: {:?}",
+            reply.decision
+        );
+    }
+}
