@@ -9,12 +9,15 @@ use std::time::Duration;
 use crate::app::cli::Cli;
 
 pub use crate::app::env::{
-    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LOG_VAR, MODEL_VAR,
-    REDIS_VAR, SEEDS_VAR, TOKEN_VAR, UNANSWERED_VAR, VARIABLES, Variable, environment_help,
+    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LOG_VAR, MAX_AGE_VAR,
+    MODEL_VAR, REDIS_VAR, SEEDS_VAR, TOKEN_VAR, UNANSWERED_VAR, VARIABLES, Variable,
+    environment_help,
 };
 
 /// The default idle time after which a chat's conversation context expires.
 pub const DEFAULT_CONTEXT_TTL: Duration = crate::engine::conversation::DEFAULT_TTL;
+/// The default age past which a Telegram message the bot gets is skipped (5 minutes).
+pub const DEFAULT_MAX_UPDATE_AGE: Duration = Duration::from_secs(5 * 60);
 
 /// A bot token. Its `Debug` and `Display` never show it; only [`BotToken::expose`] does.
 #[derive(Clone, PartialEq, Eq)]
@@ -117,6 +120,9 @@ pub struct Config {
     pub context_ttl: Duration,
     /// The semantic stage's model and cache; `None` with `--lexical`.
     pub semantic: Option<Semantic>,
+    /// Telegram messages older than this when the bot gets them are skipped; `None` answers
+    /// every one.
+    pub max_update_age: Option<Duration>,
 }
 
 /// Where the semantic stage's model and vector cache are.
@@ -169,6 +175,8 @@ impl Config {
             redis_url: var(REDIS_VAR),
             context_ttl: var(CONTEXT_VAR).map_or(Ok(DEFAULT_CONTEXT_TTL), |m| parse_ttl(&m))?,
             semantic: semantic(cli.lexical, &var)?,
+            max_update_age: var(MAX_AGE_VAR)
+                .map_or(Ok(Some(DEFAULT_MAX_UPDATE_AGE)), |m| parse_max_age(&m))?,
         })
     }
 }
@@ -218,6 +226,18 @@ fn parse_ttl(minutes: &str) -> Result<Duration, ConfigError> {
         _ => Err(ConfigError::Invalid {
             var: CONTEXT_VAR,
             why: format!("{minutes:?} is not a whole number of minutes from 1 to 525600 (a year)"),
+        }),
+    }
+}
+
+/// `ARTICLE_QA_MAX_UPDATE_MINUTES`'s value: whole minutes up to a year, `0` for no limit.
+fn parse_max_age(minutes: &str) -> Result<Option<Duration>, ConfigError> {
+    match minutes.parse::<u64>() {
+        Ok(0) => Ok(None),
+        Ok(m) if m <= 525_600 => Ok(Some(Duration::from_secs(m * 60))),
+        _ => Err(ConfigError::Invalid {
+            var: MAX_AGE_VAR,
+            why: format!("{minutes:?} is not a whole number of minutes from 0 to 525600 (a year)"),
         }),
     }
 }
