@@ -293,16 +293,14 @@ async fn deliver(
             }
             failure @ (Refusal::Server { .. } | Refusal::Network(_)) => {
                 server_failures += 1;
-                let backoff = exponential_backoff_strategy(server_failures - 1);
                 let since_first = first_attempt.elapsed();
-                if server_failures >= SERVER_ATTEMPTS || since_first + backoff > SERVER_RETRY_WINDOW
-                {
+                let Some(backoff) = server_retry(server_failures, since_first) else {
                     return Err(Undelivered::ServerKeptFailing {
                         attempts: server_failures,
                         seconds: since_first.as_secs(),
                         last: failure,
                     });
-                }
+                };
                 info!(
                     "sending failed ({failure}); retrying in {}s",
                     backoff.as_secs()
@@ -335,6 +333,15 @@ async fn deliver(
             other => return Err(Undelivered::Refused(other)),
         }
     }
+}
+
+/// The wait before the next attempt after `failures` 5xx or network failures in a row, the
+/// first attempt having begun `since_first` ago; `None` to give up: [`SERVER_ATTEMPTS`] made,
+/// or the next would start past [`SERVER_RETRY_WINDOW`] (counted from the first attempt, so
+/// attempts that each took the client's timeout count in full).
+fn server_retry(failures: u32, since_first: Duration) -> Option<Duration> {
+    let backoff = exponential_backoff_strategy(failures.saturating_sub(1));
+    (failures < SERVER_ATTEMPTS && since_first + backoff <= SERVER_RETRY_WINDOW).then_some(backoff)
 }
 
 /// Sleeps for `wait`; false (at once) when the bot is stopping.
@@ -556,6 +563,17 @@ mod tests {
             ),
             Refusal::Forbidden(_)
         ));
+    }
+
+    #[test]
+    fn five_attempts_none_starting_past_the_window_from_the_first_attempt() {
+        let secs = Duration::from_secs;
+        assert_eq!(server_retry(1, Duration::ZERO), Some(secs(1)));
+        assert_eq!(server_retry(4, secs(15)), Some(secs(8)));
+        assert_eq!(server_retry(5, secs(15)), None);
+        // Two attempts that each ran into the 17 s timeout: a third would start at 36 s.
+        assert_eq!(server_retry(2, secs(34)), None);
+        assert_eq!(server_retry(1, secs(17)), Some(secs(1)));
     }
 
     #[test]
