@@ -1,7 +1,8 @@
-//! Replies that must not be lost: the real binary against the fake Bot API answering
-//! `sendMessage` with 400 can't-parse, 5xx, dropped connections, bursts of 429, a group
-//! upgraded to a supergroup; answers in forum topics; button presses acknowledged first.
-//! Timing is checked by the order and count of recorded requests, never by the clock.
+//! Replies that must not be lost (nor sent twice): the real binary against the fake Bot API
+//! answering `sendMessage` with 400 can't-parse (and other 400s), 5xx, dropped connections,
+//! bursts of 429, a group upgraded to a supergroup, 403s; answers in forum topics; button
+//! presses acknowledged first; a stop not held up by a flood wait. Timing is checked by the
+//! order and count of recorded requests, never by the clock.
 
 use serde_json::{Value, json};
 
@@ -61,11 +62,14 @@ fn html_telegram_cannot_parse_is_resent_once_as_plain_text() {
     let (html, plain) = (&sent[0], &sent[1]);
     assert_eq!(html["parse_mode"], "HTML");
     assert!(plain.get("parse_mode").is_none(), "{plain}");
+    // A quote is a block of its own: its ¶ number starts a new line, not `…quote.¶4`.
+    let html_text = html["text"].as_str().unwrap();
     assert_eq!(
         plain["text"].as_str().unwrap(),
-        strip_tags(html["text"].as_str().unwrap()),
+        strip_tags(&html_text.replace("</blockquote>", "</blockquote>\n")),
         "the plain resend is not the visible text"
     );
+    assert!(plain["text"].as_str().unwrap().contains(".\n¶4"), "{plain}");
     assert!(plain["text"].as_str().unwrap().contains("Mikhail Bogdanov"));
     assert_eq!(plain["reply_parameters"]["message_id"], asked);
     assert_eq!(plain["reply_markup"], html["reply_markup"], "buttons lost");
@@ -74,7 +78,8 @@ fn html_telegram_cannot_parse_is_resent_once_as_plain_text() {
     // on.
     fake.fail_next("sendMessage", Fault::cant_parse());
     fake.fail_next("sendMessage", Fault::cant_parse());
-    fake.push_text(&chat, QUESTION);
+    // (Another wording: the same question again within seconds is answered once.)
+    fake.push_text(&chat, "Who led the Russian delegation to Syria?");
     let next = fake.push_text(&chat, "/about");
     let sent = fake.wait_reply_to(60, next, WAIT);
     assert_eq!(sent.len(), 5, "{sent:?}");
@@ -93,7 +98,7 @@ fn html_telegram_cannot_parse_is_resent_once_as_plain_text() {
 fn a_bot_api_5xx_or_dropped_connection_on_send_is_retried() {
     let (fake, bot) = started();
     fake.fail_next("sendMessage", Fault::server(502));
-    fake.fail_next("sendMessage", Fault::Drop);
+    fake.fail_next("sendMessage", Fault::Close);
     fake.fail_next("sendMessage", Fault::server(500));
     let asked = fake.push_text(&Chat::private(61), QUESTION);
     let sent = fake.wait_sent(61, 4, WAIT);
@@ -319,5 +324,102 @@ fn a_button_press_is_acknowledged_before_its_reply_is_sent() {
     assert!(
         acknowledged < replied,
         "answerCallbackQuery (request {acknowledged}) came after the reply (request {replied})"
+    );
+}
+
+#[test]
+fn a_sent_message_whose_answer_breaks_off_is_not_sent_twice() {
+    // Telegram answered 200 (the message is in the chat); the rest of its answer was lost.
+    let (fake, bot) = started();
+    fake.fail_next("sendMessage", Fault::Drop);
+    let chat = Chat::private(66);
+    fake.push_text(&chat, QUESTION);
+    let next = fake.push_text(&chat, "/about");
+    let sent = fake.wait_reply_to(66, next, WAIT);
+    assert_eq!(sent.len(), 2, "sent twice: {sent:?}\n{}", bot.log());
+    assert!(text_of(&sent[1]).contains("15 paragraphs"));
+}
+
+#[test]
+fn a_400_other_than_unparsable_html_is_not_resent_as_plain_text() {
+    let (fake, mut bot) = started();
+    fake.fail_next("sendMessage", Fault::thread_not_found());
+    let chat = Chat::private(67);
+    fake.push_text(&chat, QUESTION);
+    let next = fake.push_text(&chat, "/about");
+    let sent = fake.wait_reply_to(67, next, WAIT);
+    assert_eq!(sent.len(), 2, "{sent:?}\n{}", bot.log());
+    assert_eq!(sent[0]["parse_mode"], "HTML");
+    assert!(bot.stop().unwrap().success());
+    let log = bot.log();
+    assert!(!log.contains("plain text"), "{log}");
+    let warned = warnings(&log);
+    assert_eq!(warned.len(), 1, "{log}");
+    assert!(warned[0].contains("thread not found"), "{log}");
+}
+
+#[test]
+fn a_bot_kicked_from_a_group_is_logged_once_without_a_warning() {
+    let (fake, mut bot) = started();
+    let group = Chat::group(-72, 5);
+    for _ in 0..3 {
+        fake.fail_next("sendMessage", Fault::kicked());
+    }
+    for i in 0..3 {
+        fake.push_text(&group, &format!("/ask {QUESTION} {i}"));
+    }
+    assert_eq!(fake.wait_sent(group.id, 3, WAIT).len(), 3, "{}", bot.log());
+    let next = fake.push_text(&Chat::private(68), QUESTION);
+    assert_eq!(fake.wait_reply_to(68, next, WAIT).len(), 1, "{}", bot.log());
+    assert!(bot.stop().unwrap().success());
+    let log = bot.log();
+    assert_eq!(log.matches("removed from the chat").count(), 1, "{log}");
+    assert!(warnings(&log).is_empty(), "{log}");
+}
+
+#[test]
+fn a_403_for_missing_rights_is_not_logged_as_blocked() {
+    let (fake, mut bot) = started();
+    let group = Chat::group(-73, 5);
+    fake.fail_next("sendMessage", Fault::no_rights());
+    fake.push_text(&group, &format!("/ask {QUESTION}"));
+    assert_eq!(fake.wait_sent(group.id, 1, WAIT).len(), 1);
+    let next = fake.push_text(&Chat::private(69), QUESTION);
+    assert_eq!(fake.wait_reply_to(69, next, WAIT).len(), 1, "{}", bot.log());
+    assert!(bot.stop().unwrap().success());
+    let log = bot.log();
+    assert!(!log.contains("blocked"), "{log}");
+    let warned = warnings(&log);
+    assert_eq!(warned.len(), 1, "{log}");
+    assert!(warned[0].contains("not enough rights"), "{log}");
+}
+
+#[test]
+fn a_reply_waiting_out_a_flood_limit_does_not_hold_up_a_stop() {
+    let (fake, mut bot) = started();
+    // Four minutes: within the bound, so the bot would wait it out.
+    fake.fail_next("sendMessage", Fault::flood(240));
+    fake.push_text(&Chat::private(90), QUESTION);
+    assert!(
+        fake.wait_for(WAIT, |r| r.method == "sendMessage").is_some(),
+        "{}",
+        bot.log()
+    );
+    assert!(
+        fake.wait_for(WAIT, |_| bot.log().contains("resending in 240s"))
+            .is_some()
+    );
+    let status = bot.stop();
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "the stop waited for the flood limit; log:\n{}",
+        bot.log()
+    );
+    let log = bot.log();
+    let warned = warnings(&log);
+    assert_eq!(warned.len(), 1, "{log}");
+    assert!(
+        warned[0].contains("not delivered") && warned[0].contains("stopping"),
+        "{log}"
     );
 }

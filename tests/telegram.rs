@@ -393,15 +393,28 @@ fn a_second_instance_409_stops_the_bot_with_the_reason() {
         409,
         json!({"ok": false, "error_code": 409, "description": "Conflict: another poller holds this token"}),
     );
-    for fault in [Fault::conflict(), other_wording] {
-        let fake = FakeTelegram::start();
-        fake.fail_next("getUpdates", fault);
-        let mut bot = BotProcess::start(&fake);
-        let Some(status) = bot.wait_exit(WAIT) else {
-            panic!("still running; log:\n{}", bot.log())
-        };
-        assert!(!status.success());
-        assert!(bot.log().contains("another instance"), "{}", bot.log());
+    // The conflict persists (another instance keeps polling): the bot stops once it has
+    // lasted the start-up patience (15 s), both wordings at once.
+    let runs: Vec<_> = [Fault::conflict(), other_wording]
+        .into_iter()
+        .map(|fault| {
+            std::thread::spawn(move || {
+                let fake = FakeTelegram::start();
+                for _ in 0..40 {
+                    fake.fail_next("getUpdates", fault.clone());
+                }
+                let mut bot = BotProcess::start(&fake);
+                let Some(status) = bot.wait_exit(Duration::from_secs(60)) else {
+                    panic!("still running; log:\n{}", bot.log())
+                };
+                assert!(!status.success());
+                assert!(bot.log().contains("another instance"), "{}", bot.log());
+                assert!(fake.faults_left("getUpdates") > 0, "{}", bot.log());
+            })
+        })
+        .collect();
+    for run in runs {
+        run.join().unwrap();
     }
 }
 

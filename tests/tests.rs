@@ -8,6 +8,7 @@ mod conversation;
 mod delivery;
 mod engine;
 mod faq;
+mod flood;
 mod layers;
 mod polling;
 mod regression;

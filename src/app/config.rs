@@ -12,12 +12,15 @@ use crate::app::cli::Cli;
 use crate::app::env_file::EnvFile;
 
 pub use crate::app::env::{
-    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LOG_VAR, MODEL_VAR,
-    REDIS_VAR, SEEDS_VAR, TOKEN_VAR, UNANSWERED_VAR, VARIABLES, Variable, environment_help,
+    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LOG_VAR, MAX_AGE_VAR,
+    MODEL_VAR, REDIS_VAR, SEEDS_VAR, TOKEN_VAR, UNANSWERED_VAR, VARIABLES, Variable,
+    environment_help,
 };
 
 /// The default idle time after which a chat's conversation context expires.
 pub const DEFAULT_CONTEXT_TTL: Duration = crate::engine::conversation::DEFAULT_TTL;
+/// The default age past which a Telegram message the bot gets is skipped (5 minutes).
+pub const DEFAULT_MAX_UPDATE_AGE: Duration = Duration::from_secs(5 * 60);
 
 /// A bot token. Its `Debug` and `Display` never show it; only [`BotToken::expose`] does.
 #[derive(Clone, PartialEq, Eq)]
@@ -188,6 +191,9 @@ pub struct Config {
     /// Where the settings came from: the article folder's, the FAQ file's and the token's
     /// origins and the `.env` file read.
     pub sources: ConfigSources,
+    /// Telegram messages older than this when the bot gets them are skipped; `None` answers
+    /// every one.
+    pub max_update_age: Option<Duration>,
 }
 
 /// Where a configuration's main settings came from, for the start-up log and the errors
@@ -292,6 +298,8 @@ impl Config {
             redis_url: var(REDIS_VAR),
             context_ttl: var(CONTEXT_VAR).map_or(Ok(DEFAULT_CONTEXT_TTL), |m| parse_ttl(&m))?,
             semantic: semantic(cli.lexical, &sources)?,
+            max_update_age: var(MAX_AGE_VAR)
+                .map_or(Ok(Some(DEFAULT_MAX_UPDATE_AGE)), |m| parse_max_age(&m))?,
             log: var(LOG_VAR),
             sources: ConfigSources {
                 env_file: sources.file.map(|f| f.path.clone()),
@@ -419,6 +427,18 @@ fn parse_ttl(minutes: &str) -> Result<Duration, ConfigError> {
     }
 }
 
+/// `ARTICLE_QA_MAX_UPDATE_MINUTES`'s value: whole minutes up to a year, `0` for no limit.
+fn parse_max_age(minutes: &str) -> Result<Option<Duration>, ConfigError> {
+    match minutes.parse::<u64>() {
+        Ok(0) => Ok(None),
+        Ok(m) if m <= 525_600 => Ok(Some(Duration::from_secs(m * 60))),
+        _ => Err(ConfigError::Invalid {
+            var: MAX_AGE_VAR,
+            why: "the value is not a whole number of minutes from 0 to 525600 (a year)".into(),
+        }),
+    }
+}
+
 /// `./seeds` when it exists, else `seeds` beside the `.env` file in use (a bot started in a
 /// subfolder of its project), else the folder shipped with the crate.
 fn default_seeds(file: Option<&EnvFile>) -> PathBuf {
@@ -490,7 +510,7 @@ mod tests {
         }
         // A token pasted into the wrong variable is not printed back.
         let secret = "123456789:AAHsecretsecretsecretsecretsecret";
-        for var in [ADMINS_VAR, CONTEXT_VAR, LEXICAL_VAR, API_URL_VAR] {
+        for var in [ADMINS_VAR, CONTEXT_VAR, LEXICAL_VAR, API_URL_VAR, MAX_AGE_VAR] {
             let err = config(&[], &[(var, secret)]).unwrap_err().to_string();
             assert!(err.starts_with(var) && !err.contains("secret"), "{err}");
         }

@@ -17,6 +17,9 @@ pub const UNANSWERED_VAR: &str = "ARTICLE_QA_UNANSWERED_LOG";
 pub const REDIS_VAR: &str = "REDIS_URL";
 /// `ARTICLE_QA_CONTEXT_MINUTES`: idle minutes after which a chat's context is forgotten.
 pub const CONTEXT_VAR: &str = "ARTICLE_QA_CONTEXT_MINUTES";
+/// `ARTICLE_QA_MAX_UPDATE_MINUTES`: Telegram messages older than this many minutes when the
+/// bot gets them (sent while it was down) are skipped; `0` answers every one.
+pub const MAX_AGE_VAR: &str = "ARTICLE_QA_MAX_UPDATE_MINUTES";
 /// `ARTICLE_QA_LEXICAL`: `1`/`true` answers with the keyword stage alone (no sentence model).
 pub const LEXICAL_VAR: &str = "ARTICLE_QA_LEXICAL";
 /// `ARTICLE_QA_MODEL`: the folder of the sentence model (multilingual-e5-small).
@@ -79,6 +82,11 @@ pub const VARIABLES: &[Variable] = &[
         name: CONTEXT_VAR,
         meaning: "idle minutes before a chat's context is forgotten",
         default: "30",
+    },
+    Variable {
+        name: MAX_AGE_VAR,
+        meaning: "skip Telegram messages older than this many minutes (sent while the bot was down); 0 answers all",
+        default: "5",
     },
     Variable {
         name: LEXICAL_VAR,

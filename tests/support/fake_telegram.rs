@@ -2,7 +2,8 @@
 //! through `TELOXIDE_API_URL`. It serves `getMe`, `getUpdates` (long polling),
 //! `setMyCommands`, `sendMessage`, `editMessageText`, `answerCallbackQuery` and the webhook
 //! calls; records every request; checks HTML like Telegram does (and that only forum chats
-//! get a `message_thread_id`); and injects faults.
+//! get a `message_thread_id`); injects faults; and, when asked, enforces Telegram's limits on
+//! sending (30 messages a second in all, 20 a minute to a group) with 429s it counts.
 
 #![allow(dead_code)]
 
@@ -52,6 +53,12 @@ struct Inner {
     chats: HashMap<i64, Value>,
     /// Updates below this id were confirmed (as Telegram forgets them for the next poller).
     confirmed: i64,
+    /// Whether Telegram's sending limits are enforced.
+    limits: bool,
+    /// Messages taken: chat and when (for the limits).
+    taken: Vec<(i64, Instant)>,
+    /// 429s served for going over the limits.
+    over_limit: usize,
 }
 
 /// The fake server. Dropping it stops nothing (its thread ends with the test process).
@@ -117,6 +124,17 @@ impl FakeTelegram {
             .push_back(fault);
     }
 
+    /// Answers `sendMessage` with 429 whenever the bot goes over Telegram's limits: 30
+    /// messages in any second in all, 20 in any minute to one group.
+    pub fn enforce_limits(&self) {
+        self.inner.lock().unwrap().limits = true;
+    }
+
+    /// How many 429s the enforced limits served.
+    pub fn over_limit(&self) -> usize {
+        self.inner.lock().unwrap().over_limit
+    }
+
     /// How many injected faults for `method` have not been used yet.
     pub fn faults_left(&self, method: &str) -> usize {
         self.inner
@@ -140,8 +158,8 @@ impl FakeTelegram {
         id
     }
 
-    /// Queues a message update in `chat` with these extra fields (`text`, `sticker`,
-    /// `reply_to_message`…). Returns the message id.
+    /// Queues a message update in `chat`, sent now, with these extra fields (`text`,
+    /// `sticker`, `reply_to_message`, a `date` of its own…). Returns the message id.
     pub fn push_message(&self, chat: &Chat, fields: Value) -> i64 {
         let message_id = {
             let mut inner = self.inner.lock().unwrap();
@@ -151,7 +169,7 @@ impl FakeTelegram {
         };
         let mut message = json!({
             "message_id": message_id,
-            "date": 1_740_000_000,
+            "date": now(),
             "chat": chat.json(),
             "from": {"id": chat.user_id, "is_bot": false, "first_name": "Tester"},
         });
@@ -160,6 +178,11 @@ impl FakeTelegram {
         }
         self.push_update("message", message);
         message_id
+    }
+
+    /// The id of the last update queued (0 before any).
+    pub fn last_update_id(&self) -> i64 {
+        self.inner.lock().unwrap().updates.len() as i64
     }
 
     /// Queues a text message; returns its message id.
@@ -424,10 +447,19 @@ fn faulty(fault: Fault) -> Response {
         Fault::Status(status, body) => {
             (StatusCode::from_u16(status).unwrap(), axum::Json(body)).into_response()
         }
+        Fault::Close => {
+            // Unwinding ends the connection's task: the connection closes with no answer.
+            // `resume_unwind` skips the panic hook, so nothing is printed.
+            std::panic::resume_unwind(Box::new("connection closed by the fake"))
+        }
         Fault::Drop => {
+            // The status and the body's start go out first; the rest never comes.
+            let start = futures::stream::once(async { Ok(Bytes::from_static(b"{\"ok\":")) });
             let broken = futures::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(100)).await;
                 Err::<Bytes, _>(std::io::Error::other("connection dropped"))
             });
+            let broken = futures::StreamExt::chain(start, broken);
             Response::builder()
                 .header("content-type", "application/json")
                 .header("content-length", "1000")
@@ -503,6 +535,25 @@ fn send_message(fake: &FakeTelegram, params: &Value) -> Response {
     let chat_id = params["chat_id"].as_i64().unwrap_or_default();
     let (message_id, chat) = {
         let mut inner = fake.inner.lock().unwrap();
+        if inner.limits {
+            let now = Instant::now();
+            let within = |span: u64, group: Option<i64>| {
+                inner
+                    .taken
+                    .iter()
+                    .filter(|(chat, at)| {
+                        now.duration_since(*at) < Duration::from_secs(span)
+                            && group.is_none_or(|g| g == *chat)
+                    })
+                    .count()
+            };
+            if within(1, None) >= 30 || (chat_id < 0 && within(60, Some(chat_id)) >= 20) {
+                inner.over_limit += 1;
+                drop(inner);
+                return faulty(Fault::flood(1));
+            }
+            inner.taken.push((chat_id, now));
+        }
         inner.next_message_id += 1;
         let chat = inner.chats.get(&chat_id).cloned();
         (inner.next_message_id, chat)
@@ -525,6 +576,13 @@ fn send_message(fake: &FakeTelegram, params: &Value) -> Response {
         "from": {"id": BOT_ID, "is_bot": true, "first_name": "Article QA", "username": BOT_USERNAME},
         "text": visible,
     }))
+}
+
+/// The time now in Unix seconds, as Telegram dates messages.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 fn ok(result: Value) -> Response {

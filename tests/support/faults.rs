@@ -1,6 +1,7 @@
 //! Faults the fake Bot API can inject into its next answer to a method: Bot API errors
-//! (429, 400 can't-parse and migrated-group, 403, 409, 5xx…) and a connection broken
-//! mid-answer.
+//! (429, 400 can't-parse and migrated-group, 403, 409, 5xx…), an answer broken off after its
+//! status, a connection closed with no answer at all, and odd answers (an empty batch at
+//! once, a `result` teloxide cannot read).
 
 #![allow(dead_code)]
 
@@ -11,8 +12,10 @@ use serde_json::{Value, json};
 pub enum Fault {
     /// Answer with this HTTP status and Bot API error body.
     Status(u16, Value),
-    /// Send headers, then break the connection mid-body.
+    /// Send the status (200) and headers, then break the connection mid-body.
     Drop,
+    /// Close the connection without answering.
+    Close,
 }
 
 impl Fault {
@@ -21,6 +24,40 @@ impl Fault {
         Fault::Status(
             429,
             json!({"ok": false, "error_code": 429, "description": format!("Too Many Requests: retry after {retry_after}"), "parameters": {"retry_after": retry_after}}),
+        )
+    }
+
+    /// 200 with no updates, at once (a poll that got through).
+    pub fn no_updates() -> Self {
+        Fault::Status(200, json!({"ok": true, "result": []}))
+    }
+
+    /// 200 whose `result` teloxide cannot read, holding `text`.
+    pub fn unreadable(text: &str) -> Self {
+        Fault::Status(200, json!({"ok": true, "result": text}))
+    }
+
+    /// 403: the bot was removed from the group.
+    pub fn kicked() -> Self {
+        Fault::Status(
+            403,
+            json!({"ok": false, "error_code": 403, "description": "Forbidden: bot was kicked from the group chat"}),
+        )
+    }
+
+    /// 403: the bot may not write in the chat (an admin took its rights).
+    pub fn no_rights() -> Self {
+        Fault::Status(
+            403,
+            json!({"ok": false, "error_code": 403, "description": "Forbidden: not enough rights to send text messages to the chat"}),
+        )
+    }
+
+    /// 400: the forum topic is gone.
+    pub fn thread_not_found() -> Self {
+        Fault::Status(
+            400,
+            json!({"ok": false, "error_code": 400, "description": "Bad Request: message thread not found"}),
         )
     }
 

@@ -8,12 +8,13 @@ use std::time::Instant;
 
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::Me;
-use tracing::info;
+use teloxide::types::{Me, UpdateKind};
+use tracing::{debug, error, info};
 
 use super::BotT;
+use super::flood::chat_of;
 use super::html::{answer_html, paragraph_html, response_html, text_html};
-use super::send::{HandlerError, HandlerResult, Target, guarded, send};
+use super::send::{HandlerError, HandlerResult, Target, contain_panic, guarded, send};
 use super::state::State;
 use crate::chat::buttons::{self, Pressed, Refused};
 use crate::chat::reply;
@@ -21,9 +22,11 @@ use crate::chat::{self, Command, Response, Turn};
 use crate::engine::answer::Answer;
 use crate::engine::conversation::now;
 
-/// The routing table: a group's move to a supergroup, commands (`/reload` only from an
-/// admin: from anyone else it goes on as a command the bot does not offer them), questions,
-/// unknown commands, other messages, button presses.
+/// The routing table: first the update leaves its chat's backlog, and a message repeating
+/// the one before it within seconds is dropped; then a group's move to a
+/// supergroup, commands (`/reload` only from an admin: from anyone else it goes on as a
+/// command the bot does not offer them), questions, unknown commands, other messages, button
+/// presses.
 pub fn schema() -> UpdateHandler<HandlerError> {
     let reload = dptree::filter(is_admin_reload).endpoint(reload_rules);
     let commands = teloxide::filter_command::<Command, _>()
@@ -43,7 +46,40 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(unknown_commands)
         .branch(others);
     let callbacks = Update::filter_callback_query().endpoint(answer_button);
-    dptree::entry().branch(messages).branch(callbacks)
+    dptree::entry()
+        .inspect(|update: Update, state: Arc<State>| {
+            if let Some(chat) = chat_of(&update) {
+                state.backlog.taken(chat);
+            }
+        })
+        .filter(|update: Update, state: Arc<State>| !is_repeat(&update, &state))
+        .branch(messages)
+        .branch(callbacks)
+}
+
+/// True for a question (a text, a caption or `/ask …`) repeating the chat's message before it
+/// within [`REPEAT_WINDOW`](super::flood::REPEAT_WINDOW): 50 identical questions in a second
+/// get one answer. Other commands are never repeats (two `/reload`s in a row both reload), and
+/// any other message in between (a command, a sticker) makes the next question new.
+fn is_repeat(update: &Update, state: &State) -> bool {
+    let UpdateKind::Message(msg) = &update.kind else {
+        return false;
+    };
+    let question = msg.text().or_else(|| msg.caption()).filter(|text| {
+        let command = text.strip_prefix('/');
+        command.is_none_or(|c| c.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("ask")))
+    });
+    let Some(text) = question else {
+        state.repeats.forget(msg.chat.id);
+        return false;
+    };
+    let repeat = state
+        .repeats
+        .is_repeat(msg.chat.id, text, msg.date.timestamp());
+    if repeat {
+        debug!("a message repeated within seconds is answered once");
+    }
+    repeat
 }
 
 /// A group upgraded to a supergroup: its old and new chat ids.
@@ -249,7 +285,8 @@ async fn answer_other(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResu
 /// A button press: checked (version, signature for this chat, answer still current) and
 /// answered at once — with a short notice when refused — so the client stops its spinner
 /// before the reply is sent (a reply held up by a flood wait would otherwise make the answer
-/// "query is too old"); then the reply is sent.
+/// "query is too old"); then the reply is sent. The press is answered whatever happens while
+/// checking it, a panic included.
 async fn answer_button(bot: BotT, query: CallbackQuery, state: Arc<State>) -> HandlerResult {
     let started = Instant::now();
     let Some(message) = &query.message else {
@@ -259,24 +296,32 @@ async fn answer_button(bot: BotT, query: CallbackQuery, state: Arc<State>) -> Ha
         return Ok(());
     };
     let target = Target::under(message);
-    guarded(&bot, &state, target, async {
-        let pressed = press_button(&state, target.chat, &query).await;
-        let mut answer = bot.answer_callback_query(query.id.clone());
-        let notice = match &pressed {
-            Err(notice) => Some(*notice),
-            Ok(_) => None,
-        };
-        if let Some(text) = notice {
-            answer = answer.text(text);
+    let pressed = match contain_panic(Box::pin(press_button(&state, target.chat, &query))).await {
+        Ok(pressed) => Some(pressed),
+        Err(what) => {
+            error!("checking a button press panicked; the press was answered as stale");
+            debug!("the panic: {what}");
+            None
         }
-        let answered = answer.await;
-        info!(ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0), refused = notice.is_some(), "button pressed");
-        if let Ok((html, buttons)) = pressed {
-            send(&bot, &state, &target, html, buttons).await?;
-        }
-        answered.map(|_| ()).map_err(HandlerError::from)
-    })
-    .await
+    };
+    let notice = match &pressed {
+        Some(Ok(_)) => None,
+        Some(Err(notice)) => Some(*notice),
+        None => Some(reply::STALE_BUTTON),
+    };
+    let mut answer = bot.answer_callback_query(query.id.clone());
+    if let Some(text) = notice {
+        answer = answer.text(text);
+    }
+    let answered = answer.await;
+    info!(ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0), refused = notice.is_some(), "button pressed");
+    if let Some(Ok((html, buttons))) = pressed {
+        guarded(&bot, &state, target, async {
+            send(&bot, &state, &target, html, buttons).await
+        })
+        .await?;
+    }
+    answered.map(|_| ()).map_err(HandlerError::from)
 }
 
 /// Checks and carries out a press: the reply to send and the answer whose buttons go under

@@ -103,9 +103,10 @@ pub fn telegram_len(html: &str) -> usize {
     len
 }
 
-/// The text a user sees in Telegram HTML the bot wrote: tags removed, `&lt;`, `&gt;`,
-/// `&quot;` and `&amp;` read back (every `<` in the bot's HTML starts a tag, as in
-/// [`telegram_len`]). Sent as plain text when Telegram refuses the HTML.
+/// The text a user sees in Telegram HTML the bot wrote: tags removed (the end of a block
+/// quote, a block of its own, becomes a line break), `&lt;`, `&gt;`, `&quot;` and `&amp;`
+/// read back (every `<` in the bot's HTML starts a tag, as in [`telegram_len`]). Sent as
+/// plain text when Telegram refuses the HTML.
 pub fn visible_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
@@ -113,6 +114,9 @@ pub fn visible_text(html: &str) -> String {
         text.push_str(&rest[..i]);
         let tail = &rest[i..];
         if tail.starts_with('<') {
+            if tail.starts_with("</blockquote>") {
+                text.push('\n');
+            }
             rest = tail.find('>').map_or("", |end| &tail[end + 1..]);
             continue;
         }
@@ -323,7 +327,11 @@ mod tests {
     fn visible_text_strips_tags_and_reads_entities_back() {
         let html =
             "<b>¶4</b> <blockquote>1 &lt; 2 &amp;&amp; &quot;x&quot; &gt; 0 & so</blockquote>";
-        assert_eq!(visible_text(html), "¶4 1 < 2 && \"x\" > 0 & so");
+        assert_eq!(visible_text(html), "¶4 1 < 2 && \"x\" > 0 & so\n");
+        assert_eq!(
+            visible_text("<blockquote>It rained.</blockquote>¶4"),
+            "It rained.\n¶4"
+        );
         assert_eq!(visible_text("&amp;lt;"), "&lt;");
         assert_eq!(visible_text("unclosed <b"), "unclosed ");
         let answer = Answer::Article(vec![quote("1 < 2 & <b>bold</b>")]);

@@ -5,13 +5,20 @@
 //! know (a newer Bot API's) are dropped before reading, so a text with one is still text.
 //!
 //! Failed polls are retried with teloxide's back-off (or after Telegram's `retry_after`). A
-//! 409 Conflict before the first successful poll stops the bot (another instance holds the
-//! token); after it (a deploy overlap) polling backs off and resumes, and stops only when the
-//! conflict lasts [`CONFLICT_PATIENCE`]. A 409 because a webhook is set stops the bot at once
-//! with that reason.
+//! 409 Conflict (another instance polls with the token, as in a deploy overlap) is waited
+//! out: before the first successful poll for [`STARTUP_CONFLICT_PATIENCE`] (the old instance
+//! is being stopped), after it for [`CONFLICT_PATIENCE`]; a run of 409s ends only after that
+//! long without one, so two instances polling in turn both stop. A 409 because a webhook is
+//! set stops the bot at once with that reason.
+//!
+//! On the way in, messages older than the configured age (sent while the bot was down) are
+//! skipped with one line saying how many, and a chat with [`CHAT_BACKLOG`](super::flood::CHAT_BACKLOG) updates waiting
+//! has its further updates dropped. When polling stops, the bot's shutdown is signalled, so
+//! replies waiting out a flood limit give up at once.
 
 use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures::Stream;
 use serde::{Deserialize as _, Serialize};
@@ -24,11 +31,19 @@ use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
 use teloxide::types::{AllowedUpdate, MessageEntity, UpdateKind};
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use teloxide::{ApiError, RequestError};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
+
+use super::flood::chat_of;
+use super::state::State;
 
 /// How long a 409 Conflict may go on after the bot has been polling (another instance
 /// started over it, as in a deploy) before the bot gives up and stops.
 pub const CONFLICT_PATIENCE: Duration = Duration::from_secs(60);
+/// How long a 409 Conflict may go on before the bot has polled once: the old instance of a
+/// deploy polls on until it is stopped, which takes a few seconds.
+pub const STARTUP_CONFLICT_PATIENCE: Duration = Duration::from_secs(15);
+/// The most updates one `getUpdates` answer holds (Telegram's default `limit`).
+const BATCH: usize = 100;
 /// Longest kind name (an update's key) put in a log line.
 const KIND_SHOWN: usize = 40;
 
@@ -39,7 +54,7 @@ pub enum PollError {
     #[error("{0}")]
     Fatal(String),
     /// A failed poll; polling goes on after a pause.
-    #[error("getting updates failed, retrying: {0}")]
+    #[error("getting updates failed, retrying: {}", super::shown(.0))]
     Passing(RequestError),
 }
 
@@ -74,6 +89,12 @@ pub struct Poller {
     polled: bool,
     /// When the current run of 409 Conflicts began.
     conflict_since: Option<Instant>,
+    /// When the last 409 Conflict came.
+    last_conflict: Option<Instant>,
+    /// Old messages skipped and not yet logged.
+    skipped_old: usize,
+    /// The shared state: the shutdown signal, the chats' backlog, the oldest message answered.
+    state: Arc<State>,
     done: bool,
 }
 
@@ -81,6 +102,7 @@ pub struct Poller {
 pub fn listener(
     bot: Bot,
     timeout: Duration,
+    state: Arc<State>,
 ) -> impl UpdateListener<Err = PollError> + Send + 'static {
     let (token, flag) = mk_stop_token();
     let poller = Poller {
@@ -95,6 +117,9 @@ pub fn listener(
         pause: None,
         polled: false,
         conflict_since: None,
+        last_conflict: None,
+        skipped_old: 0,
+        state,
         done: false,
     };
     StatefulListener::new_with_hints(poller, updates, stop_token, Some(hint_allowed))
@@ -132,6 +157,7 @@ impl Poller {
                 }
             }
             if self.flag.is_stopped() {
+                self.state.shutdown.cancel();
                 self.confirm().await;
                 return None;
             }
@@ -147,14 +173,16 @@ impl Poller {
                 () = &mut self.flag => None,
             };
             let Some(answer) = answer else {
+                self.state.shutdown.cancel();
                 self.confirm().await;
                 return None;
             };
             match answer {
                 Ok(values) => {
+                    // A run of 409s is not ended by a poll in between: two instances polling
+                    // in turn each get every other poll through.
                     self.failures = 0;
                     self.polled = true;
-                    self.conflict_since = None;
                     self.read(values);
                 }
                 Err(error) => {
@@ -176,17 +204,43 @@ impl Poller {
         }
     }
 
-    /// Reads a batch: each update on its own, an unreadable one logged and skipped.
+    /// Reads a batch: each update on its own, an unreadable one logged and skipped, an old
+    /// message skipped (counted, and logged once the backlog is read), an update of a chat
+    /// with [`CHAT_BACKLOG`](super::flood::CHAT_BACKLOG) waiting dropped.
     fn read(&mut self, values: Vec<Value>) {
+        let full = values.len() >= BATCH;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         for value in values {
             let id = value.get("update_id").and_then(Value::as_i64);
             if let Some(next) = id.and_then(|id| i32::try_from(id.checked_add(1)?).ok()) {
                 self.offset = self.offset.max(next);
             }
+            if self
+                .state
+                .max_update_age
+                .is_some_and(|max| too_old(&value, now, max))
+            {
+                self.skipped_old += 1;
+                continue;
+            }
             match read_update(value) {
-                Ok(update) => self.ready.push_back(update),
+                Ok(update) => {
+                    if chat_of(&update).is_none_or(|chat| self.state.backlog.admit(chat)) {
+                        self.ready.push_back(update);
+                    }
+                }
                 Err(unreadable) => warn!("{unreadable}"),
             }
+        }
+        if !full && self.skipped_old > 0 {
+            info!(
+                "skipped {} message(s) older than {} min (sent while the bot was not running)",
+                self.skipped_old,
+                self.state.max_update_age.map_or(0, |d| d.as_secs() / 60)
+            );
+            self.skipped_old = 0;
         }
     }
 
@@ -212,18 +266,32 @@ impl Poller {
 
     fn conflicted(&mut self, conflict: Conflict, error: RequestError) -> Option<PollError> {
         let now = Instant::now();
-        let verdict = conflict_verdict(conflict, self.polled, self.conflict_since, now);
-        match verdict {
+        // A 409 a full patience after the last one starts a new run.
+        let new_run = self
+            .last_conflict
+            .is_none_or(|last| now.duration_since(last) >= CONFLICT_PATIENCE);
+        if new_run {
+            self.conflict_since = Some(now);
+        }
+        self.last_conflict = Some(now);
+        let lasted = self
+            .conflict_since
+            .map_or(Duration::ZERO, |since| now.duration_since(since));
+        match conflict_verdict(conflict, self.polled, lasted) {
             Verdict::Stop(reason) => Some(PollError::Fatal(reason)),
             Verdict::Wait => {
-                if self.conflict_since.is_none() {
-                    self.conflict_since = Some(now);
+                if new_run {
+                    let patience = if self.polled {
+                        CONFLICT_PATIENCE
+                    } else {
+                        STARTUP_CONFLICT_PATIENCE
+                    };
                     warn!(
                         "another instance is polling with the same token (409 Conflict); backing off, and stopping if it goes on for {}s",
-                        CONFLICT_PATIENCE.as_secs()
+                        patience.as_secs()
                     );
                 }
-                debug!("409 while polling: {error}");
+                debug!("409 while polling: {}", super::shown(&error));
                 self.pause = Some(exponential_backoff_strategy(self.failures));
                 self.failures = self.failures.saturating_add(1);
                 None
@@ -252,7 +320,7 @@ async fn poll(
 
 /// Which 409 Conflict Telegram answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Conflict {
+pub(super) enum Conflict {
     /// Another `getUpdates` poller holds the token.
     OtherPoller,
     /// A webhook is set, so `getUpdates` is refused.
@@ -261,7 +329,7 @@ enum Conflict {
 
 /// The conflict `error` is, if it is a 409. teloxide recognises one wording of the poller
 /// conflict; any other `Conflict: …` text is a conflict too.
-fn conflict(error: &RequestError) -> Option<Conflict> {
+pub(super) fn conflict(error: &RequestError) -> Option<Conflict> {
     match error {
         RequestError::Api(ApiError::TerminatedByOtherGetUpdates) => Some(Conflict::OtherPoller),
         RequestError::Api(ApiError::Unknown(text)) if text.starts_with("Conflict") => {
@@ -284,32 +352,54 @@ enum Verdict {
     Stop(String),
 }
 
-/// A webhook stops the bot at once; another poller does before the first successful poll
-/// (`polled`), and after it once the conflict, going on `since`, has lasted
-/// [`CONFLICT_PATIENCE`].
-fn conflict_verdict(
-    conflict: Conflict,
-    polled: bool,
-    since: Option<Instant>,
-    now: Instant,
-) -> Verdict {
+/// A webhook stops the bot at once; another poller once the conflict has `lasted`
+/// [`STARTUP_CONFLICT_PATIENCE`] before the first successful poll (`polled`), or
+/// [`CONFLICT_PATIENCE`] after it.
+fn conflict_verdict(conflict: Conflict, polled: bool, lasted: Duration) -> Verdict {
     match conflict {
         Conflict::Webhook => Verdict::Stop(
             "Telegram has a webhook set for this bot (409 Conflict: can't use getUpdates while a webhook is active), so it cannot poll; \
              the bot deletes a webhook when it starts, so something set it again: stop that, or delete it with the Bot API's deleteWebhook method"
                 .into(),
         ),
-        Conflict::OtherPoller if !polled => Verdict::Stop(
-            "another instance of this bot is polling with the same token (409 Conflict): stop it first".into(),
-        ),
-        Conflict::OtherPoller => match since {
-            Some(since) if now.duration_since(since) >= CONFLICT_PATIENCE => Verdict::Stop(format!(
-                "another instance of this bot has been polling with the same token for {}s (409 Conflict): stop it first",
-                CONFLICT_PATIENCE.as_secs()
-            )),
-            _ => Verdict::Wait,
-        },
+        Conflict::OtherPoller => {
+            let patience = if polled {
+                CONFLICT_PATIENCE
+            } else {
+                STARTUP_CONFLICT_PATIENCE
+            };
+            if lasted >= patience {
+                Verdict::Stop(format!(
+                    "another instance of this bot has been polling with the same token for {}s (409 Conflict): stop it first",
+                    patience.as_secs()
+                ))
+            } else {
+                Verdict::Wait
+            }
+        }
     }
+}
+
+/// True for a message (new or edited, in any chat) sent or edited more than `max` before
+/// `now` (Unix seconds). Button presses and other updates carry no date of their own.
+fn too_old(update: &Value, now: u64, max: Duration) -> bool {
+    let Some(message) = [
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_message",
+        "edited_business_message",
+    ]
+    .iter()
+    .find_map(|kind| update.get(kind)) else {
+        return false;
+    };
+    let date = message
+        .get("edit_date")
+        .or_else(|| message.get("date"))
+        .and_then(Value::as_u64);
+    date.is_some_and(|date| now.saturating_sub(date) > max.as_secs())
 }
 
 /// An update teloxide could not read: its id, kind and where reading failed.
@@ -446,36 +536,39 @@ mod tests {
     }
 
     #[test]
-    fn a_conflict_stops_at_start_up_and_is_waited_out_for_a_while_later() {
-        let now = Instant::now();
+    fn a_conflict_is_waited_out_for_a_while_at_start_up_and_longer_later() {
         let stops = |v: Verdict| matches!(v, Verdict::Stop(_));
+        let poller = Conflict::OtherPoller;
+        let secs = Duration::from_secs;
+        assert_eq!(
+            conflict_verdict(poller, false, Duration::ZERO),
+            Verdict::Wait
+        );
+        assert_eq!(conflict_verdict(poller, false, secs(5)), Verdict::Wait);
         assert!(stops(conflict_verdict(
-            Conflict::OtherPoller,
+            poller,
             false,
-            None,
-            now
+            STARTUP_CONFLICT_PATIENCE
         )));
-        assert_eq!(
-            conflict_verdict(Conflict::OtherPoller, true, None, now),
-            Verdict::Wait
-        );
-        let recent = now.checked_sub(Duration::from_secs(5)).unwrap_or(now);
-        assert_eq!(
-            conflict_verdict(Conflict::OtherPoller, true, Some(recent), now),
-            Verdict::Wait
-        );
-        if let Some(long_ago) = now.checked_sub(CONFLICT_PATIENCE) {
-            assert!(stops(conflict_verdict(
-                Conflict::OtherPoller,
-                true,
-                Some(long_ago),
-                now
-            )));
-        }
-        let Verdict::Stop(webhook) = conflict_verdict(Conflict::Webhook, true, None, now) else {
+        assert_eq!(conflict_verdict(poller, true, secs(20)), Verdict::Wait);
+        assert!(stops(conflict_verdict(poller, true, CONFLICT_PATIENCE)));
+        let Verdict::Stop(webhook) = conflict_verdict(Conflict::Webhook, true, Duration::ZERO)
+        else {
             panic!("a webhook is waited out")
         };
         assert!(webhook.contains("deleteWebhook") && !webhook.contains("another instance"));
+    }
+
+    #[test]
+    fn only_messages_older_than_the_limit_are_too_old() {
+        let max = Duration::from_secs(300);
+        let old = json!({"update_id": 1, "message": {"date": 1000}});
+        assert!(too_old(&old, 1000 + 301, max));
+        assert!(!too_old(&old, 1000 + 300, max));
+        let edited = json!({"update_id": 2, "edited_message": {"date": 10, "edit_date": 1000}});
+        assert!(!too_old(&edited, 1100, max));
+        let press = json!({"update_id": 3, "callback_query": {"message": {"date": 10}}});
+        assert!(!too_old(&press, 100_000, max));
     }
 
     #[test]

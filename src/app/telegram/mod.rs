@@ -4,15 +4,18 @@
 //! updates in `listen`, sending replies in `send`, shared state in `state`, conversation
 //! contexts in [`store`].
 //!
-//! Replies go out at once; when Telegram answers 429 "retry after N", the sender waits N
-//! seconds and resends, and other failures are retried as `send` says (teloxide's `Throttle`
-//! adaptor was tried and dropped: it releases queued messages in 250 ms ticks, which puts a
-//! quarter second on every reply). A chat's updates are handled one at a time, so its replies
-//! keep their order through every wait. Long polling retries failed polls with back-off
-//! (`listen` says which failures stop the bot).
+//! Replies go out paced below Telegram's limits (`flood`); when Telegram answers 429 "retry
+//! after N" all the same, the sender waits N seconds and resends, and other failures are
+//! retried as `send` says (teloxide's `Throttle` adaptor was tried and dropped: it releases
+//! queued messages in 250 ms ticks, which puts a quarter second on every reply). A chat's
+//! updates are handled one at a time, so its replies keep their order through every wait.
+//! Long polling retries failed polls with back-off (`listen` says which failures stop the
+//! bot). On Ctrl-C or SIGTERM polling stops, replies still waiting give up at once, and the
+//! dispatcher finishes the updates it holds.
 
 mod buttons;
 mod commands;
+mod flood;
 mod handlers;
 pub mod html;
 mod listen;
@@ -36,6 +39,7 @@ use crate::app::config::{BotToken, Config};
 use crate::app::logging::Secrets;
 use crate::engine::Engine;
 use commands::menu;
+pub use flood::Pace;
 pub use handlers::schema;
 pub use state::State;
 
@@ -45,13 +49,31 @@ pub type BotT = Bot;
 /// How long one `getUpdates` long poll waits for updates (below the HTTP client's 17 s
 /// request timeout, or every idle poll would end in a timeout error).
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
+/// The dispatcher's queue for one chat's updates. Above [`flood::CHAT_BACKLOG`], the most the
+/// listener lets one chat have waiting, so a flooding chat never fills its queue and never
+/// holds up the dispatcher (and so every other chat).
+const WORKER_QUEUE: usize = 2 * flood::CHAT_BACKLOG;
 
-/// Runs the bot with long polling until Ctrl-C or SIGTERM.
+/// Runs the bot with long polling until Ctrl-C or SIGTERM, pacing replies below Telegram's
+/// limits.
 ///
 /// Errors (each one line): no token; Telegram rejects the token (401); the Bot API cannot be
 /// reached; another instance is polling with the same token (409); the token is revoked
 /// while running.
 pub async fn run(config: &Config, engine: Engine, secrets: &Secrets) -> Result<()> {
+    run_paced(config, engine, secrets, Pace::Telegram).await
+}
+
+/// [`run`] with replies paced as `pace` says (benchmarks against a fake Bot API turn pacing
+/// off).
+///
+/// Errors: as [`run`].
+pub async fn run_paced(
+    config: &Config,
+    engine: Engine,
+    secrets: &Secrets,
+    pace: Pace,
+) -> Result<()> {
     let Some(token) = &config.token else {
         bail!("no bot token: put TELOXIDE_TOKEN=<token from @BotFather> in .env (see README)");
     };
@@ -69,19 +91,20 @@ pub async fn run(config: &Config, engine: Engine, secrets: &Secrets) -> Result<(
         me.username(),
         engine.corpus().articles.len()
     );
-    let state = Arc::new(State::new(engine, config, token).await?);
+    let state = Arc::new(State::new(engine, config, token, pace).await?);
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
-        .dependencies(dptree::deps![state])
+        .dependencies(dptree::deps![Arc::clone(&state)])
         .default_handler(|_| async {})
         .error_handler(Arc::new(LogErrors(secrets.clone())))
-        .enable_ctrlc_handler()
+        .worker_queue_size(WORKER_QUEUE)
         .build();
     delete_webhook(&bot, secrets).await;
-    let mut listener = listen::listener(bot, POLL_TIMEOUT);
+    let mut listener = listen::listener(bot, POLL_TIMEOUT, Arc::clone(&state));
     // Stopping the listener (not the dispatcher's shutdown token, whose wake-up can be missed
-    // while an update is being handled) ends polling, then the dispatcher finishes its work.
+    // while an update is being handled) ends polling, then the dispatcher finishes its work;
+    // the shutdown signal makes replies still waiting give up.
     let stop = listener.stop_token();
-    tokio::spawn(stop_on_sigterm(stop.clone()));
+    tokio::spawn(stop_on_signals(stop.clone(), state.shutdown.clone()));
     let listener_errors = Arc::new(ListenerErrors {
         secrets: secrets.clone(),
         stop,
@@ -131,13 +154,19 @@ async fn check_token(bot: &Bot, config: &Config) -> Result<Me> {
     Ok(me)
 }
 
-/// True for Telegram's 409 Conflict: another `getUpdates` poller (or a webhook) holds the
-/// token. teloxide recognises one wording; any other `Conflict: …` text is the same error.
-fn is_conflict(error: &RequestError) -> bool {
+/// A request error as one log line that holds no message text: an answer teloxide could not
+/// read is named by where reading failed (teloxide's own text quotes the whole answer), a
+/// network error without its URL (which holds the token).
+pub(super) fn shown(error: &RequestError) -> String {
     match error {
-        RequestError::Api(ApiError::TerminatedByOtherGetUpdates) => true,
-        RequestError::Api(ApiError::Unknown(text)) => text.starts_with("Conflict"),
-        _ => false,
+        RequestError::InvalidJson { source, .. } => format!(
+            "the Bot API's answer could not be read ({:?} error at line {} column {})",
+            source.classify(),
+            source.line(),
+            source.column()
+        ),
+        RequestError::Network(e) => format!("a network error: {}", e_without_url(e)),
+        other => other.to_string(),
     }
 }
 
@@ -151,7 +180,7 @@ fn describe(error: &RequestError, config: &Config) -> String {
         RequestError::Api(ApiError::InvalidToken) => {
             "Telegram rejected the bot token (401 Unauthorized): check TELOXIDE_TOKEN, or get a new token from @BotFather".into()
         }
-        e if is_conflict(e) => {
+        e if listen::conflict(e).is_some() => {
             "another instance of this bot is already polling with the same token (409 Conflict): stop it first".into()
         }
         RequestError::Network(e) => {
@@ -159,7 +188,10 @@ fn describe(error: &RequestError, config: &Config) -> String {
             let what = if e.is_timeout() { "timed out" } else if e.is_connect() { "connection failed" } else { "request failed" };
             format!("cannot reach the Bot API at {api}: {what} ({})", e_without_url(e))
         }
-        other => format!("the Bot API at {api} answered with an error: {other}"),
+        other => format!(
+            "the Bot API at {api} answered with an error: {}",
+            shown(other)
+        ),
     }
 }
 
@@ -242,19 +274,32 @@ async fn delete_webhook(bot: &Bot, secrets: &Secrets) {
     }
 }
 
-/// Stops polling on SIGTERM, as systemd and container runtimes send it.
-async fn stop_on_sigterm(stop: StopToken) {
+/// Stops polling on Ctrl-C, or on SIGTERM as systemd and container runtimes send it, and
+/// signals the shutdown to replies still waiting.
+async fn stop_on_signals(stop: StopToken, shutdown: tokio_util::sync::CancellationToken) {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => info!("Ctrl-C received, stopping"),
+        () = sigterm() => info!("SIGTERM received, stopping"),
+    }
+    shutdown.cancel();
+    stop.stop();
+}
+
+/// Resolves on SIGTERM (never where there is none).
+async fn sigterm() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut term) = signal(SignalKind::terminate()) else {
+        if let Ok(mut term) = signal(SignalKind::terminate())
+            && term.recv().await.is_some()
+        {
             return;
-        };
-        if term.recv().await.is_some() {
-            info!("SIGTERM received, stopping");
-            stop.stop();
         }
     }
-    #[cfg(not(unix))]
     std::future::pending::<()>().await;
 }

@@ -1,11 +1,14 @@
 //! Sending replies: HTML split to fit, the answer buttons, into the forum topic the question
-//! came from, and nothing lost to a passing failure. Each message is retried by what Telegram
-//! answered: 429 "retry after N" waits N seconds (at most [`FLOOD_WAIT_LIMIT`] in all); a
-//! 5xx or a network failure is retried with back-off ([`SERVER_ATTEMPTS`] attempts within
-//! [`SERVER_RETRY_WINDOW`]); a 400 on HTML is resent once as plain text; a group upgraded to
-//! a supergroup gets the reply (and its conversation) at its new id; a chat the bot may no
-//! longer write to (403) is logged once and skipped. A reply that still fails is given up with
-//! one warning. Panics in a handler are contained.
+//! came from, paced below Telegram's limits (`flood`), and nothing lost to a passing failure.
+//! Each message is retried by what Telegram answered: 429 "retry after N" waits N seconds (at
+//! most [`FLOOD_WAIT_LIMIT`] in all); a 5xx or a network failure is retried with teloxide's
+//! back-off ([`SERVER_ATTEMPTS`] attempts, none starting later than [`SERVER_RETRY_WINDOW`]
+//! after the first attempt began); HTML Telegram cannot parse (400) is resent once as plain
+//! text; a group upgraded to a supergroup gets the reply (and its conversation) at its new id;
+//! a chat the bot may not write to (403) is logged once and skipped. A reply that still fails
+//! is given up with one warning. Every wait gives up at once when the bot is stopping, so a
+//! stop is never held up past the service manager's patience. Panics in a handler are
+//! contained.
 //!
 //! `sendMessage` goes out through the bot's own HTTP client rather than teloxide's request
 //! path, which drops the HTTP status and `error_code` (a 502 reads like any unknown error)
@@ -20,6 +23,7 @@ use std::time::{Duration, Instant};
 use futures::FutureExt as _;
 use serde::Deserialize;
 use teloxide::RequestError;
+use teloxide::backoff::exponential_backoff_strategy;
 use teloxide::payloads::SendMessage;
 use teloxide::prelude::*;
 use teloxide::types::{
@@ -38,12 +42,12 @@ use crate::chat::reply;
 /// asked for beyond it is not started: the message is given up at once (Telegram asks for
 /// hours only when a bot is far over its limits).
 pub const FLOOD_WAIT_LIMIT: Duration = Duration::from_secs(5 * 60);
-/// How many times one message is tried when the Bot API answers 5xx or the connection fails.
+/// How many times one message is tried when the Bot API answers 5xx or the connection fails;
+/// the waits between are teloxide's back-off (1, 2, 4, 8 s).
 pub const SERVER_ATTEMPTS: u32 = 5;
-/// The wait before the second attempt after a 5xx or network failure; doubled before each
-/// further one (1, 2, 4, 8 s).
-const SERVER_BACKOFF: Duration = Duration::from_secs(1);
-/// No new attempt after a 5xx or network failure starts later than this after the first try.
+/// No new attempt after a 5xx or network failure starts later than this after the first
+/// attempt began (each attempt may take up to the HTTP client's 17 s timeout, so the last
+/// one may end up to that much later).
 pub const SERVER_RETRY_WINDOW: Duration = Duration::from_secs(30);
 /// The wait after a 429 that names no `retry_after` (Telegram always names one).
 const FLOOD_WAIT_UNNAMED: Duration = Duration::from_secs(5);
@@ -57,7 +61,7 @@ pub enum HandlerError {
     #[error("a reply was not delivered: {0}")]
     Undelivered(#[from] Undelivered),
     /// Another Bot API call (answering a button press) failed.
-    #[error("a request to Telegram failed: {0}")]
+    #[error("a request to Telegram failed: {}", super::shown(.0))]
     Request(#[from] RequestError),
 }
 
@@ -91,6 +95,9 @@ pub enum Undelivered {
     /// Refused for a reason no retry can mend (or refused again after the mending resend).
     #[error("{0}")]
     Refused(Refusal),
+    /// The bot is stopping: it did not wait (for Telegram's limits, or to retry) any longer.
+    #[error("the bot is stopping, so it did not wait {0}")]
+    ShuttingDown(String),
 }
 
 /// What the Bot API answered instead of taking a message.
@@ -105,7 +112,8 @@ pub enum Refusal {
     /// Another 400 Bad Request (HTML Telegram cannot parse, among others).
     #[error("400 {0}")]
     BadRequest(String),
-    /// 403 Forbidden: the user blocked the bot, or the bot was removed from the chat.
+    /// 403 Forbidden: the user blocked the bot, the bot was removed from the chat, or it may
+    /// not write there.
     #[error("403 {0}")]
     Forbidden(String),
     /// 5xx: the Bot API's own trouble.
@@ -238,8 +246,15 @@ async fn deliver(
     let mut migrated = false;
     let mut flood_waited = Duration::ZERO;
     let mut server_failures = 0;
-    let mut first_failure: Option<Instant> = None;
+    let first_attempt = Instant::now();
+    let shutdown = &state.shutdown;
     loop {
+        // When the bot is stopping, a message goes without waiting for its turn (a 429 for it
+        // is then given up at once).
+        tokio::select! {
+            () = state.pacing.ready(*chat) => {}
+            () = shutdown.cancelled() => {}
+        }
         let payload = payload(state, *chat, &part, plain);
         let refusal = match post(bot, &payload).await {
             Ok(()) => return Ok(Delivered::Sent),
@@ -254,7 +269,12 @@ async fn deliver(
                     });
                 }
                 info!("flood limit: resending in {}s", wait.as_secs());
-                tokio::time::sleep(wait).await;
+                if !pause(shutdown, wait).await {
+                    return Err(Undelivered::ShuttingDown(format!(
+                        "out Telegram's flood limit (429 retry after {}s)",
+                        wait.as_secs()
+                    )));
+                }
                 flood_waited += wait;
             }
             Refusal::Migrated(to) if !migrated => {
@@ -263,46 +283,96 @@ async fn deliver(
                 *chat = to;
                 migrated = true;
             }
-            Refusal::BadRequest(why) if !plain => {
+            Refusal::BadRequest(why) if !plain && unparsable(&why) => {
                 warn!("Telegram refused an HTML reply (400 {why}); resending it as plain text");
                 debug!(
                     "the refused HTML begins: {:?}",
-                    prefix(&part.html, REFUSED_HTML_SHOWN)
+                    &part.html[..part.html.floor_char_boundary(REFUSED_HTML_SHOWN)]
                 );
                 plain = true;
             }
             failure @ (Refusal::Server { .. } | Refusal::Network(_)) => {
                 server_failures += 1;
-                let since_first = first_failure.get_or_insert_with(Instant::now).elapsed();
-                let backoff = SERVER_BACKOFF * 2u32.saturating_pow(server_failures - 1);
-                if server_failures >= SERVER_ATTEMPTS || since_first + backoff > SERVER_RETRY_WINDOW
-                {
+                let since_first = first_attempt.elapsed();
+                let Some(backoff) = server_retry(server_failures, since_first) else {
                     return Err(Undelivered::ServerKeptFailing {
                         attempts: server_failures,
                         seconds: since_first.as_secs(),
                         last: failure,
                     });
-                }
+                };
                 info!(
                     "sending failed ({failure}); retrying in {}s",
                     backoff.as_secs()
                 );
-                tokio::time::sleep(backoff).await;
+                if !pause(shutdown, backoff).await {
+                    return Err(Undelivered::ShuttingDown(format!(
+                        "to retry after {failure}"
+                    )));
+                }
             }
-            Refusal::Forbidden(_) => {
+            Refusal::Forbidden(why) => {
                 let first_time = state
                     .blocked
                     .lock()
                     .map(|mut blocked| blocked.put(*chat, ()).is_none())
                     .unwrap_or(false);
                 if first_time {
-                    info!("the user blocked the bot or left the chat; reply skipped");
+                    if chat_gone(&why) {
+                        info!(
+                            "the user blocked the bot or the bot was removed from the chat; replies there are skipped"
+                        );
+                    } else {
+                        warn!(
+                            "Telegram does not let the bot write to a chat (403 {why}); replies there are skipped"
+                        );
+                    }
                 }
                 return Ok(Delivered::ChatGone);
             }
             other => return Err(Undelivered::Refused(other)),
         }
     }
+}
+
+/// The wait before the next attempt after `failures` 5xx or network failures in a row, the
+/// first attempt having begun `since_first` ago; `None` to give up: [`SERVER_ATTEMPTS`] made,
+/// or the next would start past [`SERVER_RETRY_WINDOW`] (counted from the first attempt, so
+/// attempts that each took the client's timeout count in full).
+fn server_retry(failures: u32, since_first: Duration) -> Option<Duration> {
+    let backoff = exponential_backoff_strategy(failures.saturating_sub(1));
+    (failures < SERVER_ATTEMPTS && since_first + backoff <= SERVER_RETRY_WINDOW).then_some(backoff)
+}
+
+/// Sleeps for `wait`; false (at once) when the bot is stopping.
+async fn pause(shutdown: &tokio_util::sync::CancellationToken, wait: Duration) -> bool {
+    tokio::select! {
+        () = tokio::time::sleep(wait) => !shutdown.is_cancelled(),
+        () = shutdown.cancelled() => false,
+    }
+}
+
+/// True for a 400 saying Telegram could not read the message's HTML ("can't parse entities:
+/// …"), which a plain-text resend mends; other 400s ("message thread not found", "chat not
+/// found"…) would be refused again.
+fn unparsable(description: &str) -> bool {
+    let description = description.to_lowercase();
+    description.contains("can't parse") || description.contains("entities")
+}
+
+/// True for a 403 saying the user blocked the bot, or the bot is no longer in the chat (as
+/// against missing rights, which an admin can mend).
+fn chat_gone(description: &str) -> bool {
+    let description = description.to_lowercase();
+    [
+        "blocked",
+        "kicked",
+        "deactivated",
+        "not a member",
+        "chat was deleted",
+    ]
+    .iter()
+    .any(|what| description.contains(what))
 }
 
 /// The `sendMessage` parameters for `part` in `chat`: HTML, or its visible text without a
@@ -325,15 +395,6 @@ fn payload(state: &State, chat: ChatId, part: &Part, plain: bool) -> SendMessage
     payload
 }
 
-/// At most `bytes` bytes of `text`, cut at a character boundary.
-fn prefix(text: &str, bytes: usize) -> &str {
-    let mut end = bytes.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
 /// An error answer of the Bot API, as far as the bot reads it.
 #[derive(Debug, Default, Deserialize)]
 struct ErrorAnswer {
@@ -349,8 +410,9 @@ struct Parameters {
     migrate_to_chat_id: Option<i64>,
 }
 
-/// Posts one `sendMessage` and reads the answer's status (the sent message itself is never
-/// parsed: the bot does not look at it).
+/// Posts one `sendMessage` and reads the answer's status. A 2xx is a sent message whatever
+/// happens to the rest of the answer (the sent message itself is never parsed: the bot does
+/// not look at it), so a body lost on the way never makes a message arrive twice.
 async fn post(bot: &BotT, payload: &SendMessage) -> Result<(), Refusal> {
     let mut url = bot.api_url();
     url.path_segments_mut()
@@ -371,10 +433,17 @@ async fn post(bot: &BotT, payload: &SendMessage) -> Result<(), Refusal> {
         .await
         .map_err(network)?;
     let status = response.status();
-    let text = response.text().await.map_err(network)?;
     if status.is_success() {
+        // Read to the end so the connection can be used again; a failure changes nothing.
+        if let Err(e) = response.bytes().await {
+            debug!(
+                "the answer to a sent message broke off: {}",
+                super::e_without_url(&e.without_url())
+            );
+        }
         return Ok(());
     }
+    let text = response.text().await.map_err(network)?;
     Err(refusal(status, &text))
 }
 
@@ -497,8 +566,26 @@ mod tests {
     }
 
     #[test]
-    fn a_prefix_never_cuts_a_character() {
-        assert_eq!(prefix("é🙂abc", 3), "é");
-        assert_eq!(prefix("abc", 10), "abc");
+    fn five_attempts_none_starting_past_the_window_from_the_first_attempt() {
+        let secs = Duration::from_secs;
+        assert_eq!(server_retry(1, Duration::ZERO), Some(secs(1)));
+        assert_eq!(server_retry(4, secs(15)), Some(secs(8)));
+        assert_eq!(server_retry(5, secs(15)), None);
+        // Two attempts that each ran into the 17 s timeout: a third would start at 36 s.
+        assert_eq!(server_retry(2, secs(34)), None);
+        assert_eq!(server_retry(1, secs(17)), Some(secs(1)));
+    }
+
+    #[test]
+    fn only_unparsable_html_is_resent_and_only_a_gone_chat_is_called_gone() {
+        assert!(unparsable(
+            "Bad Request: can't parse entities: Unsupported start tag"
+        ));
+        assert!(!unparsable("Bad Request: message thread not found"));
+        assert!(chat_gone("Forbidden: bot was blocked by the user"));
+        assert!(chat_gone("Forbidden: bot was kicked from the group chat"));
+        assert!(!chat_gone(
+            "Forbidden: not enough rights to send text messages to the chat"
+        ));
     }
 }

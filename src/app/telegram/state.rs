@@ -1,5 +1,6 @@
 //! What every Telegram handler shares: the engine (swapped whole on `/reload`), the
-//! conversation contexts, the admins, the unanswered-question log and the button key.
+//! conversation contexts, the admins, the unanswered-question log, the button key, flood
+//! protection and the shutdown signal.
 
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -9,9 +10,11 @@ use std::time::Duration;
 use anyhow::Result;
 use lru::LruCache;
 use teloxide::types::ChatId;
+use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
 use super::buttons::Key;
+use super::flood::{Backlog, Pace, Pacing, Repeats};
 use super::store::{ContextStore, MEMORY_CAPACITY};
 use crate::app::config::{BotToken, Config};
 use crate::app::turns;
@@ -40,14 +43,29 @@ pub struct State {
     pub(super) ttl: Duration,
     /// Signs the buttons' callback data.
     pub(super) key: Key,
+    /// Cancelled when the bot stops: replies still waiting give up.
+    pub(super) shutdown: CancellationToken,
+    /// Each chat's updates waiting to be handled.
+    pub(super) backlog: Backlog,
+    /// Each chat's last question, so a repeat within seconds is answered once.
+    pub(super) repeats: Repeats,
+    /// Outgoing messages paced below Telegram's limits.
+    pub(super) pacing: Pacing,
+    /// Messages older than this when received are skipped; `None` answers all.
+    pub(super) max_update_age: Option<Duration>,
 }
 
 impl State {
     /// State around an engine, with the configuration's admins, rules file, log and context
-    /// store (Redis when `REDIS_URL` is set, else memory).
+    /// store (Redis when `REDIS_URL` is set, else memory), and replies paced as `pace` says.
     ///
     /// Errors: the unanswered-question log cannot be opened, or `REDIS_URL` is not a Redis URL.
-    pub async fn new(engine: Engine, config: &Config, token: &BotToken) -> Result<Self> {
+    pub async fn new(
+        engine: Engine,
+        config: &Config,
+        token: &BotToken,
+        pace: Pace,
+    ) -> Result<Self> {
         let unanswered = match &config.unanswered_log {
             Some(path) => Some(UnansweredLog::open(path)?),
             None => None,
@@ -70,6 +88,11 @@ impl State {
             contexts,
             ttl: config.context_ttl,
             key: Key::from_token(token.expose()),
+            shutdown: CancellationToken::new(),
+            backlog: Backlog::default(),
+            repeats: Repeats::default(),
+            pacing: Pacing::new(pace),
+            max_update_age: config.max_update_age,
         })
     }
 
