@@ -589,3 +589,18 @@ fn a_question_about_the_article_itself_gets_its_opening() {
         );
     }
 }
+
+#[test]
+fn how_old_is_he_asks_about_the_person_not_the_article() {
+    // After a question about Bogdanov, "how old is he?" matched the FAQ rule "how old is this
+    // article" and was answered with the article's date; the article gives no age.
+    let input = format!(
+        "{}\n{}\n",
+        json!({"turns": ["Who led the Russian delegation?", "how old is he?"]}),
+        json!({"turns": ["Who led the Russian delegation?", "how old is this article?"]})
+    );
+    let lines = ask_json_lines(&[], &input);
+    assert_eq!(lines[0]["source"], "none", "{}", lines[0]);
+    assert_eq!(lines[0]["reason"], "no_number", "{}", lines[0]);
+    assert_eq!(lines[1]["source"], "faq", "{}", lines[1]);
+}

@@ -510,7 +510,13 @@ mod tests {
         }
         // A token pasted into the wrong variable is not printed back.
         let secret = "123456789:AAHsecretsecretsecretsecretsecret";
-        for var in [ADMINS_VAR, CONTEXT_VAR, LEXICAL_VAR, API_URL_VAR, MAX_AGE_VAR] {
+        for var in [
+            ADMINS_VAR,
+            CONTEXT_VAR,
+            LEXICAL_VAR,
+            API_URL_VAR,
+            MAX_AGE_VAR,
+        ] {
             let err = config(&[], &[(var, secret)]).unwrap_err().to_string();
             assert!(err.starts_with(var) && !err.contains("secret"), "{err}");
         }

@@ -341,6 +341,21 @@ const REFERS_BACK: &[&str] = &[
     "هي",
 ];
 
+/// True when a question asks about a person by a pronoun (`he`, `she`, `they`…; `он`, `هو`…):
+/// no FAQ rule about the bot or the article is meant.
+pub(crate) fn names_a_person(tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .any(|t| PERSONAL_PRONOUNS.contains(&t.text.as_str()))
+}
+
+/// The personal pronouns of [`REFERS_BACK`].
+const PERSONAL_PRONOUNS: &[&str] = &[
+    "he", "her", "hers", "him", "his", "she", "their", "theirs", "them", "they", "его", "ее", "её",
+    "ей", "ему", "им", "их", "него", "неё", "нее", "ней", "нему", "них", "он", "она", "они", "هم",
+    "هما", "هو", "هي",
+];
+
 /// Why a question reads as a follow-up by its words, if it does.
 pub(crate) fn follow_up_words(tokens: &[Token]) -> Option<String> {
     let words: Vec<&str> = tokens

@@ -11,7 +11,7 @@ use crate::embed::{EmbedError, Encoder};
 use crate::engine::answer::{Abstention, Answer, Quote};
 use crate::engine::conversation::{
     Context, Conversed, DEFAULT_TTL, Decision, asks_what_it_is_about, asks_without_content,
-    context_token, follow_up_words, own_terms, points_at_the_text,
+    context_token, follow_up_words, names_a_person, own_terms, points_at_the_text,
 };
 use crate::engine::faq::{self, Faq};
 use crate::engine::meaning::Meaning;
@@ -19,7 +19,7 @@ use crate::search::article_index::{ArticleIndex, SentenceRef};
 use crate::search::params::Params;
 use crate::search::query::{AnswerType, Query, mend_question_word};
 use crate::search::rank::{self, Ranking};
-use crate::search::rerank::{Fit, Focus, Hit};
+use crate::search::rerank::{Focus, Hit};
 use crate::search::semantic;
 use crate::text::analyze::{Analyzer, Token, with_bigrams};
 use crate::text::words::is_function_word;
@@ -256,7 +256,7 @@ impl Engine {
         };
         // A question that points at the text ("What state did this story happen in?") asks
         // what the text says: it is answered unless it names something the text lacks.
-        if lacks_the_age_asked_for(query, ranking) {
+        if lacks_the_age_asked_for(self, query, ranking) {
             return Answer::NotFound(Abstention::NoNumber);
         }
         let about_the_text =
@@ -331,8 +331,10 @@ impl Engine {
         let refers_back =
             follow_up_words(&tokens).filter(|_| own_words < self.params.standalone_words);
         // Small talk ("thanks for this!": no word the article has) is the FAQ's before it can
-        // read as a follow-up.
+        // read as a follow-up — unless it asks about a person ("how old is he?" after a
+        // question about Bogdanov is not "how old is this article?").
         if own_words == 0
+            && !names_a_person(&tokens)
             && let Some(reply) = self.faq_reply(&tokens)
         {
             return reply;
@@ -455,6 +457,19 @@ impl Engine {
         let ranking = self.rank(&query, Some(&focus), cosines.as_deref());
         let answer = match refers {
             _ if ranking.hits.is_empty() || query.names_an_unknown() => return None,
+            // "How old is he?": about him, but the article gives no age (final: no FAQ rule
+            // about the article's age answers it instead).
+            true if lacks_the_age_asked_for(self, &query, &ranking) => {
+                return Some(Conversed {
+                    answer: Answer::NotFound(Abstention::NoNumber),
+                    decision: Decision::FollowUp {
+                        reason: reason.to_string(),
+                        previous: previous.question,
+                    },
+                    query,
+                    ranking,
+                });
+            }
             true => Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect()),
             false => self.decide(&query, &ranking, cosines.as_deref()),
         };
@@ -507,17 +522,54 @@ fn fingerprint(corpus: &Corpus) -> u64 {
     hasher.finish()
 }
 
-/// True when the question asks for an age ("How old is Putin?") and none of the sentences
-/// found holds a number (a year does not count): the article does not say. Only ages: a
-/// count can be answered by a list ("How many bases?" — "Tartus and Hmeimim"; in CoQA one
+/// True when the question asks for an age ("How old is Putin?", "how old is he?") and none
+/// of the sentences found holds one ([`holds_an_age`]): the article does not say. Only ages:
+/// a count can be answered by a list ("How many bases?" — "Tartus and Hmeimim"; in CoQA one
 /// "how many" answer in five holds no number) and a duration by a year ("since 2015"), but
-/// every "how old" answer in CoQA holds a number. On every eval set it changes nothing.
-fn lacks_the_age_asked_for(query: &Query, ranking: &Ranking) -> bool {
+/// every "how old" answer in CoQA holds an age. On every eval set it changes nothing.
+fn lacks_the_age_asked_for(engine: &Engine, query: &Query, ranking: &Ranking) -> bool {
     query.answer_type == AnswerType::Quantity
         && query.words().any(|q| q.token.text == "old")
         && !ranking.hits.is_empty()
-        && (ranking.hits.iter()).all(|hit| hit.features.answer_type == Fit::Lacks)
+        && !(ranking.hits.iter())
+            .filter_map(|hit| engine.quote_at(hit.at))
+            .any(|quote| holds_an_age(&quote.text))
 }
+
+/// True when `text` holds something that reads as an age: a number from 1 to 130 that is no
+/// day of a month ("Greg Malloy, 44, was", "She was 45."; not "February 12"), or an
+/// `N-year-old`.
+fn holds_an_age(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let is_month = |i: Option<&String>| i.is_some_and(|w| MONTHS.contains(&w.as_str()));
+    words.iter().enumerate().any(|(i, word)| {
+        let number = word.parse::<u32>().is_ok_and(|n| (1..=130).contains(&n));
+        let day =
+            is_month(i.checked_sub(1).and_then(|p| words.get(p))) || is_month(words.get(i + 1));
+        (number && !day)
+            || (word.contains("-year-old") && word.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+/// English month names, for telling a day of a month from an age.
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
 #[cfg(test)]
 #[path = "qa_tests.rs"]

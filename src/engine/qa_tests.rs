@@ -246,3 +246,21 @@ fn a_russian_or_arabic_pronoun_refers_back() {
         );
     }
 }
+
+#[test]
+fn an_age_is_a_number_that_is_no_day_of_a_month() {
+    for text in [
+        "Greg Malloy, 44, was killed.",
+        "She was 45.",
+        "The 27-year-old son",
+    ] {
+        assert!(holds_an_age(text), "{text:?}");
+    }
+    for text in [
+        "The Kremlin confirmed the call on February 12.",
+        "in late 2024",
+        "none",
+    ] {
+        assert!(!holds_an_age(text), "{text:?}");
+    }
+}
