@@ -108,8 +108,9 @@ pub fn rank(
 
 /// Step 4: the answer from the final candidates (best first, at least one): up to
 /// [`Params::max_sentences`] hits down to [`Params::min_relative`] of the best, and the
-/// whole ranked list ("More"). A follow-up's answer repeats nothing the last answer showed
-/// (but its best sentence may) and keeps beside its best sentence (a sentence elsewhere may
+/// whole ranked list ("More"). A follow-up's answer repeats what the last answer showed
+/// only as its best sentence or at [`Params::shown_relative`] of the best, and keeps beside
+/// its best sentence (a sentence elsewhere may
 /// have got there on the borrowed terms alone); places left free go to sentences elsewhere
 /// at [`Params::fill_relative`] of the best or more.
 fn select(params: &Params, follow_up: bool, candidates: Vec<Hit>) -> (Vec<Hit>, Vec<SentenceRef>) {
@@ -120,9 +121,12 @@ fn select(params: &Params, follow_up: bool, candidates: Vec<Hit>) -> (Vec<Hit>, 
             || (h.at.article == first.article
                 && h.at.paragraph.abs_diff(first.paragraph) <= params.near_paragraphs)
     };
-    // The ranked list ("More") leaves out what the last answer showed, too.
+    // What the last answer showed is left out (of "More" too) unless it scores close to the
+    // best ("And Iran?" after a question about Turkey: the Iran sentence was third).
     let mut left: Vec<Option<Hit>> = (candidates.into_iter().enumerate())
-        .filter(|(i, hit)| *i == 0 || !hit.features.shown)
+        .filter(|(i, hit)| {
+            *i == 0 || !hit.features.shown || hit.score >= params.shown_relative * top
+        })
         .map(|(_, hit)| Some(hit))
         .collect();
     let mut hits: Vec<Hit> = Vec::with_capacity(params.max_sentences);
