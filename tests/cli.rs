@@ -52,6 +52,18 @@ fn ask_says_plainly_when_the_article_does_not_say() {
     assert!(stdout(&out).contains("The article does not say."));
 }
 
+// `ask ""` answered "The article does not say." as if a question had been asked.
+#[test]
+fn an_empty_question_is_an_error_saying_so() {
+    for blank in ["", "   "] {
+        let out = article_qa(&["ask", blank], "");
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("the question is empty") && err.lines().count() == 1, "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
 #[test]
 fn ask_json_has_the_shape_external_evaluation_relies_on() {
     let out = article_qa(

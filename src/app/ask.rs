@@ -124,15 +124,22 @@ pub enum LineError {
 /// `ask`: answers the question (or each line of standard input for `-`: a question, or a
 /// JSON object `{"turns": [...]}` whose last turn is answered in the context of the others).
 ///
-/// Errors: the engine cannot be built, or standard input or output fails.
+/// Errors: the question is empty, the engine cannot be built, or standard input or output
+/// fails.
 pub fn run(config: &Config, args: &AskArgs) -> Result<ExitCode> {
+    let question = args.question.join(" ");
+    if question.trim().is_empty() {
+        anyhow::bail!(
+            "the question is empty: ask something about the article, or - to read questions from standard input"
+        );
+    }
     let engine = setup::engine(config)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.question.len() == 1 && args.question[0] == "-" {
         answer_lines(&engine, args, io::stdin().lock(), &mut out)?;
     } else {
-        print_answer(&engine, &[args.question.join(" ")], args, &mut out)?;
+        print_answer(&engine, &[question], args, &mut out)?;
     }
     Ok(ExitCode::SUCCESS)
 }
