@@ -59,7 +59,10 @@ fn an_empty_question_is_an_error_saying_so() {
         let out = article_qa(&["ask", blank], "");
         assert_eq!(out.status.code(), Some(2));
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("the question is empty") && err.lines().count() == 1, "{err}");
+        assert!(
+            err.contains("the question is empty") && err.lines().count() == 1,
+            "{err}"
+        );
         assert!(out.stdout.is_empty());
     }
 }

@@ -173,6 +173,18 @@ fn only_a_phrase_about_the_text_points_at_it() {
     assert!(!points("Who discussed trade?"));
 }
 
+/// Asks `follow_up` after "Where are the bases?" and asserts it was read as a follow-up.
+fn assert_read_in_context_after_the_bases(engine: &Engine, follow_up: &str) {
+    let mut context = Context::default();
+    engine.converse("Where are the bases?", &mut context, 10, TTL);
+    let reply = engine.converse(follow_up, &mut context, 20, TTL);
+    assert!(
+        matches!(reply.decision, Decision::FollowUp { .. }),
+        "{follow_up:?}: {:?}",
+        reply.decision
+    );
+}
+
 #[test]
 fn fragments_and_pro_forms_continue_the_conversation() {
     // On CoQA these were refused as questions of their own: a fragment from a preposition
@@ -188,14 +200,7 @@ fn fragments_and_pro_forms_continue_the_conversation() {
         "Has anybody exceeded that?",
         "Were they built there?",
     ] {
-        let mut context = Context::default();
-        engine.converse("Where are the bases?", &mut context, 10, TTL);
-        let reply = engine.converse(follow_up, &mut context, 20, TTL);
-        assert!(
-            matches!(reply.decision, Decision::FollowUp { .. }),
-            "{follow_up:?}: {:?}",
-            reply.decision
-        );
+        assert_read_in_context_after_the_bases(&engine, follow_up);
     }
     // `there` and `that` of a sentence's own grammar refer to nothing, and a long question
     // that starts with a preposition is one of its own.
@@ -236,14 +241,7 @@ fn a_russian_or_arabic_pronoun_refers_back() {
     let engine = engine();
     for follow_up in ["Почему они важны?", "Что он сказал?", "لماذا هي مهمة؟"]
     {
-        let mut context = Context::default();
-        engine.converse("Where are the bases?", &mut context, 10, TTL);
-        let reply = engine.converse(follow_up, &mut context, 20, TTL);
-        assert!(
-            matches!(reply.decision, Decision::FollowUp { .. }),
-            "{follow_up:?}: {:?}",
-            reply.decision
-        );
+        assert_read_in_context_after_the_bases(&engine, follow_up);
     }
 }
 
