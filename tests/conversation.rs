@@ -615,8 +615,11 @@ fn how_old_is_he_asks_about_the_person_not_the_article() {
         json!({"turns": ["Who led the Russian delegation?", "how old is he?"]}),
         json!({"turns": ["Who led the Russian delegation?", "how old is this article?"]})
     );
+    let input = format!("{input}how old is he?\n");
     let lines = ask_json_lines(&[], &input);
     assert_eq!(lines[0]["source"], "none", "{}", lines[0]);
     assert_eq!(lines[0]["reason"], "no_number", "{}", lines[0]);
     assert_eq!(lines[1]["source"], "faq", "{}", lines[1]);
+    // Asked first, "he" is nobody: still no FAQ answer about the article's date.
+    assert_eq!(lines[2]["source"], "none", "{}", lines[2]);
 }

@@ -47,7 +47,7 @@ pub enum Abstention {
     NoMatch,
     /// Its words occur, but the best passage covers too little of the question.
     LowCoverage,
-    /// It asks for an age ("How old…?") and no sentence found holds a number.
+    /// It asks for an age ("How old…?") and no sentence found holds one.
     NoNumber,
 }
 

@@ -344,54 +344,97 @@ const REFERS_BACK: &[&str] = &[
 /// True when a question asks about a person by a pronoun (`he`, `she`, `they`…; `он`, `هو`…):
 /// no FAQ rule about the bot or the article is meant.
 pub(crate) fn names_a_person(tokens: &[Token]) -> bool {
-    tokens
-        .iter()
-        .any(|t| PERSONAL_PRONOUNS.contains(&t.text.as_str()))
+    let words = words_of(tokens);
+    pronouns(&words).any(|w| !DEMONSTRATIVES.contains(&w))
 }
 
-/// The personal pronouns of [`REFERS_BACK`].
-const PERSONAL_PRONOUNS: &[&str] = &[
-    "he", "her", "hers", "him", "his", "she", "their", "theirs", "them", "they", "его", "ее", "её",
-    "ей", "ему", "им", "их", "него", "неё", "нее", "ней", "нему", "них", "он", "она", "они", "هم",
-    "هما", "هو", "هي",
+/// The words of [`REFERS_BACK`] that point at a thing, not a person.
+const DEMONSTRATIVES: &[&str] = &[
+    "it",
+    "its",
+    "these",
+    "this",
+    "those",
+    "это",
+    "эта",
+    "эти",
+    "этим",
+    "этих",
+    "этот",
+    "эту",
+    "этого",
+    "этой",
+    "этом",
+    "оно",
+    "ذلك",
+    "تلك",
+    "هذا",
+    "هذه",
 ];
 
-/// Why a question reads as a follow-up by its words, if it does.
-pub(crate) fn follow_up_words(tokens: &[Token]) -> Option<String> {
-    let words: Vec<&str> = tokens
+/// Arabic question words after which `هو`/`هي`/`هم` is the copula of the question itself
+/// ("من هو الشرع؟", who is al-Sharaa?; "ما هي القواعد؟", what are the bases?), not a pronoun.
+const ARABIC_COPULA_AFTER: &[&str] = &["ما", "من", "ماذا"];
+
+/// The words of a question that refer back ([`REFERS_BACK`]), an Arabic copula left out.
+fn pronouns<'a>(words: &'a [&'a str]) -> impl Iterator<Item = &'a str> + 'a {
+    (0..words.len()).filter_map(move |i| {
+        let word = words[i];
+        let copula = matches!(word, "هو" | "هي" | "هم")
+            && i > 0
+            && ARABIC_COPULA_AFTER.contains(&words[i - 1]);
+        (REFERS_BACK.contains(&word) && !copula).then_some(word)
+    })
+}
+
+/// A question's words, compounds left out.
+fn words_of(tokens: &[Token]) -> Vec<&str> {
+    tokens
         .iter()
         .filter(|t| t.kind != TokenKind::Compound)
         .map(|t| t.text.as_str())
-        .collect();
-    if let Some(word) = words.iter().find(|w| REFERS_BACK.contains(w)) {
+        .collect()
+}
+
+/// Why a question reads as a follow-up by its words, if it does.
+pub(crate) fn follow_up_words(tokens: &[Token]) -> Option<String> {
+    let words = words_of(tokens);
+    if let Some(word) = pronouns(&words).next() {
         return Some(format!("refers back with {word:?}"));
     }
-    if let Some(word) = demonstrative(&words) {
+    if let Some(word) = demonstrative(tokens, &words) {
         return Some(format!("refers back with {word:?}"));
     }
+    let asks = words.iter().any(|w| QUESTION_WORDS.contains(w));
     match words.as_slice() {
         ["and" | "also" | "plus", ..] => Some("continues with \"and …\"".into()),
         ["what" | "how", "about", ..] => Some(format!("continues with \"{} about …\"", words[0])),
         ["why" | "how" | "when" | "where" | "who"] => Some(format!("a bare {:?}", words[0])),
-        [first, ..] if words.len() <= FRAGMENT_WORDS && PREPOSITIONS.contains(first) => {
+        [first, ..] if asks && words.len() <= FRAGMENT_WORDS && PREPOSITIONS.contains(first) => {
             Some(format!("continues with \"{first} …\""))
         }
         _ => None,
     }
 }
 
-/// `that`, `there` or `then` used as a pro-form, pointing at what was said: `that` last or
-/// after an auxiliary ("Has anybody exceeded that?", "What year did that happen?", "Is that
-/// a poor area?"), `there` or `then` last after a word that is no auxiliary ("Do women have
-/// full rights there?", "What happened then?"; not "Is there a hospital?", "that" of "said
-/// that he…").
-fn demonstrative<'a>(words: &[&'a str]) -> Option<&'a str> {
-    let last = words.len().checked_sub(1)?;
+/// `that`, `there` or `then` used as a pro-form, pointing at what was said, in a question
+/// (it starts with a question word or an auxiliary): `that` last or after an auxiliary ("Has
+/// anybody exceeded that?", "What year did that happen?", "Is that a poor area?"), `there`
+/// or `then` last after a word that is no auxiliary, in a question with a content word ("Do
+/// women have full rights there?", "What happened then?"; not "Is there a hospital?", "Are
+/// you there?", "I didn't know that", "that" of "Did he say that…").
+fn demonstrative<'a>(tokens: &[Token], words: &[&'a str]) -> Option<&'a str> {
+    let first = words.first()?;
+    if !QUESTION_WORDS.contains(first) && !AUXILIARIES.contains(first) {
+        return None;
+    }
+    let content = tokens.iter().any(|t| t.kind == TokenKind::Word && !t.stop);
+    let last = words.len() - 1;
     (0..words.len()).find_map(|i| {
         let after_auxiliary = i > 0 && AUXILIARIES.contains(&words[i - 1]);
         let refers = match words[i] {
             "that" => i == last || after_auxiliary,
-            "there" | "then" => i == last && i > 0 && !after_auxiliary,
+            "there" | "then" => content && i == last && i > 0 && !after_auxiliary,
             _ => false,
         };
         refers.then_some(words[i])
@@ -404,8 +447,9 @@ const AUXILIARIES: &[&str] = &[
     "will", "would",
 ];
 
-/// Most words of a fragment that continues the last question from a preposition ("In what
-/// city?", "At what facility?", "Along with who?", "By?").
+/// Most words of a fragment that continues the last question from a preposition and asks
+/// with a question word ("In what city?", "At what facility?", "Along with who?"; not "In
+/// English please").
 const FRAGMENT_WORDS: usize = 4;
 
 /// Prepositions a fragment can start with.

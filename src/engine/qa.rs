@@ -254,11 +254,11 @@ impl Engine {
                 && !query.names_an_unknown()
                 && (content_matched || query.has_words())
         };
-        // A question that points at the text ("What state did this story happen in?") asks
-        // what the text says: it is answered unless it names something the text lacks.
         if lacks_the_age_asked_for(self, query, ranking) {
             return Answer::NotFound(Abstention::NoNumber);
         }
+        // A question that points at the text ("What state did this story happen in?") asks
+        // what the text says: it is answered unless it names something the text lacks.
         let about_the_text =
             || query.points_at_text && !ranking.hits.is_empty() && !query.names_an_unknown();
         match refused {
@@ -344,7 +344,9 @@ impl Engine {
         {
             return reply;
         }
-        if let Some(reply) = self.faq_reply(&tokens) {
+        if !names_a_person(&tokens)
+            && let Some(reply) = self.faq_reply(&tokens)
+        {
             return reply;
         }
         if asks_what_it_is_about(&tokens) {
@@ -529,31 +531,43 @@ fn fingerprint(corpus: &Corpus) -> u64 {
 /// every "how old" answer in CoQA holds an age. On every eval set it changes nothing.
 fn lacks_the_age_asked_for(engine: &Engine, query: &Query, ranking: &Ranking) -> bool {
     query.answer_type == AnswerType::Quantity
-        && query.words().any(|q| q.token.text == "old")
+        && query
+            .words()
+            .any(|q| q.token.text == "old" && q.factor >= 1.0)
         && !ranking.hits.is_empty()
         && !(ranking.hits.iter())
             .filter_map(|hit| engine.quote_at(hit.at))
             .any(|quote| holds_an_age(&quote.text))
 }
 
-/// True when `text` holds something that reads as an age: a number from 1 to 130 that is no
-/// day of a month ("Greg Malloy, 44, was", "She was 45."; not "February 12"), or an
-/// `N-year-old`.
+/// True when `text` holds something that reads as an age: a number up to [`OLDEST`] that is
+/// no day of a month ("Greg Malloy, 44, was", "She was 45."; not "February 12"), a decade of
+/// life ("in his 40s") or an `…-year-old` ("27-year-old", "five-year-old").
 fn holds_an_age(text: &str) -> bool {
-    let words: Vec<String> = text
+    let words: Vec<&str> = text
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
         .collect();
-    let is_month = |i: Option<&String>| i.is_some_and(|w| MONTHS.contains(&w.as_str()));
+    // "may" is a month only as "May".
+    let is_month = |w: Option<&&str>| {
+        w.is_some_and(|w| {
+            *w == "May"
+                || (MONTHS.contains(&w.to_lowercase().as_str()) && !w.eq_ignore_ascii_case("may"))
+        })
+    };
     words.iter().enumerate().any(|(i, word)| {
-        let number = word.parse::<u32>().is_ok_and(|n| (1..=130).contains(&n));
+        let number = word.parse::<u32>().is_ok_and(|n| (1..=OLDEST).contains(&n));
         let day =
             is_month(i.checked_sub(1).and_then(|p| words.get(p))) || is_month(words.get(i + 1));
-        (number && !day)
-            || (word.contains("-year-old") && word.starts_with(|c: char| c.is_ascii_digit()))
+        let decade = word
+            .strip_suffix('s')
+            .is_some_and(|d| d.len() == 2 && d.ends_with('0') && d.parse::<u32>().is_ok());
+        (number && !day) || decade || word.to_lowercase().ends_with("-year-old")
     })
 }
+
+/// Oldest age read as one: a larger number is a count, a year or a page.
+const OLDEST: u32 = 130;
 
 /// English month names, for telling a day of a month from an age.
 const MONTHS: &[&str] = &[

@@ -35,7 +35,8 @@ use crate::search::semantic;
 /// The result of ranking: the sentences, best first, and the coverage of the best.
 #[derive(Debug, Clone, Default)]
 pub struct Ranking {
-    /// Up to [`Params::max_sentences`] sentences, best first.
+    /// Up to [`Params::max_sentences`] sentences, best first (a follow-up's: those beside
+    /// its best sentence first, then those elsewhere).
     pub hits: Vec<Hit>,
     /// Share (0..=1) of the question's weight matched in the best sentence's paragraph.
     pub coverage: f32,
@@ -62,7 +63,7 @@ impl Ranking {
 /// Scores every sentence against `query` and returns the best, best first. Returns an
 /// empty ranking when no term of the question occurs in the article. A `focus` (follow-ups)
 /// moves sentences already shown down and sentences near the last answer up, and keeps
-/// shown sentences out of the answer unless one is still the best.
+/// shown sentences out of the answer unless one is still the best or close to it.
 pub fn rank(
     index: &ArticleIndex,
     params: &Params,

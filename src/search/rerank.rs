@@ -330,8 +330,7 @@ fn holds_answer_type(
                 t.kind == TokenKind::Number || TIME_WORDS.contains(&terms.stem(t.term))
             }
             AnswerType::Quantity => {
-                (t.kind == TokenKind::Number && !is_year(terms.stem(t.term)))
-                    || NUMBER_WORDS.contains(&terms.stem(t.term))
+                t.kind == TokenKind::Number || NUMBER_WORDS.contains(&terms.stem(t.term))
             }
             AnswerType::Name => t.capitalized,
             AnswerType::Place => t.place,
@@ -340,15 +339,6 @@ fn holds_answer_type(
         };
         fits && literal.binary_search(&t.term).is_err()
     })
-}
-
-/// True for a number that reads as a year (four digits, 1000 to 2100): it dates an event,
-/// and is no count or age ("How old is Putin?" is not answered by "late 2024").
-fn is_year(text: &str) -> bool {
-    text.len() == 4
-        && text
-            .parse::<u32>()
-            .is_ok_and(|y| (1000..=2100).contains(&y))
 }
 
 /// Stems of number words (`twelve`, `a hundred`, `dozens`).

@@ -21,10 +21,11 @@ pub fn is_stopword(word: &str) -> bool {
         .contains(word)
 }
 
-/// Words of time, place, quantity, negation, cause and contrast that analysis keeps as terms
-/// (they change what a question means: `before`, `most`, `not`, `because`) but that ask nothing
-/// on their own: a question made only of them is treated as having no content word, and a
-/// misspelt question word is never matched to one fuzzily (`wether` is not `whether`).
+/// Words of time, place, quantity, negation, cause, contrast and likeness that analysis
+/// keeps as terms (they change what a question means: `before`, `most`, `not`, `because`,
+/// `like`) but that ask nothing on their own: a question made only of them is treated as
+/// having no content word, and a misspelt question word is never matched to one fuzzily
+/// (`wether` is not `whether`).
 pub fn is_function_word(word: &str) -> bool {
     FUNCTION_WORDS.contains(&word)
 }
