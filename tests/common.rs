@@ -72,3 +72,22 @@ pub fn ask_json_lines(args: &[&str], input: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect()
 }
+
+/// A seeds folder with one article whose first sentence is longer than a Telegram message
+/// (700 berths listed), then a short one: for answers that must be split.
+pub fn harbour_seeds() -> tempfile::TempDir {
+    let seeds = tempfile::tempdir().unwrap();
+    let long_sentence = format!(
+        "The harbour commission report lists {} and ends there.",
+        (1..=700)
+            .map(|i| format!("berth {i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    std::fs::write(
+        seeds.path().join("harbour.txt"),
+        format!("{long_sentence}\nThe harbour opened in 1901.\n"),
+    )
+    .unwrap();
+    seeds
+}

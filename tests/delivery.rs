@@ -232,19 +232,7 @@ fn a_groups_conversation_follows_it_when_telegram_announces_the_supergroup() {
 #[test]
 fn a_question_in_a_forum_topic_is_answered_in_that_topic_on_every_part() {
     let fake = FakeTelegram::start();
-    let seeds = tempfile::tempdir().unwrap();
-    let long_sentence = format!(
-        "The harbour commission report lists {} and ends there.",
-        (1..=700)
-            .map(|i| format!("berth {i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    std::fs::write(
-        seeds.path().join("harbour.txt"),
-        format!("{long_sentence}\nThe harbour opened in 1901.\n"),
-    )
-    .unwrap();
+    let seeds = crate::common::harbour_seeds();
     let bot = BotProcess::launch(
         &fake,
         Launch {

@@ -161,19 +161,7 @@ fn markup_in_questions_cannot_break_the_reply() {
 #[test]
 fn answers_longer_than_telegram_allows_are_split() {
     let fake = FakeTelegram::start();
-    let seeds = tempfile::tempdir().unwrap();
-    let long_sentence = format!(
-        "The harbour commission report lists {} and ends there.",
-        (1..=700)
-            .map(|i| format!("berth {i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    std::fs::write(
-        seeds.path().join("harbour.txt"),
-        format!("{long_sentence}\nThe harbour opened in 1901.\n"),
-    )
-    .unwrap();
+    let seeds = crate::common::harbour_seeds();
     let mut bot = BotProcess::launch(
         &fake,
         Launch {
