@@ -7,6 +7,7 @@
 //! replies as against Telegram, under a quarter of that load.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use article_qa::app::config::{BotToken, Config, CorpusLocation, DEFAULT_CONTEXT_TTL};
@@ -35,7 +36,11 @@ fn questions() -> Vec<String> {
 /// then sends the next, until `updates` questions are answered. Returns the elapsed time and
 /// each reply's latency (question pushed to reply received by the fake server).
 fn batch(fake: &FakeTelegram, questions: &[String], updates: usize) -> (Duration, Vec<Duration>) {
-    let chats: Vec<Chat> = (1..=CHATS).map(|i| Chat::private(1_000 + i)).collect();
+    // Each batch has chats of its own: the bot answers a question repeated within seconds
+    // once, and a chat's first question of one batch could repeat its last of the one before.
+    static BATCHES: AtomicI64 = AtomicI64::new(0);
+    let first = 1_000 + BATCHES.fetch_add(1, Ordering::Relaxed) * CHATS;
+    let chats: Vec<Chat> = (1..=CHATS).map(|i| Chat::private(first + i)).collect();
     fake.clear_requests();
     let mut seen = 0;
     let mut signalled = fake.wait_sent_count(usize::MAX, Duration::ZERO);
