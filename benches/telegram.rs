@@ -127,6 +127,7 @@ fn start_article_qa() -> FakeTelegram {
         log: None,
         sources: Default::default(),
         max_update_age: None,
+        service: Default::default(),
     };
     let engine = Engine::new(Corpus::load_dir(&seeds).unwrap());
     spawn_bot(move || async move {

@@ -8,7 +8,17 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&str] = &["text", "corpus", "embed", "search", "engine", "chat", "app"];
 
 /// Crates only the front ends (`src/app/`) may use.
-const FRONT_END_CRATES: &[&str] = &["teloxide", "clap", "tokio", "reqwest", "redis", "anyhow"];
+const FRONT_END_CRATES: &[&str] = &[
+    "teloxide",
+    "clap",
+    "tokio",
+    "reqwest",
+    "redis",
+    "anyhow",
+    "axum",
+    "prometheus",
+    "subtle",
+];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in fs::read_dir(dir).expect("src folder") {

@@ -14,3 +14,4 @@ mod polling;
 mod regression;
 mod support;
 mod telegram;
+mod webhook;

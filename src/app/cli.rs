@@ -63,8 +63,8 @@ pub enum Command {
     /// Talk to the bot in the terminal: one question a line, the same answers and commands as in
     /// Telegram. Needs no token.
     Chat,
-    /// Run the Telegram bot (long polling). Needs TELOXIDE_TOKEN.
-    Telegram,
+    /// Run the Telegram bot (long polling, or a webhook with --webhook). Needs TELOXIDE_TOKEN.
+    Telegram(TelegramArgs),
     /// Measure answer quality on a question set (top-1, hit@3, abstention, overall).
     Eval(EvalArgs),
     /// Check FAQ rules and read the log of unanswered questions.
@@ -85,6 +85,27 @@ pub struct AskArgs {
     /// Show why the answer was chosen: terms, matches, scores and the threshold.
     #[arg(long, conflicts_with = "json")]
     pub explain: bool,
+}
+
+/// `telegram` options. Each also has a variable (in brackets); the flag wins.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TelegramArgs {
+    /// Get updates by webhook instead of long polling (needs a public HTTPS URL and a
+    /// secret).
+    #[arg(long)]
+    pub webhook: bool,
+    /// The public HTTPS URL Telegram posts updates to; its path is the path served
+    /// [env: ARTICLE_QA_WEBHOOK_URL].
+    #[arg(long, value_name = "URL", requires = "webhook")]
+    pub webhook_url: Option<String>,
+    /// The address the webhook (and /healthz, /readyz, /metrics) listens on, behind a
+    /// TLS-terminating proxy [env: ARTICLE_QA_LISTEN; default: 127.0.0.1:8443].
+    #[arg(long, value_name = "ADDR", requires = "webhook")]
+    pub listen: Option<String>,
+    /// The secret Telegram sends with every update (prefer the variable: a flag shows in
+    /// the process list) [env: ARTICLE_QA_WEBHOOK_SECRET].
+    #[arg(long, value_name = "SECRET", requires = "webhook")]
+    pub webhook_secret: Option<String>,
 }
 
 /// `eval` options.

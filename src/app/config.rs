@@ -5,22 +5,88 @@
 //! [`ConfigError`] naming the variable.
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::app::cli::Cli;
+use crate::app::cli::{Cli, Command};
 use crate::app::env_file::EnvFile;
 
 pub use crate::app::env::{
-    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LOG_VAR, MAX_AGE_VAR,
-    MODEL_VAR, REDIS_VAR, SEEDS_VAR, TOKEN_VAR, UNANSWERED_VAR, VARIABLES, Variable,
-    environment_help,
+    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LISTEN_VAR, LOG_VAR,
+    MAX_AGE_VAR, MAX_CONNECTIONS_VAR, METRICS_LISTEN_VAR, MODEL_VAR, REDIS_VAR, SEEDS_VAR,
+    TEST_ENV_VAR, TOKEN_VAR, UNANSWERED_VAR, VARIABLES, Variable, WEBHOOK_SECRET_VAR,
+    WEBHOOK_URL_VAR, environment_help,
 };
 
 /// The default idle time after which a chat's conversation context expires.
 pub const DEFAULT_CONTEXT_TTL: Duration = crate::engine::conversation::DEFAULT_TTL;
 /// The default age past which a Telegram message the bot gets is skipped (5 minutes).
 pub const DEFAULT_MAX_UPDATE_AGE: Duration = Duration::from_secs(5 * 60);
+/// The default address the webhook listens on (behind a TLS-terminating proxy).
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8443";
+/// The default for `max_connections` in `setWebhook` (Telegram's own default).
+pub const DEFAULT_MAX_CONNECTIONS: u8 = 40;
+
+/// How the bot runs as a service: webhook or polling, where health and metrics are served,
+/// and which Telegram environment it talks to.
+#[derive(Debug, Clone, Default)]
+pub struct Service {
+    /// Webhook mode's settings; `None` for long polling.
+    pub webhook: Option<Webhook>,
+    /// Polling mode: where `/healthz`, `/readyz` and `/metrics` are served, if anywhere
+    /// (webhook mode serves them on its own address).
+    pub metrics_listen: Option<SocketAddr>,
+    /// Every Bot API call goes to Telegram's test environment (`/bot<token>/test/<method>`).
+    pub test_env: bool,
+}
+
+/// Webhook mode's settings.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// The public HTTPS URL given to `setWebhook`; its path is the path served.
+    pub url: url::Url,
+    /// The address listened on.
+    pub listen: SocketAddr,
+    /// The secret every update must carry in `X-Telegram-Bot-Api-Secret-Token`.
+    pub secret: WebhookSecret,
+    /// `max_connections` for `setWebhook` (1 to 100).
+    pub max_connections: u8,
+}
+
+/// The webhook secret. Like [`BotToken`], never shown by `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookSecret(String);
+
+impl WebhookSecret {
+    /// Wraps a secret: 1 to 256 characters of `A-Z`, `a-z`, `0-9`, `_` and `-`, as Telegram
+    /// requires.
+    pub fn new(secret: &str) -> Result<Self, ConfigError> {
+        let ok = (1..=256).contains(&secret.len())
+            && secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if ok {
+            Ok(Self(secret.to_string()))
+        } else {
+            Err(ConfigError::Invalid {
+                var: WEBHOOK_SECRET_VAR,
+                why: "a webhook secret is 1 to 256 characters of A-Z, a-z, 0-9, _ and -".into(),
+            })
+        }
+    }
+
+    /// The secret itself, for `setWebhook` and the header check only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WebhookSecret(<redacted>)")
+    }
+}
 
 /// A bot token. Its `Debug` and `Display` never show it; only [`BotToken::expose`] does.
 #[derive(Clone, PartialEq, Eq)]
@@ -194,6 +260,8 @@ pub struct Config {
     /// Telegram messages older than this when the bot gets them are skipped; `None` answers
     /// every one.
     pub max_update_age: Option<Duration>,
+    /// Webhook or polling, health and metrics, the Telegram environment.
+    pub service: Service,
 }
 
 /// Where a configuration's main settings came from, for the start-up log and the errors
@@ -301,6 +369,7 @@ impl Config {
             max_update_age: var(MAX_AGE_VAR)
                 .map_or(Ok(Some(DEFAULT_MAX_UPDATE_AGE)), |m| parse_max_age(&m))?,
             log: var(LOG_VAR),
+            service: service(cli, &var)?,
             sources: ConfigSources {
                 env_file: sources.file.map(|f| f.path.clone()),
                 corpus: corpus_origin,
@@ -423,6 +492,82 @@ fn parse_ttl(minutes: &str) -> Result<Duration, ConfigError> {
         _ => Err(ConfigError::Invalid {
             var: CONTEXT_VAR,
             why: "the value is not a whole number of minutes from 1 to 525600 (a year)".into(),
+        }),
+    }
+}
+
+/// The service settings: webhook mode's from `telegram --webhook`'s flags, then `var`.
+fn service(cli: &Cli, var: &impl Fn(&str) -> Option<String>) -> Result<Service, ConfigError> {
+    let args = match &cli.command {
+        Some(Command::Telegram(args)) => args.clone(),
+        _ => Default::default(),
+    };
+    let webhook = match args.webhook {
+        false => None,
+        true => {
+            let required = |flag: Option<String>, name: &'static str| {
+                flag.or_else(|| var(name)).ok_or(ConfigError::Invalid {
+                    var: name,
+                    why: "webhook mode needs it (see README, Deploying)".into(),
+                })
+            };
+            let listen = args.listen.or_else(|| var(LISTEN_VAR));
+            Some(Webhook {
+                url: parse_webhook_url(&required(args.webhook_url, WEBHOOK_URL_VAR)?)?,
+                listen: parse_address(listen.as_deref().unwrap_or(DEFAULT_LISTEN), LISTEN_VAR)?,
+                secret: WebhookSecret::new(&required(args.webhook_secret, WEBHOOK_SECRET_VAR)?)?,
+                max_connections: var(MAX_CONNECTIONS_VAR)
+                    .map_or(Ok(DEFAULT_MAX_CONNECTIONS), |n| parse_max_connections(&n))?,
+            })
+        }
+    };
+    Ok(Service {
+        webhook,
+        metrics_listen: var(METRICS_LISTEN_VAR)
+            .map(|a| parse_address(&a, METRICS_LISTEN_VAR))
+            .transpose()?,
+        test_env: var(TEST_ENV_VAR).is_some_and(|v| is_on(&v)),
+    })
+}
+
+/// True for a switch turned on: `1`, `true`, `yes` or `on`.
+fn is_on(value: &str) -> bool {
+    ["1", "true", "yes", "on"]
+        .iter()
+        .any(|on| value.trim().eq_ignore_ascii_case(on))
+}
+
+/// The webhook URL: absolute HTTPS with a host (Telegram calls nothing else). The error never
+/// quotes the value (a token pasted into the wrong variable must not be printed).
+fn parse_webhook_url(url: &str) -> Result<url::Url, ConfigError> {
+    let invalid = |why: &str| ConfigError::Invalid {
+        var: WEBHOOK_URL_VAR,
+        why: format!("{why} (expected something like https://bot.example.org/telegram)"),
+    };
+    let parsed = url::Url::parse(url.trim()).map_err(|_| invalid("not a URL"))?;
+    if parsed.scheme() != "https" || parsed.host_str().is_none() {
+        return Err(invalid(
+            "Telegram only calls https:// URLs with a host name",
+        ));
+    }
+    Ok(parsed)
+}
+
+/// A listening address, `IP:PORT`.
+fn parse_address(address: &str, var: &'static str) -> Result<SocketAddr, ConfigError> {
+    address.trim().parse().map_err(|_| ConfigError::Invalid {
+        var,
+        why: "not an IP:PORT address (like 127.0.0.1:8443 or 0.0.0.0:8443)".into(),
+    })
+}
+
+/// `max_connections`: 1 to 100, as Telegram allows.
+fn parse_max_connections(n: &str) -> Result<u8, ConfigError> {
+    match n.trim().parse::<u8>() {
+        Ok(n) if (1..=100).contains(&n) => Ok(n),
+        _ => Err(ConfigError::Invalid {
+            var: MAX_CONNECTIONS_VAR,
+            why: "the value is not a whole number from 1 to 100".into(),
         }),
     }
 }

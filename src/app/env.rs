@@ -28,6 +28,18 @@ pub const MODEL_VAR: &str = "ARTICLE_QA_MODEL";
 pub const CACHE_VAR: &str = "ARTICLE_QA_CACHE";
 /// `RUST_LOG`: the log level (read by `tracing-subscriber`'s `EnvFilter`).
 pub const LOG_VAR: &str = "RUST_LOG";
+/// Webhook mode: the public HTTPS URL Telegram posts updates to (its path is served).
+pub const WEBHOOK_URL_VAR: &str = "ARTICLE_QA_WEBHOOK_URL";
+/// Webhook mode: the address the webhook listens on.
+pub const LISTEN_VAR: &str = "ARTICLE_QA_LISTEN";
+/// Webhook mode: the secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token`.
+pub const WEBHOOK_SECRET_VAR: &str = "ARTICLE_QA_WEBHOOK_SECRET";
+/// Webhook mode: most connections Telegram opens to the webhook at once.
+pub const MAX_CONNECTIONS_VAR: &str = "ARTICLE_QA_WEBHOOK_MAX_CONNECTIONS";
+/// Polling mode: the address serving `/healthz`, `/readyz` and `/metrics`.
+pub const METRICS_LISTEN_VAR: &str = "ARTICLE_QA_METRICS_LISTEN";
+/// Every Bot API call goes to Telegram's test environment.
+pub const TEST_ENV_VAR: &str = "ARTICLE_QA_TELEGRAM_TEST_ENV";
 
 /// One setting read from the environment (or `.env`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +119,36 @@ pub const VARIABLES: &[Variable] = &[
         name: LOG_VAR,
         meaning: "log level: error, warn, info, debug, trace",
         default: "info",
+    },
+    Variable {
+        name: WEBHOOK_URL_VAR,
+        meaning: "with --webhook: public HTTPS URL Telegram posts updates to",
+        default: "none (required with --webhook)",
+    },
+    Variable {
+        name: LISTEN_VAR,
+        meaning: "with --webhook: address the webhook, health and metrics listen on",
+        default: "127.0.0.1:8443",
+    },
+    Variable {
+        name: WEBHOOK_SECRET_VAR,
+        meaning: "with --webhook: secret Telegram sends with every update (A-Z a-z 0-9 _ -)",
+        default: "none (required with --webhook)",
+    },
+    Variable {
+        name: MAX_CONNECTIONS_VAR,
+        meaning: "with --webhook: most connections Telegram opens at once (1-100)",
+        default: "40",
+    },
+    Variable {
+        name: METRICS_LISTEN_VAR,
+        meaning: "polling mode: address serving /healthz, /readyz and /metrics",
+        default: "none (not served)",
+    },
+    Variable {
+        name: TEST_ENV_VAR,
+        meaning: "1: use Telegram's test environment (a test-environment token)",
+        default: "0",
     },
 ];
 

@@ -53,7 +53,7 @@ fn run_mode(cli: Cli) -> Result<ExitCode> {
         Some(Command::Ask(args)) => ask::run(&config, &args),
         Some(Command::Eval(args)) => run_eval(&config, &args),
         Some(Command::Chat) => chat(&config),
-        Some(Command::Telegram) => telegram(&config),
+        Some(Command::Telegram(_)) => telegram(&config),
         Some(Command::Faq(FaqCommand::Check { file })) => faq_check(&config, file.as_deref()),
         Some(Command::Faq(FaqCommand::Unanswered { file })) => {
             faq_unanswered(&config, file.as_deref())

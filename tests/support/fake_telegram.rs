@@ -40,6 +40,8 @@ pub struct Request {
     pub body: Arc<Value>,
     /// When it arrived.
     pub at: Instant,
+    /// True when it came to Telegram's test environment (`/bot<token>/test/<method>`).
+    pub test_env: bool,
 }
 
 #[derive(Default)]
@@ -55,6 +57,8 @@ struct Inner {
     confirmed: i64,
     /// Whether Telegram's sending limits are enforced.
     limits: bool,
+    /// The webhook URL set (`setWebhook`; empty when none, as Telegram reports it).
+    webhook: String,
     /// Messages taken: chat and when (for the limits).
     taken: Vec<(i64, Instant)>,
     /// 429s served for going over the limits.
@@ -101,6 +105,7 @@ impl FakeTelegram {
                 let listener = tokio::net::TcpListener::from_std(listener).unwrap();
                 let app = Router::new()
                     .route("/{bot}/{method}", post(handle))
+                    .route("/{bot}/test/{method}", post(handle_test))
                     .with_state(server);
                 axum::serve(listener, app).await.unwrap();
             });
@@ -178,6 +183,17 @@ impl FakeTelegram {
         }
         self.push_update("message", message);
         message_id
+    }
+
+    /// A text message update in `chat`, as Telegram would post it to a webhook (numbered as
+    /// queued updates are; the fake does not hand it out by `getUpdates`, a webhook bot does
+    /// not poll).
+    pub fn text_update(&self, chat: &Chat, text: &str) -> Value {
+        let message_id = self.push_text(chat, text);
+        let inner = self.inner.lock().unwrap();
+        let update = inner.updates.last().unwrap().clone();
+        assert_eq!(update["message"]["message_id"], message_id);
+        update
     }
 
     /// The id of the last update queued (0 before any).
@@ -390,7 +406,32 @@ async fn handle(
     Path((bot, method)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let params: Arc<Value> = Arc::new(serde_json::from_slice(&body).unwrap_or(Value::Null));
+    answer(fake, bot, method, body, false).await
+}
+
+/// A call to Telegram's test environment, answered as any other (and recorded as such).
+async fn handle_test(
+    State(fake): State<FakeTelegram>,
+    Path((bot, method)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    answer(fake, bot, method, body, true).await
+}
+
+async fn answer(
+    fake: FakeTelegram,
+    bot: String,
+    method: String,
+    body: Bytes,
+    test_env: bool,
+) -> Response {
+    // teloxide sends most calls as JSON, `setWebhook` as a multipart form.
+    let params: Arc<Value> = Arc::new(
+        serde_json::from_slice(&body)
+            .ok()
+            .or_else(|| multipart_fields(&body))
+            .unwrap_or(Value::Null),
+    );
     // Bot API method names are case-insensitive; teloxide sends `GetMe`. Record `getMe`.
     let method = match method.chars().next() {
         Some(first) => first
@@ -402,7 +443,7 @@ async fn handle(
     if bot != format!("bot{TOKEN}") {
         return error(401, "Unauthorized");
     }
-    if let Some(fault) = fake.record(&method, &params) {
+    if let Some(fault) = fake.record(&method, &params, test_env) {
         return faulty(fault);
     }
     match method.as_str() {
@@ -412,7 +453,16 @@ async fn handle(
             "can_connect_to_business": false, "has_main_web_app": false,
         })),
         "getWebhookInfo" => {
-            ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0}))
+            let url = fake.inner.lock().unwrap().webhook.clone();
+            ok(json!({"url": url, "has_custom_certificate": false, "pending_update_count": 0}))
+        }
+        "setWebhook" => {
+            fake.inner.lock().unwrap().webhook = params["url"].as_str().unwrap_or("").into();
+            ok(json!(true))
+        }
+        "deleteWebhook" => {
+            fake.inner.lock().unwrap().webhook.clear();
+            ok(json!(true))
         }
         "getUpdates" => get_updates(&fake, &params).await,
         "sendMessage" | "editMessageText" => send_message(&fake, &params),
@@ -424,7 +474,7 @@ async fn handle(
 
 impl FakeTelegram {
     /// Records a request; returns the fault queued for its method, if any.
-    fn record(&self, method: &str, params: &Arc<Value>) -> Option<Fault> {
+    fn record(&self, method: &str, params: &Arc<Value>, test_env: bool) -> Option<Fault> {
         let mut inner = self.inner.lock().unwrap();
         let index = inner.requests.len();
         inner
@@ -436,9 +486,37 @@ impl FakeTelegram {
             method: method.to_string(),
             body: Arc::clone(params),
             at: Instant::now(),
+            test_env,
         });
         inner.faults.get_mut(method).and_then(VecDeque::pop_front)
     }
+}
+
+/// A multipart form's text fields as a JSON object, each value read as JSON where it is
+/// (`40`, `["message"]`) and as a string otherwise.
+fn multipart_fields(body: &[u8]) -> Option<Value> {
+    let text = std::str::from_utf8(body).ok()?;
+    let boundary = text.lines().next()?.trim_end();
+    if !boundary.starts_with("--") {
+        return None;
+    }
+    let mut fields = serde_json::Map::new();
+    for part in text.split(boundary).skip(1) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        else {
+            continue;
+        };
+        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        let parsed = serde_json::from_str(value).unwrap_or_else(|_| Value::from(value));
+        fields.insert(name.to_string(), parsed);
+    }
+    Some(Value::Object(fields))
 }
 
 /// The response a fault gives.

@@ -1,7 +1,8 @@
-//! Test support: the fake Telegram Bot API (its faults and HTML checks) and a handle on the
-//! bot process.
+//! Test support: the fake Telegram Bot API (its faults and HTML checks), a handle on the
+//! bot process and a small HTTP client for the bot's webhook.
 
 pub mod bot_process;
 pub mod fake_telegram;
 pub mod faults;
 pub mod html;
+pub mod http;

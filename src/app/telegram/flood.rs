@@ -15,6 +15,8 @@ use lru::LruCache;
 use teloxide::types::{ChatId, Update};
 use tracing::warn;
 
+use super::metrics;
+
 /// The most updates one chat may have waiting to be handled; past it, that chat's further
 /// updates are dropped (with one log line) until it catches up, so one flooding chat cannot
 /// fill the dispatcher and hold up the others.
@@ -68,6 +70,7 @@ impl Backlog {
             return false;
         }
         *count += 1;
+        metrics::QUEUED.inc();
         true
     }
 
@@ -77,6 +80,7 @@ impl Backlog {
             return;
         };
         if let Some(count) = waiting.get_mut(&chat) {
+            metrics::QUEUED.dec();
             // A chat marked as dropped had `CHAT_BACKLOG` waiting, not one more.
             *count = (*count).min(CHAT_BACKLOG).saturating_sub(1);
             if *count == 0 {

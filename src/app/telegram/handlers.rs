@@ -14,6 +14,7 @@ use tracing::{debug, error, info};
 use super::BotT;
 use super::flood::chat_of;
 use super::html::{answer_html, paragraph_html, response_html, text_html};
+use super::metrics;
 use super::send::{HandlerError, HandlerResult, Target, contain_panic, guarded, send};
 use super::state::State;
 use crate::chat::buttons::{self, Pressed, Refused};
@@ -252,6 +253,10 @@ async fn answer_turn(
     let html = response_html(&response);
     send(bot, state, &Target::reply_to(msg), html, buttons).await?;
     state.log_unanswered(question, &response);
+    metrics::ANSWERS
+        .with_label_values(&[response.source()])
+        .inc();
+    metrics::ANSWER_SECONDS.observe(started.elapsed().as_secs_f64());
     log_update(msg, question.chars().count(), response.source(), started);
     Ok(())
 }

@@ -34,6 +34,7 @@ use teloxide::{ApiError, RequestError};
 use tracing::{debug, info, warn};
 
 use super::flood::chat_of;
+use super::metrics;
 use super::state::State;
 
 /// How long a 409 Conflict may go on after the bot has been polling (another instance
@@ -217,21 +218,10 @@ impl Poller {
             if let Some(next) = id.and_then(|id| i32::try_from(id.checked_add(1)?).ok()) {
                 self.offset = self.offset.max(next);
             }
-            if self
-                .state
-                .max_update_age
-                .is_some_and(|max| too_old(&value, now, max))
-            {
-                self.skipped_old += 1;
-                continue;
-            }
-            match read_update(value) {
-                Ok(update) => {
-                    if chat_of(&update).is_none_or(|chat| self.state.backlog.admit(chat)) {
-                        self.ready.push_back(update);
-                    }
-                }
-                Err(unreadable) => warn!("{unreadable}"),
+            match take_in(&self.state, value, now) {
+                Taken::Ready(update) => self.ready.push_back(*update),
+                Taken::Old => self.skipped_old += 1,
+                Taken::Dropped => {}
             }
         }
         if !full && self.skipped_old > 0 {
@@ -409,6 +399,60 @@ struct Unreadable {
     id: Option<i64>,
     kind: String,
     position: String,
+}
+
+/// What became of an update received.
+pub(super) enum Taken {
+    /// Read, and to be handled.
+    Ready(Box<Update>),
+    /// A message older than the configured age: skipped (the caller counts these).
+    Old,
+    /// Unreadable (logged) or from a chat with too many waiting: dropped.
+    Dropped,
+}
+
+/// Takes in one update as received (polled or posted to the webhook), `now` in Unix seconds:
+/// counts it by kind, skips it when too old, reads it (an unreadable one is logged by id,
+/// kind and position, never its content) and admits it to its chat's backlog.
+pub(super) fn take_in(state: &State, value: Value, now: u64) -> Taken {
+    if state
+        .max_update_age
+        .is_some_and(|max| too_old(&value, now, max))
+    {
+        return Taken::Old;
+    }
+    match read_update(value) {
+        Ok(update) => {
+            metrics::UPDATES
+                .with_label_values(&[kind_label(&update.kind)])
+                .inc();
+            if chat_of(&update).is_none_or(|chat| state.backlog.admit(chat)) {
+                Taken::Ready(Box::new(update))
+            } else {
+                Taken::Dropped
+            }
+        }
+        Err(unreadable) => {
+            metrics::UPDATES.with_label_values(&["unreadable"]).inc();
+            warn!("{unreadable}");
+            Taken::Dropped
+        }
+    }
+}
+
+/// An update's kind as a metric label.
+fn kind_label(kind: &UpdateKind) -> &'static str {
+    match kind {
+        UpdateKind::Message(_) => "message",
+        UpdateKind::EditedMessage(_) => "edited_message",
+        UpdateKind::ChannelPost(_) => "channel_post",
+        UpdateKind::EditedChannelPost(_) => "edited_channel_post",
+        UpdateKind::InlineQuery(_) => "inline_query",
+        UpdateKind::CallbackQuery(_) => "callback_query",
+        UpdateKind::MyChatMember(_) => "my_chat_member",
+        UpdateKind::ChatMember(_) => "chat_member",
+        _ => "other",
+    }
 }
 
 /// Reads one update, dropping entities teloxide does not know first.

@@ -1,8 +1,10 @@
-//! The Telegram front end: start-up checks, long polling and shutdown. The routing table and
-//! its small handlers are in `handlers`, the commands as teloxide reads them in `commands`,
-//! HTML rendering in [`html`], the buttons' signed callback data in `buttons`, getting
-//! updates in `listen`, sending replies in `send`, shared state in `state`, conversation
-//! contexts in [`store`].
+//! The Telegram front end: start-up checks, long polling or a webhook, and shutdown. The
+//! routing table and its small handlers are in `handlers`, the commands as teloxide reads
+//! them in `commands`, HTML rendering in [`html`], the buttons' signed callback data in
+//! `buttons`, getting updates in `listen` (polling) and `webhook`, the HTTP side (webhook,
+//! health, metrics) in `service`, the metrics in `metrics`, Telegram's test environment in
+//! `test_env`, sending replies in `send`, shared state in `state`, conversation contexts in
+//! [`store`].
 //!
 //! Replies go out paced below Telegram's limits (`flood`); when Telegram answers 429 "retry
 //! after N" all the same, the sender waits N seconds and resends, and other failures are
@@ -19,9 +21,13 @@ mod flood;
 mod handlers;
 pub mod html;
 mod listen;
+mod metrics;
 mod send;
+mod service;
 mod state;
 pub mod store;
+mod test_env;
+mod webhook;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -30,8 +36,8 @@ use anyhow::{Context as _, Result, bail};
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::stop::StopToken;
-use teloxide::types::Me;
-use teloxide::update_listeners::UpdateListener as _;
+use teloxide::types::{AllowedUpdate, Me};
+use teloxide::update_listeners::UpdateListener;
 use teloxide::{ApiError, RequestError};
 use tracing::{info, warn};
 
@@ -78,7 +84,7 @@ pub async fn run_paced(
         bail!("no bot token: put TELOXIDE_TOKEN=<token from @BotFather> in .env (see README)");
     };
     secrets.add(token.expose());
-    let bot = client(token, config)?;
+    let bot = client(token, config).await?;
     let me = check_token(&bot, config).await?;
     if let Err(e) = bot.set_my_commands(menu()).await {
         warn!(
@@ -92,17 +98,86 @@ pub async fn run_paced(
         engine.corpus().articles.len()
     );
     let state = Arc::new(State::new(engine, config, token, pace).await?);
-    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
+    let dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![Arc::clone(&state)])
         .default_handler(|_| async {})
         .error_handler(Arc::new(LogErrors(secrets.clone())))
         .worker_queue_size(WORKER_QUEUE)
         .build();
-    delete_webhook(&bot, secrets).await;
-    let mut listener = listen::listener(bot, POLL_TIMEOUT, Arc::clone(&state));
+    match &config.service.webhook {
+        Some(hook) => {
+            secrets.add(hook.secret.expose());
+            let (inbox, updates) = tokio::sync::mpsc::channel(webhook::INBOX);
+            let service = service::Service::webhook(Arc::clone(&state), hook.secret.clone(), inbox);
+            let listener = service::bind(hook.listen).await?;
+            let router = service::router(Arc::clone(&service), hook.url.path());
+            tokio::spawn(service::serve(listener, router, state.shutdown.clone()));
+            service::announce(hook.listen, true);
+            register_webhook(&bot, hook, secrets).await?;
+            service.registered();
+            if config.redis_url.is_none() {
+                info!(
+                    "webhook mode without REDIS_URL: updates are handled in this process only (run one replica)"
+                );
+            }
+            let listener = webhook::listener(updates, Arc::clone(&state));
+            dispatch(dispatcher, listener, &state, secrets, config).await
+        }
+        None => {
+            if let Some(address) = config.service.metrics_listen {
+                let listener = service::bind(address).await?;
+                let router = service::router(service::Service::polling(Arc::clone(&state)), "/");
+                tokio::spawn(service::serve(listener, router, state.shutdown.clone()));
+                service::announce(address, false);
+            }
+            delete_webhook(&bot, secrets).await;
+            let listener = listen::listener(bot, POLL_TIMEOUT, Arc::clone(&state));
+            dispatch(dispatcher, listener, &state, secrets, config).await
+        }
+    }
+}
+
+/// The update kinds the bot handles: what `setWebhook` asks Telegram for.
+const ALLOWED_UPDATES: [AllowedUpdate; 2] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery];
+
+/// Calls `setWebhook` with the URL, the secret, the update kinds handled and
+/// `max_connections`. Errors: Telegram refuses it (one line, never the secret or token).
+async fn register_webhook(
+    bot: &Bot,
+    hook: &crate::app::config::Webhook,
+    secrets: &Secrets,
+) -> Result<()> {
+    bot.set_webhook(hook.url.clone())
+        .secret_token(hook.secret.expose().to_string())
+        .allowed_updates(ALLOWED_UPDATES)
+        .max_connections(hook.max_connections)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "Telegram refused the webhook {}: {}",
+                hook.url,
+                secrets.scrub(&shown(&e))
+            )
+        })?;
+    info!("webhook registered: Telegram posts updates to {}", hook.url);
+    Ok(())
+}
+
+/// Runs the dispatcher on `listener` until it stops (Ctrl-C, SIGTERM, a fatal polling
+/// error); then the dispatcher finishes the updates it holds.
+async fn dispatch<L>(
+    mut dispatcher: Dispatcher<Bot, send::HandlerError, teloxide::dispatching::DefaultKey>,
+    mut listener: L,
+    state: &State,
+    secrets: &Secrets,
+    config: &Config,
+) -> Result<()>
+where
+    L: UpdateListener<Err = listen::PollError> + Send,
+{
     // Stopping the listener (not the dispatcher's shutdown token, whose wake-up can be missed
-    // while an update is being handled) ends polling, then the dispatcher finishes its work;
-    // the shutdown signal makes replies still waiting give up.
+    // while an update is being handled) ends getting updates, then the dispatcher finishes its
+    // work; the shutdown signal makes replies still waiting give up.
     let stop = listener.stop_token();
     tokio::spawn(stop_on_signals(stop.clone(), state.shutdown.clone()));
     let listener_errors = Arc::new(ListenerErrors {
@@ -128,15 +203,20 @@ pub async fn run_paced(
     }
 }
 
-/// The Bot API client: the token, teloxide's long-polling HTTP settings and the API URL.
-fn client(token: &BotToken, config: &Config) -> Result<Bot> {
+/// The Bot API client: the token, teloxide's long-polling HTTP settings and the API URL (in
+/// Telegram's test environment, the loopback proxy in front of it).
+async fn client(token: &BotToken, config: &Config) -> Result<Bot> {
     let http = teloxide::net::default_reqwest_settings()
         .build()
         .context("cannot set up the HTTP client")?;
     let bot = Bot::with_client(token.expose(), http);
-    Ok(match &config.api_url {
-        Some(url) => bot.set_api_url(url.clone()),
-        None => bot,
+    let api = match &config.api_url {
+        Some(url) => url.clone(),
+        None => bot.api_url(),
+    };
+    Ok(match config.service.test_env {
+        true => bot.set_api_url(test_env::start(api).await?),
+        false => bot.set_api_url(api),
     })
 }
 

@@ -34,6 +34,7 @@ use tracing::{debug, error, info, warn};
 
 use super::BotT;
 use super::html::{text_html, visible_text};
+use super::metrics;
 use super::state::State;
 use crate::chat::buttons::{Action, Button};
 use crate::chat::reply;
@@ -135,6 +136,31 @@ pub enum Refusal {
         /// Telegram's description, or the status's reason.
         description: String,
     },
+}
+
+impl Refusal {
+    /// The HTTP status as a metric label (`network` when no answer came).
+    fn code(&self) -> String {
+        match self {
+            Self::Flood(_) => "429".into(),
+            Self::Migrated(_) | Self::BadRequest(_) => "400".into(),
+            Self::Forbidden(_) => "403".into(),
+            Self::Server { status, .. } | Self::Other { status, .. } => status.to_string(),
+            Self::Network(_) => "network".into(),
+        }
+    }
+
+    /// Whether [`deliver`] may send the message again after it.
+    fn is_retried(&self) -> bool {
+        matches!(
+            self,
+            Self::Flood(_)
+                | Self::Migrated(_)
+                | Self::BadRequest(_)
+                | Self::Server { .. }
+                | Self::Network(_)
+        )
+    }
 }
 
 /// Where a reply goes: the chat, the forum topic (when the question was asked in one) and the
@@ -260,6 +286,12 @@ async fn deliver(
             Ok(()) => return Ok(Delivered::Sent),
             Err(refusal) => refusal,
         };
+        metrics::API_ERRORS
+            .with_label_values(&[&refusal.code()])
+            .inc();
+        if refusal.is_retried() {
+            metrics::RETRIES.inc();
+        }
         match refusal {
             Refusal::Flood(wait) => {
                 if flood_waited.saturating_add(wait) > FLOOD_WAIT_LIMIT {

@@ -82,6 +82,18 @@ impl ContextStore {
         self.clear(from).await;
     }
 
+    /// Whether the store can be used now (`/readyz`): memory always; Redis when it answers
+    /// `PING`.
+    pub async fn reachable(&self) -> bool {
+        match self {
+            ContextStore::Memory(_) => true,
+            ContextStore::Redis(store) => {
+                let pong: Option<String> = store.run(redis::cmd("PING")).await;
+                pong.is_some()
+            }
+        }
+    }
+
     /// Forgets the chat's context (`/reset`).
     pub async fn clear(&self, chat: i64) {
         match self {
@@ -231,6 +243,7 @@ impl RedisStore {
 
     /// Marks Redis as down for [`REDIS_RETRY`] and warns (at most once a minute).
     fn failed(&self, what: &str) {
+        super::metrics::REDIS_ERRORS.inc();
         if let Ok(mut down) = self.down_until.lock() {
             *down = Some(Instant::now() + REDIS_RETRY);
         }
