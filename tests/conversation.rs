@@ -2,9 +2,7 @@
 //! paragraph" buttons and every kind of bad button, context in Redis (shared across bot
 //! restarts, and Redis down), and the follow-up dev set.
 
-use std::io::Write as _;
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use article_qa::Engine;
@@ -18,6 +16,7 @@ use crate::common::{article_engine, ask_json_lines, repo};
 use crate::support::bot_process::{BotProcess, Launch};
 use crate::support::fake_telegram::{BOT_ID, BOT_USERNAME, Chat, FakeTelegram};
 use crate::support::html::strip_tags;
+use crate::support::servers::redis_server;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -316,72 +315,6 @@ fn redis_down_answers_without_context_and_warns() {
     );
     bot.stop();
     assert!(bot.log().contains("Redis unavailable"), "{}", bot.log());
-}
-
-/// True when the tests run in CI (`CI` set, as CI services do and `.ci/run` does): then the
-/// Redis tests must run, and a missing `redis-server` fails them.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
-}
-
-/// A Redis server for a test, stopped when dropped.
-struct RedisServer {
-    url: String,
-    child: Option<Child>,
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.child {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// A Redis server for the test: `REDIS_TEST_URL`, or a `redis-server` started on a free port.
-/// Without either: in CI the test fails; elsewhere `None`, with a message on the terminal,
-/// and the test passes without running.
-fn redis_server() -> Option<RedisServer> {
-    match start_redis() {
-        Ok(server) => Some(server),
-        Err(why) if in_ci() => panic!("the Redis tests must run in CI: {why}"),
-        Err(why) => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED redis test: {why} (install Debian's redis-server)"
-            );
-            None
-        }
-    }
-}
-
-fn start_redis() -> Result<RedisServer, String> {
-    if let Ok(url) = std::env::var("REDIS_TEST_URL") {
-        return Ok(RedisServer { url, child: None });
-    }
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| format!("no free port: {e}"))?
-        .port();
-    let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(["--save", "", "--appendonly", "no"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("no redis-server on PATH and no REDIS_TEST_URL ({e})"))?;
-    let server = RedisServer {
-        url: format!("redis://127.0.0.1:{port}/"),
-        child: Some(child),
-    };
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Ok(server);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Err("redis-server did not start within 5 s".into())
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod flood;
 mod layers;
 mod polling;
 mod regression;
+mod replicas;
 mod support;
 mod telegram;
 mod webhook;

@@ -11,14 +11,17 @@ use crate::support::fake_telegram::{Chat, FakeTelegram, TOKEN};
 use crate::support::http::{free_address, get, request, wait_status};
 use crate::telegram::{WAIT, text_of};
 
-const SECRET: &str = "webhook_Secret-42";
+pub(crate) const SECRET: &str = "webhook_Secret-42";
 const URL: &str = "https://bot.example.org/telegram/updates";
-const PATH: &str = "/telegram/updates";
-const QUESTION: &str = "Who led the Russian delegation?";
+pub(crate) const PATH: &str = "/telegram/updates";
+pub(crate) const QUESTION: &str = "Who led the Russian delegation?";
 
 /// Starts the bot in webhook mode against `fake`, listening on a free port; waits until it
 /// is ready (webhook registered).
-fn webhook_bot(fake: &FakeTelegram, extra: Vec<(String, String)>) -> (BotProcess, SocketAddr) {
+pub(crate) fn webhook_bot(
+    fake: &FakeTelegram,
+    extra: Vec<(String, String)>,
+) -> (BotProcess, SocketAddr) {
     let address = free_address();
     let mut env = vec![
         ("ARTICLE_QA_WEBHOOK_URL".to_string(), URL.to_string()),
@@ -44,7 +47,7 @@ fn webhook_bot(fake: &FakeTelegram, extra: Vec<(String, String)>) -> (BotProcess
 }
 
 /// Posts `body` to the webhook path with `secret` (none when `None`); the status.
-fn post_update(address: SocketAddr, secret: Option<&str>, body: &[u8]) -> u16 {
+pub(crate) fn post_update(address: SocketAddr, secret: Option<&str>, body: &[u8]) -> u16 {
     let mut headers = vec![("Content-Type", "application/json")];
     if let Some(secret) = secret {
         headers.push(("X-Telegram-Bot-Api-Secret-Token", secret));

@@ -13,8 +13,8 @@ use crate::app::cli::{Cli, Command};
 use crate::app::env_file::EnvFile;
 
 pub use crate::app::env::{
-    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LISTEN_VAR, LOG_VAR,
-    MAX_AGE_VAR, MAX_CONNECTIONS_VAR, METRICS_LISTEN_VAR, MODEL_VAR, REDIS_VAR, SEEDS_VAR,
+    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CLAIM_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LISTEN_VAR,
+    LOG_VAR, MAX_AGE_VAR, MAX_CONNECTIONS_VAR, METRICS_LISTEN_VAR, MODEL_VAR, REDIS_VAR, SEEDS_VAR,
     TEST_ENV_VAR, TOKEN_VAR, UNANSWERED_VAR, VARIABLES, Variable, WEBHOOK_SECRET_VAR,
     WEBHOOK_URL_VAR, environment_help,
 };
@@ -28,9 +28,13 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8443";
 /// The default for `max_connections` in `setWebhook` (Telegram's own default).
 pub const DEFAULT_MAX_CONNECTIONS: u8 = 40;
 
+/// The default time an update may stay unacknowledged in the Redis stream before another
+/// replica claims it.
+pub const DEFAULT_CLAIM_IDLE: Duration = Duration::from_secs(30);
+
 /// How the bot runs as a service: webhook or polling, where health and metrics are served,
 /// and which Telegram environment it talks to.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Service {
     /// Webhook mode's settings; `None` for long polling.
     pub webhook: Option<Webhook>,
@@ -39,6 +43,20 @@ pub struct Service {
     pub metrics_listen: Option<SocketAddr>,
     /// Every Bot API call goes to Telegram's test environment (`/bot<token>/test/<method>`).
     pub test_env: bool,
+    /// Webhook mode with Redis: how long an update may stay unacknowledged before another
+    /// replica claims it.
+    pub claim_idle: Duration,
+}
+
+impl Default for Service {
+    fn default() -> Self {
+        Self {
+            webhook: None,
+            metrics_listen: None,
+            test_env: false,
+            claim_idle: DEFAULT_CLAIM_IDLE,
+        }
+    }
 }
 
 /// Webhook mode's settings.
@@ -527,6 +545,7 @@ fn service(cli: &Cli, var: &impl Fn(&str) -> Option<String>) -> Result<Service, 
             .map(|a| parse_address(&a, METRICS_LISTEN_VAR))
             .transpose()?,
         test_env: var(TEST_ENV_VAR).is_some_and(|v| is_on(&v)),
+        claim_idle: var(CLAIM_VAR).map_or(Ok(DEFAULT_CLAIM_IDLE), |s| parse_claim(&s))?,
     })
 }
 
@@ -559,6 +578,17 @@ fn parse_address(address: &str, var: &'static str) -> Result<SocketAddr, ConfigE
         var,
         why: "not an IP:PORT address (like 127.0.0.1:8443 or 0.0.0.0:8443)".into(),
     })
+}
+
+/// `ARTICLE_QA_CLAIM_SECONDS`: whole seconds from 1 to a day.
+fn parse_claim(seconds: &str) -> Result<Duration, ConfigError> {
+    match seconds.trim().parse::<u64>() {
+        Ok(s) if (1..=86_400).contains(&s) => Ok(Duration::from_secs(s)),
+        _ => Err(ConfigError::Invalid {
+            var: CLAIM_VAR,
+            why: "the value is not a whole number of seconds from 1 to 86400 (a day)".into(),
+        }),
+    }
 }
 
 /// `max_connections`: 1 to 100, as Telegram allows.

@@ -36,6 +36,9 @@ pub const LISTEN_VAR: &str = "ARTICLE_QA_LISTEN";
 pub const WEBHOOK_SECRET_VAR: &str = "ARTICLE_QA_WEBHOOK_SECRET";
 /// Webhook mode: most connections Telegram opens to the webhook at once.
 pub const MAX_CONNECTIONS_VAR: &str = "ARTICLE_QA_WEBHOOK_MAX_CONNECTIONS";
+/// Webhook mode with Redis: seconds an update may stay unacknowledged before another
+/// replica claims it.
+pub const CLAIM_VAR: &str = "ARTICLE_QA_CLAIM_SECONDS";
 /// Polling mode: the address serving `/healthz`, `/readyz` and `/metrics`.
 pub const METRICS_LISTEN_VAR: &str = "ARTICLE_QA_METRICS_LISTEN";
 /// Every Bot API call goes to Telegram's test environment.
@@ -139,6 +142,11 @@ pub const VARIABLES: &[Variable] = &[
         name: MAX_CONNECTIONS_VAR,
         meaning: "with --webhook: most connections Telegram opens at once (1-100)",
         default: "40",
+    },
+    Variable {
+        name: CLAIM_VAR,
+        meaning: "with --webhook and REDIS_URL: seconds before another replica claims an unacknowledged update",
+        default: "30",
     },
     Variable {
         name: METRICS_LISTEN_VAR,

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::hash::{Hash as _, Hasher as _};
 use std::num::{NonZeroU32, NonZeroUsize};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -94,12 +95,17 @@ impl Backlog {
 /// was sent.
 pub struct Repeats {
     last: Mutex<LruCache<ChatId, (u64, i64)>>,
+    /// Off when replicas share the updates (the Redis stream): each then sees only some of a
+    /// chat's messages, out of order, and would take a question for a repeat of one asked
+    /// before the message in between.
+    off: AtomicBool,
 }
 
 impl Default for Repeats {
     fn default() -> Self {
         Self {
             last: Mutex::new(LruCache::new(REPEATS_REMEMBERED)),
+            off: AtomicBool::new(false),
         }
     }
 }
@@ -109,6 +115,9 @@ impl Repeats {
     /// before it in `chat` less than [`REPEAT_WINDOW`] after that one was answered; otherwise
     /// it becomes the chat's last message.
     pub fn is_repeat(&self, chat: ChatId, text: &str, sent: i64) -> bool {
+        if self.off.load(Ordering::Relaxed) {
+            return false;
+        }
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         text.trim().to_lowercase().hash(&mut hasher);
         let hash = hasher.finish();
@@ -124,6 +133,11 @@ impl Repeats {
         }
         last.put(chat, (hash, sent));
         false
+    }
+
+    /// No message is a repeat from now on (replicas share the updates).
+    pub fn turn_off(&self) {
+        self.off.store(true, Ordering::Relaxed);
     }
 
     /// A message without text came in `chat`: the next one is not a repeat.

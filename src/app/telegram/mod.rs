@@ -26,6 +26,7 @@ mod send;
 mod service;
 mod state;
 pub mod store;
+mod stream;
 mod test_env;
 mod webhook;
 
@@ -98,30 +99,51 @@ pub async fn run_paced(
         engine.corpus().articles.len()
     );
     let state = Arc::new(State::new(engine, config, token, pace).await?);
-    let dispatcher = Dispatcher::builder(bot.clone(), schema())
-        .dependencies(dptree::deps![Arc::clone(&state)])
-        .default_handler(|_| async {})
-        .error_handler(Arc::new(LogErrors(secrets.clone())))
-        .worker_queue_size(WORKER_QUEUE)
-        .build();
+    let dispatcher = |schema| {
+        Dispatcher::builder(bot.clone(), schema)
+            .dependencies(dptree::deps![Arc::clone(&state)])
+            .default_handler(|_| async {})
+            .error_handler(Arc::new(LogErrors(secrets.clone())))
+            .worker_queue_size(WORKER_QUEUE)
+            .build()
+    };
     match &config.service.webhook {
         Some(hook) => {
             secrets.add(hook.secret.expose());
             let (inbox, updates) = tokio::sync::mpsc::channel(webhook::INBOX);
-            let service = service::Service::webhook(Arc::clone(&state), hook.secret.clone(), inbox);
+            // With Redis, updates go through the stream every replica reads; without, to this
+            // process alone.
+            let stream = match &config.redis_url {
+                Some(url) => Some(stream::Stream::open(url, config.service.claim_idle).await?),
+                None => None,
+            };
+            let queue = match &stream {
+                Some(stream) => {
+                    state.repeats.turn_off();
+                    let consuming = Arc::clone(stream).consume(inbox, state.shutdown.clone());
+                    tokio::spawn(consuming);
+                    service::Queue::Stream(Arc::clone(stream))
+                }
+                None => service::Queue::Inbox(inbox),
+            };
+            let service = service::Service::webhook(Arc::clone(&state), hook.secret.clone(), queue);
             let listener = service::bind(hook.listen).await?;
             let router = service::router(Arc::clone(&service), hook.url.path());
             tokio::spawn(service::serve(listener, router, state.shutdown.clone()));
             service::announce(hook.listen, true);
             register_webhook(&bot, hook, secrets).await?;
             service.registered();
-            if config.redis_url.is_none() {
+            if stream.is_none() {
                 info!(
                     "webhook mode without REDIS_URL: updates are handled in this process only (run one replica)"
                 );
             }
-            let listener = webhook::listener(updates, Arc::clone(&state));
-            dispatch(dispatcher, listener, &state, secrets, config).await
+            let schema = match &stream {
+                Some(stream) => stream::acknowledged(schema(), Arc::clone(stream)),
+                None => schema(),
+            };
+            let listener = webhook::listener(updates, stream, Arc::clone(&state));
+            dispatch(dispatcher(schema), listener, &state, secrets, config).await
         }
         None => {
             if let Some(address) = config.service.metrics_listen {
@@ -131,8 +153,8 @@ pub async fn run_paced(
                 service::announce(address, false);
             }
             delete_webhook(&bot, secrets).await;
-            let listener = listen::listener(bot, POLL_TIMEOUT, Arc::clone(&state));
-            dispatch(dispatcher, listener, &state, secrets, config).await
+            let listener = listen::listener(bot.clone(), POLL_TIMEOUT, Arc::clone(&state));
+            dispatch(dispatcher(schema()), listener, &state, secrets, config).await
         }
     }
 }

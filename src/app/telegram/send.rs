@@ -36,6 +36,7 @@ use super::BotT;
 use super::html::{text_html, visible_text};
 use super::metrics;
 use super::state::State;
+use super::stream;
 use crate::chat::buttons::{Action, Button};
 use crate::chat::reply;
 
@@ -280,6 +281,10 @@ async fn deliver(
         tokio::select! {
             () = state.pacing.ready(*chat) => {}
             () = shutdown.cancelled() => {}
+        }
+        // With the Redis stream, an update another replica answered is not answered again.
+        if !stream::may_send().await {
+            return Ok(Delivered::Sent);
         }
         let payload = payload(state, *chat, &part, plain);
         let refusal = match post(bot, &payload).await {

@@ -7,7 +7,9 @@
 //! (compared in constant time), or it gets 401 and nothing is read further; a body over
 //! [`MAX_UPDATE_BYTES`] gets 413 before it is read whole; a body that is not an update (a
 //! JSON object with an `update_id`) gets 400 and a log line naming where reading failed,
-//! never its content. An accepted update is answered 200 once it is queued.
+//! never its content. An accepted update is answered 200 once it is queued: in this process,
+//! or with Redis once the stream has it ([`super::stream`]); when it cannot be, 503, and
+//! Telegram sends it again.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,6 +31,7 @@ use tracing::{debug, info, warn};
 
 use super::metrics;
 use super::state::State;
+use super::stream::{Incoming, Stream};
 use crate::app::config::WebhookSecret;
 
 /// The largest update body read (Telegram's updates are a few kilobytes; a message holds at
@@ -48,7 +51,15 @@ pub struct Service {
 /// Webhook mode's half of the service.
 struct Webhook {
     secret: WebhookSecret,
-    inbox: mpsc::Sender<Value>,
+    queue: Queue,
+}
+
+/// Where accepted updates go.
+pub enum Queue {
+    /// To this process's listener.
+    Inbox(mpsc::Sender<Incoming>),
+    /// To the Redis stream all replicas read.
+    Stream(Arc<Stream>),
 }
 
 impl Service {
@@ -61,15 +72,11 @@ impl Service {
         })
     }
 
-    /// Health, metrics and the webhook, whose accepted updates go to `inbox`.
-    pub fn webhook(
-        state: Arc<State>,
-        secret: WebhookSecret,
-        inbox: mpsc::Sender<Value>,
-    ) -> Arc<Self> {
+    /// Health, metrics and the webhook, whose accepted updates go to `queue`.
+    pub fn webhook(state: Arc<State>, secret: WebhookSecret, queue: Queue) -> Arc<Self> {
         Arc::new(Self {
             state,
-            webhook: Some(Webhook { secret, inbox }),
+            webhook: Some(Webhook { secret, queue }),
             registered: AtomicBool::new(false),
         })
     }
@@ -147,13 +154,22 @@ async fn receive(
             return StatusCode::BAD_REQUEST;
         }
     };
-    match webhook.inbox.try_send(value) {
-        Ok(()) => StatusCode::OK,
-        Err(mpsc::error::TrySendError::Full(_)) => {
-            warn!("updates are coming faster than they are handled; Telegram will resend (503)");
-            StatusCode::SERVICE_UNAVAILABLE
-        }
-        Err(mpsc::error::TrySendError::Closed(_)) => StatusCode::SERVICE_UNAVAILABLE,
+    match &webhook.queue {
+        Queue::Stream(stream) => match stream.append(&body).await {
+            Ok(()) => StatusCode::OK,
+            // Logged (once a minute) by the stream; Telegram resends.
+            Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+        },
+        Queue::Inbox(inbox) => match inbox.try_send(Incoming { value, entry: None }) {
+            Ok(()) => StatusCode::OK,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                warn!(
+                    "updates are coming faster than they are handled; Telegram will resend (503)"
+                );
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => StatusCode::SERVICE_UNAVAILABLE,
+        },
     }
 }
 

@@ -1,0 +1,491 @@
+//! At-least-once delivery across replicas on a Redis stream (webhook mode with `REDIS_URL`).
+//!
+//! The webhook appends each update it accepts to [`STREAM`] (`XADD`, capped near
+//! [`MAX_LEN`] entries) and answers Telegram 200 only once Redis has it. Every replica reads
+//! the stream in the consumer group [`GROUP`] (`XREADGROUP`), handles what it read, and
+//! acknowledges each entry (`XACK`) after its reply was sent (or the update was dropped as
+//! old, unreadable or flooding). Entries a replica read and never acknowledged — it died — are
+//! claimed by another after the configured idle time (`XAUTOCLAIM`), checked every half of
+//! it. So that a claimed update is not answered twice, a reply's first message records the
+//! update as answered (`SET article-qa:answered:<update id> NX`, kept a day) just before it
+//! is sent, and is not sent when another replica recorded it first.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use redis::aio::MultiplexedConnection;
+use redis::streams::{StreamAutoClaimReply, StreamId, StreamPendingReply, StreamReadReply};
+use redis::{Cmd, FromRedisValue, RedisError};
+use serde_json::Value;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::dptree;
+use teloxide::types::Update;
+use tokio::sync::{OnceCell, mpsc};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, warn};
+
+use super::metrics;
+use super::send::HandlerError;
+
+/// The stream updates go through.
+pub const STREAM: &str = "article-qa:updates";
+/// The consumer group every replica reads in.
+pub const GROUP: &str = "article-qa";
+/// About how many entries the stream keeps (`MAXLEN ~`); acknowledged ones are not needed.
+pub const MAX_LEN: u32 = 100_000;
+/// How long an update stays recorded as answered.
+pub const ANSWERED_SECONDS: u64 = 24 * 60 * 60;
+/// The entry field holding the update's JSON.
+const FIELD: &str = "update";
+/// Most entries read or claimed at once.
+const BATCH: usize = 100;
+/// How long one `XREADGROUP` waits for new entries.
+const BLOCK: Duration = Duration::from_secs(1);
+/// The longest any other Redis command may take.
+const TIMEOUT: Duration = Duration::from_secs(2);
+/// The pause after a failed read before trying again.
+const RETRY: Duration = Duration::from_secs(1);
+
+/// An update handed to the webhook listener: its JSON, and its stream entry when it came
+/// through Redis.
+pub struct Incoming {
+    /// The update as Telegram posted it.
+    pub value: Value,
+    /// The stream entry id, to acknowledge once handled.
+    pub entry: Option<String>,
+}
+
+/// One replica's side of the stream.
+pub struct Stream {
+    client: redis::Client,
+    /// For appending, acknowledging and recording (never blocked by a read).
+    writer: tokio::sync::Mutex<Option<MultiplexedConnection>>,
+    /// This replica's consumer name: host and process id.
+    consumer: String,
+    claim_idle: Duration,
+    /// Entries read and not yet acknowledged, by update id.
+    entries: Mutex<HashMap<i64, String>>,
+    /// Entries handed to the listener and not yet acknowledged: a claim that takes one of
+    /// them back (it waited in this replica's queue past the claim time) does not deliver it
+    /// twice.
+    held: Mutex<HashSet<String>>,
+    last_warning: Mutex<Option<Instant>>,
+}
+
+impl Stream {
+    /// Connects to Redis at `url` and makes sure the stream and the group exist.
+    ///
+    /// Errors: not a Redis URL, Redis unreachable, or the group cannot be made (one line,
+    /// never the URL's password).
+    pub async fn open(url: &str, claim_idle: Duration) -> Result<Arc<Self>> {
+        let client = redis::Client::open(url).context("REDIS_URL is not a Redis URL")?;
+        let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+        let stream = Arc::new(Self {
+            client,
+            writer: tokio::sync::Mutex::new(None),
+            consumer: format!("{}-{}", host.trim(), std::process::id()),
+            claim_idle,
+            entries: Mutex::new(HashMap::new()),
+            held: Mutex::new(HashSet::new()),
+            last_warning: Mutex::new(None),
+        });
+        stream
+            .create_group()
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot set up the Redis stream {STREAM}: {e}"))?;
+        info!(
+            "updates go through the Redis stream {STREAM} (group {GROUP}, consumer {}); an update a replica leaves unacknowledged is claimed after {}s",
+            stream.consumer,
+            claim_idle.as_secs()
+        );
+        Ok(stream)
+    }
+
+    /// Makes the stream and the group, reading from the stream's start, unless they exist
+    /// (also after Redis lost them, as a restart without persistence does).
+    async fn create_group(&self) -> Result<(), RedisError> {
+        let create = redis::cmd("XGROUP")
+            .arg("CREATE")
+            .arg(STREAM)
+            .arg(GROUP)
+            .arg("0")
+            .arg("MKSTREAM")
+            .clone();
+        match self.run::<()>(create).await {
+            Err(e) if e.code() != Some("BUSYGROUP") => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs one command on the writing connection, with a timeout; on failure the
+    /// connection is dropped (made again next time) and the failure counted.
+    async fn run<T: FromRedisValue>(&self, command: Cmd) -> Result<T, RedisError> {
+        let mut slot = self.writer.lock().await;
+        if slot.is_none() {
+            let connecting = self.client.get_multiplexed_async_connection();
+            match tokio::time::timeout(TIMEOUT, connecting).await {
+                Ok(Ok(connection)) => *slot = Some(connection),
+                Ok(Err(e)) => return Err(self.failed(e)),
+                Err(_) => return Err(self.failed(timed_out())),
+            }
+        }
+        let Some(mut connection) = slot.clone() else {
+            return Err(self.failed(timed_out()));
+        };
+        drop(slot);
+        let outcome =
+            tokio::time::timeout(TIMEOUT, command.query_async::<T>(&mut connection)).await;
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) if e.code().is_some() => Err(e),
+            Ok(Err(e)) => {
+                self.writer.lock().await.take();
+                Err(self.failed(e))
+            }
+            Err(_) => {
+                self.writer.lock().await.take();
+                Err(self.failed(timed_out()))
+            }
+        }
+    }
+
+    /// Counts a Redis failure and logs it (at most once a minute).
+    fn failed(&self, error: RedisError) -> RedisError {
+        metrics::REDIS_ERRORS.inc();
+        if let Ok(mut last) = self.last_warning.lock()
+            && last.is_none_or(|at| at.elapsed() > Duration::from_secs(60))
+        {
+            *last = Some(Instant::now());
+            warn!("the Redis stream failed: {}", error);
+        }
+        error
+    }
+
+    /// Appends an update's body (checked to be an update) to the stream.
+    ///
+    /// Errors: Redis did not take it (then the webhook answers 503 and Telegram resends).
+    pub async fn append(&self, body: &[u8]) -> Result<(), RedisError> {
+        let add = redis::cmd("XADD")
+            .arg(STREAM)
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(MAX_LEN)
+            .arg("*")
+            .arg(FIELD)
+            .arg(body)
+            .clone();
+        self.run::<String>(add).await.map(|_| ())
+    }
+
+    /// The listener took up the update with `update_id` from `entry`: acknowledge it when
+    /// handled ([`Stream::done`]).
+    pub fn took(&self, update_id: i64, entry: String) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(update_id, entry);
+        }
+    }
+
+    /// The update with `update_id` was handled (or dropped): acknowledge its entry.
+    pub async fn done(&self, update_id: i64) {
+        let entry = self
+            .entries
+            .lock()
+            .ok()
+            .and_then(|mut entries| entries.remove(&update_id));
+        if let Some(entry) = entry {
+            self.ack(&entry).await;
+        }
+    }
+
+    /// Acknowledges one entry (a failure leaves it pending, to be claimed and then found
+    /// answered).
+    pub async fn ack(&self, entry: &str) {
+        if let Ok(mut held) = self.held.lock() {
+            held.remove(entry);
+        }
+        let ack = redis::cmd("XACK").arg(STREAM).arg(GROUP).arg(entry).clone();
+        if let Err(e) = self.run::<i64>(ack).await {
+            debug!("acknowledging a stream entry failed: {}", e);
+        }
+    }
+
+    /// Records the update as answered, just before its reply goes out: true when this
+    /// replica is the first (or Redis cannot say: better a reply twice than none), false
+    /// when another replica answered it already.
+    async fn first_answer(&self, update_id: i64) -> bool {
+        let set = redis::cmd("SET")
+            .arg(format!("article-qa:answered:{update_id}"))
+            .arg(&self.consumer)
+            .arg("NX")
+            .arg("EX")
+            .arg(ANSWERED_SECONDS)
+            .clone();
+        match self.run::<Option<String>>(set).await {
+            Ok(set) => set.is_some(),
+            Err(_) => true,
+        }
+    }
+
+    /// Reads the stream until `shutdown`: claims entries left idle past the claim time (every
+    /// half of it), reads new ones, and hands each to `inbox` in order. An entry that holds
+    /// no update is acknowledged and dropped.
+    pub async fn consume(
+        self: Arc<Self>,
+        inbox: mpsc::Sender<Incoming>,
+        shutdown: CancellationToken,
+    ) {
+        let mut reader: Option<MultiplexedConnection> = None;
+        let claim_every = (self.claim_idle / 2).max(Duration::from_millis(100));
+        let mut last_claim: Option<Instant> = None;
+        while !shutdown.is_cancelled() {
+            if reader.is_none() {
+                let connecting = self.client.get_multiplexed_async_connection();
+                match tokio::time::timeout(TIMEOUT, connecting).await {
+                    Ok(Ok(mut connection)) => {
+                        // A read waits up to BLOCK for entries (the client's own default
+                        // gives up after half a second).
+                        connection.set_response_timeout(BLOCK + TIMEOUT);
+                        reader = Some(connection);
+                    }
+                    Ok(Err(e)) => {
+                        self.failed(e);
+                        pause(&shutdown).await;
+                        continue;
+                    }
+                    Err(_) => {
+                        self.failed(timed_out());
+                        pause(&shutdown).await;
+                        continue;
+                    }
+                }
+            }
+            let Some(connection) = reader.as_mut() else {
+                continue;
+            };
+            let mut entries = Vec::new();
+            if last_claim.is_none_or(|at| at.elapsed() >= claim_every) {
+                last_claim = Some(Instant::now());
+                match self.claim(connection).await {
+                    Ok(claimed) => entries.extend(claimed),
+                    Err(e) => {
+                        self.read_failed(e, &mut reader, &shutdown).await;
+                        continue;
+                    }
+                }
+                self.count_pending(connection).await;
+            }
+            let read = tokio::select! {
+                read = self.read(connection) => read,
+                () = shutdown.cancelled() => break,
+            };
+            match read {
+                Ok(read) => entries.extend(read),
+                Err(e) => {
+                    self.read_failed(e, &mut reader, &shutdown).await;
+                    continue;
+                }
+            }
+            for entry in entries {
+                let new = self
+                    .held
+                    .lock()
+                    .is_ok_and(|mut held| held.insert(entry.id.clone()));
+                if !new {
+                    continue;
+                }
+                let value = entry
+                    .get::<String>(FIELD)
+                    .and_then(|json| serde_json::from_str::<Value>(&json).ok());
+                let Some(value) = value else {
+                    warn!("a stream entry without an update was dropped");
+                    self.ack(&entry.id).await;
+                    continue;
+                };
+                let incoming = Incoming {
+                    value,
+                    entry: Some(entry.id),
+                };
+                if inbox.send(incoming).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// After a failed read or claim: the group made again when Redis lost it, else the
+    /// reading connection dropped; then a pause.
+    async fn read_failed(
+        &self,
+        error: RedisError,
+        reader: &mut Option<MultiplexedConnection>,
+        shutdown: &CancellationToken,
+    ) {
+        if error.code() == Some("NOGROUP") {
+            warn!("the Redis stream or its group was gone (Redis restarted?); made again");
+            if let Err(e) = self.create_group().await {
+                self.failed(e);
+            }
+        } else {
+            self.failed(error);
+            *reader = None;
+        }
+        pause(shutdown).await;
+    }
+
+    /// Entries other consumers left idle past the claim time, now this one's.
+    async fn claim(
+        &self,
+        connection: &mut MultiplexedConnection,
+    ) -> Result<Vec<StreamId>, RedisError> {
+        let idle = u64::try_from(self.claim_idle.as_millis()).unwrap_or(u64::MAX);
+        let claim = redis::cmd("XAUTOCLAIM")
+            .arg(STREAM)
+            .arg(GROUP)
+            .arg(&self.consumer)
+            .arg(idle)
+            .arg("0-0")
+            .arg("COUNT")
+            .arg(BATCH)
+            .clone();
+        let reply = within(
+            claim.query_async::<StreamAutoClaimReply>(connection),
+            TIMEOUT,
+        )
+        .await?;
+        if !reply.claimed.is_empty() {
+            info!(
+                "claimed {} update(s) another replica left unanswered",
+                reply.claimed.len()
+            );
+        }
+        Ok(reply.claimed)
+    }
+
+    /// New entries for this consumer, waiting up to [`BLOCK`] for some.
+    async fn read(
+        &self,
+        connection: &mut MultiplexedConnection,
+    ) -> Result<Vec<StreamId>, RedisError> {
+        let block = u64::try_from(BLOCK.as_millis()).unwrap_or(1000);
+        let read = redis::cmd("XREADGROUP")
+            .arg("GROUP")
+            .arg(GROUP)
+            .arg(&self.consumer)
+            .arg("COUNT")
+            .arg(BATCH)
+            .arg("BLOCK")
+            .arg(block)
+            .arg("STREAMS")
+            .arg(STREAM)
+            .arg(">")
+            .clone();
+        let reply = within(
+            read.query_async::<Option<StreamReadReply>>(connection),
+            BLOCK + TIMEOUT,
+        )
+        .await?;
+        Ok(reply
+            .map(|r| r.keys.into_iter().flat_map(|k| k.ids).collect())
+            .unwrap_or_default())
+    }
+
+    /// Updates the pending gauge (entries read by some replica and not acknowledged).
+    async fn count_pending(&self, connection: &mut MultiplexedConnection) {
+        let pending = redis::cmd("XPENDING").arg(STREAM).arg(GROUP).clone();
+        if let Ok(reply) = within(
+            pending.query_async::<StreamPendingReply>(connection),
+            TIMEOUT,
+        )
+        .await
+        {
+            metrics::PENDING.set(i64::try_from(reply.count()).unwrap_or(i64::MAX));
+        }
+    }
+}
+
+/// Waits for `future` at most `limit`; a timeout is an I/O error.
+async fn within<T>(
+    future: impl std::future::Future<Output = Result<T, RedisError>>,
+    limit: Duration,
+) -> Result<T, RedisError> {
+    tokio::time::timeout(limit, future)
+        .await
+        .unwrap_or_else(|_| Err(timed_out()))
+}
+
+fn timed_out() -> RedisError {
+    RedisError::from(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        "Redis did not answer in time",
+    ))
+}
+
+/// Waits [`RETRY`] or until `shutdown`.
+async fn pause(shutdown: &CancellationToken) {
+    tokio::select! {
+        () = tokio::time::sleep(RETRY) => {}
+        () = shutdown.cancelled() => {}
+    }
+}
+
+/// The update a handler is working on, in stream mode: whether its reply may go out is
+/// decided once, at its first message.
+pub struct Delivery {
+    update_id: i64,
+    stream: Arc<Stream>,
+    first: OnceCell<bool>,
+}
+
+tokio::task_local! {
+    static DELIVERY: Arc<Delivery>;
+}
+
+/// Whether the reply being sent may go out: always, except in stream mode for an update
+/// another replica answered already (its first message records the update as answered).
+pub async fn may_send() -> bool {
+    let Ok(delivery) = DELIVERY.try_with(Arc::clone) else {
+        return true;
+    };
+    let first = delivery
+        .first
+        .get_or_init(|| delivery.stream.first_answer(delivery.update_id))
+        .await;
+    if !*first {
+        info!("an update another replica already answered was not answered again");
+    }
+    *first
+}
+
+/// `inner` run with each update's [`Delivery`] in scope, its stream entry acknowledged once
+/// the handler is done (whatever it did).
+pub fn acknowledged(
+    inner: UpdateHandler<HandlerError>,
+    stream: Arc<Stream>,
+) -> UpdateHandler<HandlerError> {
+    let sig = inner.sig().clone();
+    let description = inner.description().clone();
+    dptree::from_fn_with_description(
+        description,
+        move |deps: dptree::di::DependencyMap, cont| {
+            let inner = inner.clone();
+            let stream = Arc::clone(&stream);
+            async move {
+                let Some(update) = deps.try_get::<Update>() else {
+                    return inner.execute(deps, cont).await;
+                };
+                let update_id = i64::from(update.id.0);
+                let delivery = Arc::new(Delivery {
+                    update_id,
+                    stream: Arc::clone(&stream),
+                    first: OnceCell::new(),
+                });
+                let outcome = DELIVERY.scope(delivery, inner.execute(deps, cont)).await;
+                stream.done(update_id).await;
+                outcome
+            }
+        },
+        sig,
+    )
+}
