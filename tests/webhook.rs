@@ -92,7 +92,7 @@ fn webhook_mode_registers_its_webhook_and_answers_posted_updates() {
         "{metrics}"
     );
     assert!(
-        metrics.contains("article_qa_answer_seconds_count 1"),
+        metrics.contains("article_qa_answer_duration_seconds_count 1"),
         "{metrics}"
     );
     assert_eq!(get(address, "/healthz").unwrap(), (200, "ok\n".to_string()));

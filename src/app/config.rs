@@ -46,6 +46,9 @@ pub struct Service {
     /// Webhook mode with Redis: how long an update may stay unacknowledged before another
     /// replica claims it.
     pub claim_idle: Duration,
+    /// `ARTICLE_QA_WEBHOOK_URL` is set but the bot polls (no `--webhook`): worth a warning, as
+    /// polling deletes the webhook.
+    pub webhook_unused: bool,
 }
 
 impl Default for Service {
@@ -55,6 +58,7 @@ impl Default for Service {
             metrics_listen: None,
             test_env: false,
             claim_idle: DEFAULT_CLAIM_IDLE,
+            webhook_unused: false,
         }
     }
 }
@@ -516,10 +520,13 @@ fn parse_ttl(minutes: &str) -> Result<Duration, ConfigError> {
 
 /// The service settings: webhook mode's from `telegram --webhook`'s flags, then `var`.
 fn service(cli: &Cli, var: &impl Fn(&str) -> Option<String>) -> Result<Service, ConfigError> {
+    // Only the bot reads these: a bad value does not stop `ask` or `chat`.
     let args = match &cli.command {
         Some(Command::Telegram(args)) => args.clone(),
-        _ => Default::default(),
+        None => Default::default(),
+        Some(_) => return Ok(Service::default()),
     };
+    let webhook_unused = !args.webhook && var(WEBHOOK_URL_VAR).is_some();
     let webhook = match args.webhook {
         false => None,
         true => {
@@ -546,6 +553,7 @@ fn service(cli: &Cli, var: &impl Fn(&str) -> Option<String>) -> Result<Service, 
             .transpose()?,
         test_env: var(TEST_ENV_VAR).is_some_and(|v| is_on(&v)),
         claim_idle: var(CLAIM_VAR).map_or(Ok(DEFAULT_CLAIM_IDLE), |s| parse_claim(&s))?,
+        webhook_unused,
     })
 }
 
@@ -567,6 +575,12 @@ fn parse_webhook_url(url: &str) -> Result<url::Url, ConfigError> {
     if parsed.scheme() != "https" || parsed.host_str().is_none() {
         return Err(invalid(
             "Telegram only calls https:// URLs with a host name",
+        ));
+    }
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~/".contains(c);
+    if !parsed.path().chars().all(plain) {
+        return Err(invalid(
+            "its path may hold only letters, digits and - . _ ~ / (it is the path served)",
         ));
     }
     Ok(parsed)

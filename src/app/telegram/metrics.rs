@@ -36,7 +36,7 @@ pub static ANSWERS: LazyLock<IntCounterVec> = LazyLock::new(|| {
 pub static ANSWER_SECONDS: LazyLock<Histogram> = LazyLock::new(|| {
     register_histogram!(
         HistogramOpts::new(
-            "article_qa_answer_seconds",
+            "article_qa_answer_duration_seconds",
             "Seconds from taking up a question to its reply sent"
         )
         .buckets(vec![
@@ -58,8 +58,8 @@ pub static API_ERRORS: LazyLock<IntCounterVec> = LazyLock::new(|| {
     .expect("a new metric")
 });
 
-/// Messages sent again after a failure (429, 5xx, a network error, HTML refused, a chat
-/// migrated).
+/// Messages sent again after a failure (a 429 waited out, a 5xx or network error, HTML
+/// refused and resent as plain text, a chat migrated).
 pub static RETRIES: LazyLock<IntCounter> = LazyLock::new(|| {
     register_int_counter!(
         "article_qa_send_retries_total",
@@ -92,6 +92,9 @@ pub static REDIS_ERRORS: LazyLock<IntCounter> = LazyLock::new(|| {
     register_int_counter!("article_qa_redis_errors_total", "Failed Redis commands")
         .expect("a new metric")
 });
+
+/// The Content-Type of [`render`]'s text.
+pub const CONTENT_TYPE: &str = prometheus::TEXT_FORMAT;
 
 /// Every metric in Prometheus' text format (version 0.0.4).
 pub fn render() -> String {
@@ -131,7 +134,7 @@ mod tests {
         assert!(text.contains("article_qa_updates_received_total{kind=\"message\"}"));
         assert!(text.contains("article_qa_answers_total{source=\"faq\"}"));
         assert!(text.contains("article_qa_answers_total{source=\"none\"} 0"));
-        assert!(text.contains("article_qa_answer_seconds_bucket{le=\"0.005\"}"));
+        assert!(text.contains("article_qa_answer_duration_seconds_bucket{le=\"0.005\"}"));
         assert!(text.contains("# TYPE article_qa_stream_pending gauge"));
     }
 }

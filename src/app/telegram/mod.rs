@@ -85,6 +85,9 @@ pub async fn run_paced(
         bail!("no bot token: put TELOXIDE_TOKEN=<token from @BotFather> in .env (see README)");
     };
     secrets.add(token.expose());
+    if let Some(hook) = &config.service.webhook {
+        secrets.add(hook.secret.expose());
+    }
     let bot = client(token, config).await?;
     let me = check_token(&bot, config).await?;
     if let Err(e) = bot.set_my_commands(menu()).await {
@@ -109,12 +112,13 @@ pub async fn run_paced(
     };
     match &config.service.webhook {
         Some(hook) => {
-            secrets.add(hook.secret.expose());
             let (inbox, updates) = tokio::sync::mpsc::channel(webhook::INBOX);
             // With Redis, updates go through the stream every replica reads; without, to this
             // process alone.
             let stream = match &config.redis_url {
-                Some(url) => Some(stream::Stream::open(url, config.service.claim_idle).await?),
+                Some(url) => {
+                    Some(stream::Stream::open(url, me.id.0, config.service.claim_idle).await?)
+                }
                 None => None,
             };
             let queue = match &stream {
@@ -151,6 +155,11 @@ pub async fn run_paced(
                 let router = service::router(service::Service::polling(Arc::clone(&state)), "/");
                 tokio::spawn(service::serve(listener, router, state.shutdown.clone()));
                 service::announce(address, false);
+            }
+            if config.service.webhook_unused {
+                warn!(
+                    "ARTICLE_QA_WEBHOOK_URL is set, but without --webhook the bot polls: polling deletes the webhook, so replicas in webhook mode stop getting updates"
+                );
             }
             delete_webhook(&bot, secrets).await;
             let listener = listen::listener(bot.clone(), POLL_TIMEOUT, Arc::clone(&state));

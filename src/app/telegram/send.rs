@@ -150,18 +150,6 @@ impl Refusal {
             Self::Network(_) => "network".into(),
         }
     }
-
-    /// Whether [`deliver`] may send the message again after it.
-    fn is_retried(&self) -> bool {
-        matches!(
-            self,
-            Self::Flood(_)
-                | Self::Migrated(_)
-                | Self::BadRequest(_)
-                | Self::Server { .. }
-                | Self::Network(_)
-        )
-    }
 }
 
 /// Where a reply goes: the chat, the forum topic (when the question was asked in one) and the
@@ -237,7 +225,13 @@ pub async fn send(
             reply_to: target.reply_to.filter(|_| i == 0),
             buttons: buttons.filter(|_| i == last),
         };
-        match deliver(bot, state, &mut chat, part).await? {
+        let delivered = deliver(bot, state, &mut chat, part).await;
+        if delivered.is_err() && i == 0 {
+            // Nothing of the reply went out: with the Redis stream, another replica (or this
+            // one, later) takes the update up again.
+            stream::gave_up();
+        }
+        match delivered? {
             Delivered::Sent => {}
             Delivered::ChatGone => return Ok(()),
         }
@@ -294,9 +288,6 @@ async fn deliver(
         metrics::API_ERRORS
             .with_label_values(&[&refusal.code()])
             .inc();
-        if refusal.is_retried() {
-            metrics::RETRIES.inc();
-        }
         match refusal {
             Refusal::Flood(wait) => {
                 if flood_waited.saturating_add(wait) > FLOOD_WAIT_LIMIT {
@@ -306,6 +297,7 @@ async fn deliver(
                     });
                 }
                 info!("flood limit: resending in {}s", wait.as_secs());
+                metrics::RETRIES.inc();
                 if !pause(shutdown, wait).await {
                     return Err(Undelivered::ShuttingDown(format!(
                         "out Telegram's flood limit (429 retry after {}s)",
@@ -316,12 +308,14 @@ async fn deliver(
             }
             Refusal::Migrated(to) if !migrated => {
                 info!("the group became a supergroup: its conversation moved, reply resent there");
+                metrics::RETRIES.inc();
                 state.contexts.move_chat(chat.0, to.0).await;
                 *chat = to;
                 migrated = true;
             }
             Refusal::BadRequest(why) if !plain && unparsable(&why) => {
                 warn!("Telegram refused an HTML reply (400 {why}); resending it as plain text");
+                metrics::RETRIES.inc();
                 debug!(
                     "the refused HTML begins: {:?}",
                     &part.html[..part.html.floor_char_boundary(REFUSED_HTML_SHOWN)]
@@ -342,6 +336,7 @@ async fn deliver(
                     "sending failed ({failure}); retrying in {}s",
                     backoff.as_secs()
                 );
+                metrics::RETRIES.inc();
                 if !pause(shutdown, backoff).await {
                     return Err(Undelivered::ShuttingDown(format!(
                         "to retry after {failure}"

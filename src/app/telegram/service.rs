@@ -17,9 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context as _, Result};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State as Shared};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Request, State as Shared};
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde_json::Value;
@@ -95,10 +94,7 @@ pub fn router(service: Arc<Service>, webhook_path: &str) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics_text));
     if service.webhook.is_some() {
-        router = router.route(
-            webhook_path,
-            post(receive).layer(DefaultBodyLimit::max(MAX_UPDATE_BYTES)),
-        );
+        router = router.route(webhook_path, post(receive));
     }
     router.with_state(service)
 }
@@ -121,16 +117,14 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: Cancellation
     }
 }
 
-/// `POST <webhook path>`: one update from Telegram.
-async fn receive(
-    Shared(service): Shared<Arc<Service>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
+/// `POST <webhook path>`: one update from Telegram. The secret is checked before the body is
+/// read.
+async fn receive(Shared(service): Shared<Arc<Service>>, request: Request) -> StatusCode {
     let Some(webhook) = &service.webhook else {
         return StatusCode::NOT_FOUND;
     };
-    let presented = headers
+    let presented = request
+        .headers()
         .get(SECRET_HEADER)
         .map(|v| v.as_bytes())
         .unwrap_or_default();
@@ -138,6 +132,10 @@ async fn receive(
         debug!("a webhook request without the right secret was refused (401)");
         return StatusCode::UNAUTHORIZED;
     }
+    let Ok(body) = axum::body::to_bytes(request.into_body(), MAX_UPDATE_BYTES).await else {
+        warn!("a webhook request was refused (413): its body is over {MAX_UPDATE_BYTES} bytes");
+        return StatusCode::PAYLOAD_TOO_LARGE;
+    };
     let value = match serde_json::from_slice::<Value>(&body) {
         Ok(value) if value.get("update_id").is_some_and(Value::is_i64) => value,
         Ok(_) => {
@@ -195,7 +193,7 @@ async fn ready(Shared(service): Shared<Arc<Service>>) -> impl IntoResponse {
 /// `GET /metrics`.
 async fn metrics_text() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
         metrics::render(),
     )
 }

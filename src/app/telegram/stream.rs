@@ -1,14 +1,18 @@
 //! At-least-once delivery across replicas on a Redis stream (webhook mode with `REDIS_URL`).
 //!
-//! The webhook appends each update it accepts to [`STREAM`] (`XADD`, capped near
-//! [`MAX_LEN`] entries) and answers Telegram 200 only once Redis has it. Every replica reads
-//! the stream in the consumer group [`GROUP`] (`XREADGROUP`), handles what it read, and
-//! acknowledges each entry (`XACK`) after its reply was sent (or the update was dropped as
-//! old, unreadable or flooding). Entries a replica read and never acknowledged — it died — are
-//! claimed by another after the configured idle time (`XAUTOCLAIM`), checked every half of
-//! it. So that a claimed update is not answered twice, a reply's first message records the
-//! update as answered (`SET article-qa:answered:<update id> NX`, kept a day) just before it
-//! is sent, and is not sent when another replica recorded it first.
+//! The webhook appends each update it accepts to the bot's stream,
+//! `article-qa:<bot id>:updates` (`XADD`, capped near [`MAX_LEN`] entries), and answers
+//! Telegram 200 only once Redis has it. Every replica reads the stream in the consumer group
+//! [`GROUP`] (`XREADGROUP`), handles what it read, and acknowledges each entry (`XACK`) after
+//! its reply was sent (or the update was dropped as old, unreadable or flooding). A reply
+//! given up (Telegram kept refusing, or the bot is stopping) is not acknowledged, so it is
+//! taken up again. Entries a replica read and never acknowledged — it died — are claimed by
+//! another after the configured idle time (`XAUTOCLAIM`), checked every half of it; a live
+//! replica renews its own entries' idle time as often (`XCLAIM … JUSTID`), so a long queue
+//! is not taken from it. So that a claimed update is not answered twice, a reply's first
+//! message records the update as answered (`SET article-qa:<bot id>:answered:<update id>
+//! NX`, kept a day) just before it is sent, and is not sent when another replica recorded it
+//! first.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -29,8 +33,6 @@ use tracing::{debug, info, warn};
 use super::metrics;
 use super::send::HandlerError;
 
-/// The stream updates go through.
-pub const STREAM: &str = "article-qa:updates";
 /// The consumer group every replica reads in.
 pub const GROUP: &str = "article-qa";
 /// About how many entries the stream keeps (`MAXLEN ~`); acknowledged ones are not needed.
@@ -41,6 +43,8 @@ pub const ANSWERED_SECONDS: u64 = 24 * 60 * 60;
 const FIELD: &str = "update";
 /// Most entries read or claimed at once.
 const BATCH: usize = 100;
+/// Most entries one claim cycle takes over (the rest in the next cycle).
+const MAX_CLAIMED: usize = 1000;
 /// How long one `XREADGROUP` waits for new entries.
 const BLOCK: Duration = Duration::from_secs(1);
 /// The longest any other Redis command may take.
@@ -60,13 +64,18 @@ pub struct Incoming {
 /// One replica's side of the stream.
 pub struct Stream {
     client: redis::Client,
+    /// The bot's stream: `article-qa:<bot id>:updates` (two bots on one Redis stay apart).
+    key: String,
+    /// The bot's answered-update keys' prefix.
+    answered: String,
     /// For appending, acknowledging and recording (never blocked by a read).
     writer: tokio::sync::Mutex<Option<MultiplexedConnection>>,
     /// This replica's consumer name: host and process id.
     consumer: String,
     claim_idle: Duration,
-    /// Entries read and not yet acknowledged, by update id.
-    entries: Mutex<HashMap<i64, String>>,
+    /// Entries read and not yet acknowledged, by update id (one update can be in the stream
+    /// twice: posted again after a timeout).
+    entries: Mutex<HashMap<i64, Vec<String>>>,
     /// Entries handed to the listener and not yet acknowledged: a claim that takes one of
     /// them back (it waited in this replica's queue past the claim time) does not deliver it
     /// twice.
@@ -79,13 +88,28 @@ impl Stream {
     ///
     /// Errors: not a Redis URL, Redis unreachable, or the group cannot be made (one line,
     /// never the URL's password).
-    pub async fn open(url: &str, claim_idle: Duration) -> Result<Arc<Self>> {
+    pub async fn open(url: &str, bot_id: u64, claim_idle: Duration) -> Result<Arc<Self>> {
         let client = redis::Client::open(url).context("REDIS_URL is not a Redis URL")?;
-        let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+        let host = match std::env::var("HOSTNAME") {
+            Ok(host) if !host.is_empty() => host,
+            _ => tokio::fs::read_to_string("/etc/hostname")
+                .await
+                .unwrap_or_default(),
+        };
+        let mut tag = [0u8; 4];
+        // Two replicas in one process (or with one host name) still get names of their own.
+        let _ = getrandom::fill(&mut tag);
         let stream = Arc::new(Self {
             client,
+            key: format!("article-qa:{bot_id}:updates"),
+            answered: format!("article-qa:{bot_id}:answered:"),
             writer: tokio::sync::Mutex::new(None),
-            consumer: format!("{}-{}", host.trim(), std::process::id()),
+            consumer: format!(
+                "{}-{}-{}",
+                host.trim(),
+                std::process::id(),
+                hex::encode(tag)
+            ),
             claim_idle,
             entries: Mutex::new(HashMap::new()),
             held: Mutex::new(HashSet::new()),
@@ -94,9 +118,10 @@ impl Stream {
         stream
             .create_group()
             .await
-            .map_err(|e| anyhow::anyhow!("cannot set up the Redis stream {STREAM}: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("cannot set up the Redis stream {}: {e}", stream.key))?;
         info!(
-            "updates go through the Redis stream {STREAM} (group {GROUP}, consumer {}); an update a replica leaves unacknowledged is claimed after {}s",
+            "updates go through the Redis stream {} (group {GROUP}, consumer {}); an update a replica leaves unacknowledged is claimed after {}s",
+            stream.key,
             stream.consumer,
             claim_idle.as_secs()
         );
@@ -108,7 +133,7 @@ impl Stream {
     async fn create_group(&self) -> Result<(), RedisError> {
         let create = redis::cmd("XGROUP")
             .arg("CREATE")
-            .arg(STREAM)
+            .arg(&self.key)
             .arg(GROUP)
             .arg("0")
             .arg("MKSTREAM")
@@ -139,7 +164,10 @@ impl Stream {
             tokio::time::timeout(TIMEOUT, command.query_async::<T>(&mut connection)).await;
         match outcome {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) if e.code().is_some() => Err(e),
+            // Expected when the group exists.
+            Ok(Err(e)) if e.code() == Some("BUSYGROUP") => Err(e),
+            // Any other error (MISCONF, OOM, READONLY after a failover…) is counted and
+            // logged, and the connection made again, as it may be to the wrong server.
             Ok(Err(e)) => {
                 self.writer.lock().await.take();
                 Err(self.failed(e))
@@ -168,7 +196,7 @@ impl Stream {
     /// Errors: Redis did not take it (then the webhook answers 503 and Telegram resends).
     pub async fn append(&self, body: &[u8]) -> Result<(), RedisError> {
         let add = redis::cmd("XADD")
-            .arg(STREAM)
+            .arg(&self.key)
             .arg("MAXLEN")
             .arg("~")
             .arg(MAX_LEN)
@@ -183,31 +211,60 @@ impl Stream {
     /// handled ([`Stream::done`]).
     pub fn took(&self, update_id: i64, entry: String) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(update_id, entry);
+            entries.entry(update_id).or_default().push(entry);
         }
     }
 
-    /// The update with `update_id` was handled (or dropped): acknowledge its entry.
-    pub async fn done(&self, update_id: i64) {
-        let entry = self
-            .entries
+    /// The entries of the update with `update_id`, forgotten.
+    fn take_entries(&self, update_id: i64) -> Vec<String> {
+        self.entries
             .lock()
             .ok()
-            .and_then(|mut entries| entries.remove(&update_id));
-        if let Some(entry) = entry {
+            .and_then(|mut entries| entries.remove(&update_id))
+            .unwrap_or_default()
+    }
+
+    /// The update with `update_id` was handled (or dropped): acknowledge its entries.
+    pub async fn done(&self, update_id: i64) {
+        for entry in self.take_entries(update_id) {
             self.ack(&entry).await;
         }
+    }
+
+    /// The reply to the update with `update_id` was given up before any of it went out: its
+    /// record as answered is taken back and its entries stay pending, to be claimed again
+    /// (by another replica, or by this one once the claim time has passed).
+    async fn release(&self, update_id: i64, recorded: bool) {
+        if recorded {
+            let forget = redis::cmd("DEL")
+                .arg(format!("{}{update_id}", self.answered))
+                .clone();
+            let _ = self.run::<i64>(forget).await;
+        }
+        let entries = self.take_entries(update_id);
+        if let Ok(mut held) = self.held.lock() {
+            for entry in &entries {
+                held.remove(entry);
+            }
+        }
+        info!("a reply was given up; its update stays in the stream to be answered later");
     }
 
     /// Acknowledges one entry (a failure leaves it pending, to be claimed and then found
     /// answered).
     pub async fn ack(&self, entry: &str) {
-        if let Ok(mut held) = self.held.lock() {
-            held.remove(entry);
-        }
-        let ack = redis::cmd("XACK").arg(STREAM).arg(GROUP).arg(entry).clone();
-        if let Err(e) = self.run::<i64>(ack).await {
-            debug!("acknowledging a stream entry failed: {}", e);
+        let ack = redis::cmd("XACK")
+            .arg(&self.key)
+            .arg(GROUP)
+            .arg(entry)
+            .clone();
+        match self.run::<i64>(ack).await {
+            Ok(_) => {
+                if let Ok(mut held) = self.held.lock() {
+                    held.remove(entry);
+                }
+            }
+            Err(e) => debug!("acknowledging a stream entry failed: {e}"),
         }
     }
 
@@ -216,7 +273,7 @@ impl Stream {
     /// when another replica answered it already.
     async fn first_answer(&self, update_id: i64) -> bool {
         let set = redis::cmd("SET")
-            .arg(format!("article-qa:answered:{update_id}"))
+            .arg(format!("{}{update_id}", self.answered))
             .arg(&self.consumer)
             .arg("NX")
             .arg("EX")
@@ -267,7 +324,11 @@ impl Stream {
             let mut entries = Vec::new();
             if last_claim.is_none_or(|at| at.elapsed() >= claim_every) {
                 last_claim = Some(Instant::now());
-                match self.claim(connection).await {
+                let claimed = match self.renew(connection).await {
+                    Ok(()) => self.claim(connection).await,
+                    Err(e) => Err(e),
+                };
+                match claimed {
                     Ok(claimed) => entries.extend(claimed),
                     Err(e) => {
                         self.read_failed(e, &mut reader, &shutdown).await;
@@ -334,33 +395,65 @@ impl Stream {
         pause(shutdown).await;
     }
 
-    /// Entries other consumers left idle past the claim time, now this one's.
+    /// Renews the idle time of the entries this replica holds, so that a queue longer than
+    /// the claim time is not taken from a live replica.
+    async fn renew(&self, connection: &mut MultiplexedConnection) -> Result<(), RedisError> {
+        let held: Vec<String> = self
+            .held
+            .lock()
+            .map(|held| held.iter().cloned().collect())
+            .unwrap_or_default();
+        for ids in held.chunks(BATCH) {
+            let renew = redis::cmd("XCLAIM")
+                .arg(&self.key)
+                .arg(GROUP)
+                .arg(&self.consumer)
+                .arg(0)
+                .arg(ids)
+                .arg("JUSTID")
+                .clone();
+            within(renew.query_async::<redis::Value>(connection), TIMEOUT).await?;
+        }
+        Ok(())
+    }
+
+    /// Entries other consumers left idle past the claim time, now this one's (all of them:
+    /// the claim's cursor is followed to the stream's end).
     async fn claim(
         &self,
         connection: &mut MultiplexedConnection,
     ) -> Result<Vec<StreamId>, RedisError> {
         let idle = u64::try_from(self.claim_idle.as_millis()).unwrap_or(u64::MAX);
-        let claim = redis::cmd("XAUTOCLAIM")
-            .arg(STREAM)
-            .arg(GROUP)
-            .arg(&self.consumer)
-            .arg(idle)
-            .arg("0-0")
-            .arg("COUNT")
-            .arg(BATCH)
-            .clone();
-        let reply = within(
-            claim.query_async::<StreamAutoClaimReply>(connection),
-            TIMEOUT,
-        )
-        .await?;
-        if !reply.claimed.is_empty() {
+        let mut claimed = Vec::new();
+        let mut cursor = "0-0".to_string();
+        loop {
+            let claim = redis::cmd("XAUTOCLAIM")
+                .arg(&self.key)
+                .arg(GROUP)
+                .arg(&self.consumer)
+                .arg(idle)
+                .arg(&cursor)
+                .arg("COUNT")
+                .arg(BATCH)
+                .clone();
+            let reply = within(
+                claim.query_async::<StreamAutoClaimReply>(connection),
+                TIMEOUT,
+            )
+            .await?;
+            claimed.extend(reply.claimed);
+            if reply.next_stream_id == "0-0" || claimed.len() >= MAX_CLAIMED {
+                break;
+            }
+            cursor = reply.next_stream_id;
+        }
+        if !claimed.is_empty() {
             info!(
                 "claimed {} update(s) another replica left unanswered",
-                reply.claimed.len()
+                claimed.len()
             );
         }
-        Ok(reply.claimed)
+        Ok(claimed)
     }
 
     /// New entries for this consumer, waiting up to [`BLOCK`] for some.
@@ -378,7 +471,7 @@ impl Stream {
             .arg("BLOCK")
             .arg(block)
             .arg("STREAMS")
-            .arg(STREAM)
+            .arg(&self.key)
             .arg(">")
             .clone();
         let reply = within(
@@ -393,7 +486,7 @@ impl Stream {
 
     /// Updates the pending gauge (entries read by some replica and not acknowledged).
     async fn count_pending(&self, connection: &mut MultiplexedConnection) {
-        let pending = redis::cmd("XPENDING").arg(STREAM).arg(GROUP).clone();
+        let pending = redis::cmd("XPENDING").arg(&self.key).arg(GROUP).clone();
         if let Ok(reply) = within(
             pending.query_async::<StreamPendingReply>(connection),
             TIMEOUT,
@@ -436,6 +529,8 @@ pub struct Delivery {
     update_id: i64,
     stream: Arc<Stream>,
     first: OnceCell<bool>,
+    /// Nothing of the reply went out.
+    given_up: std::sync::atomic::AtomicBool,
 }
 
 tokio::task_local! {
@@ -458,8 +553,13 @@ pub async fn may_send() -> bool {
     *first
 }
 
-/// `inner` run with each update's [`Delivery`] in scope, its stream entry acknowledged once
-/// the handler is done (whatever it did).
+/// The reply being sent was given up before any of it went out (see [`Stream::release`]).
+pub fn gave_up() {
+    let _ = DELIVERY.try_with(|d| d.given_up.store(true, std::sync::atomic::Ordering::Relaxed));
+}
+
+/// `inner` run with each update's [`Delivery`] in scope, its stream entries acknowledged
+/// once the handler is done — unless its reply was given up before any of it went out.
 pub fn acknowledged(
     inner: UpdateHandler<HandlerError>,
     stream: Arc<Stream>,
@@ -480,9 +580,17 @@ pub fn acknowledged(
                     update_id,
                     stream: Arc::clone(&stream),
                     first: OnceCell::new(),
+                    given_up: std::sync::atomic::AtomicBool::new(false),
                 });
-                let outcome = DELIVERY.scope(delivery, inner.execute(deps, cont)).await;
-                stream.done(update_id).await;
+                let outcome = DELIVERY
+                    .scope(Arc::clone(&delivery), inner.execute(deps, cont))
+                    .await;
+                if delivery.given_up.load(std::sync::atomic::Ordering::Relaxed) {
+                    let recorded = delivery.first.get().copied().unwrap_or(false);
+                    stream.release(update_id, recorded).await;
+                } else {
+                    stream.done(update_id).await;
+                }
                 outcome
             }
         },

@@ -14,7 +14,7 @@ use axum::extract::{Path, State as Shared};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use tracing::info;
+use tracing::{info, warn};
 
 /// How long one forwarded call may take (above the long poll's wait and the client's own
 /// timeout).
@@ -72,18 +72,32 @@ async fn forward(
     if let Some(kind) = headers.get(header::CONTENT_TYPE) {
         request = request.header(header::CONTENT_TYPE, kind);
     }
-    let Ok(answer) = request.send().await else {
-        // The bot's client sees a failed call and retries as for any network error.
-        return StatusCode::BAD_GATEWAY.into_response();
+    let answer = match request.send().await {
+        Ok(answer) => answer,
+        Err(e) => return unreachable(e),
     };
     let status = answer.status();
     let kind = answer.headers().get(header::CONTENT_TYPE).cloned();
-    let Ok(body) = answer.bytes().await else {
-        return StatusCode::BAD_GATEWAY.into_response();
+    let body = match answer.bytes().await {
+        Ok(body) => body,
+        Err(e) => return unreachable(e),
     };
     let mut response = (status, body).into_response();
     if let Some(kind) = kind {
         response.headers_mut().insert(header::CONTENT_TYPE, kind);
     }
     response
+}
+
+/// The answer when the test environment could not be reached: logged (without the URL, which
+/// holds the token), and a Bot API error the bot's client reads and retries like any other.
+fn unreachable(error: reqwest::Error) -> Response {
+    let why = super::e_without_url(&error.without_url());
+    warn!("Telegram's test environment could not be reached: {why}");
+    let body = serde_json::json!({
+        "ok": false,
+        "error_code": 502,
+        "description": format!("Bad Gateway: the test environment could not be reached ({why})"),
+    });
+    (StatusCode::BAD_GATEWAY, axum::Json(body)).into_response()
 }

@@ -3,16 +3,17 @@
 //! in as polled ones are (counted, old ones skipped, an unreadable one logged by id, kind and
 //! position, a flooding chat's dropped). A stream entry is acknowledged at once when its
 //! update is dropped, else once its handler is done. Stopping the listener signals the bot's
-//! shutdown, as polling does.
+//! shutdown, as polling does; the updates already accepted are still handed on first.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures::Stream as Updates;
 use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
 use teloxide::types::Update;
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use tokio::sync::mpsc;
+use tracing::info;
 
 use super::listen::{PollError, Taken, take_in};
 use super::state::State;
@@ -28,6 +29,11 @@ pub struct Inbox {
     stream: Option<Arc<Stream>>,
     token: StopToken,
     flag: StopFlag,
+    /// The bot is stopping: the updates already queued are handed on, then the stream ends.
+    stopping: bool,
+    /// Messages skipped as too old since the last line about them, and when that was.
+    old: usize,
+    old_logged: Option<Instant>,
     state: Arc<State>,
 }
 
@@ -43,6 +49,9 @@ pub fn listener(
         stream,
         token,
         flag,
+        stopping: false,
+        old: 0,
+        old_logged: None,
         state,
     };
     StatefulListener::new(inbox, updates_of, |inbox: &mut Inbox| inbox.token.clone())
@@ -56,12 +65,38 @@ fn updates_of(inbox: &mut Inbox) -> impl Updates<Item = Result<Update, PollError
 }
 
 impl Inbox {
+    /// Counts a message skipped as too old, logging how many at most once a minute.
+    fn skipped_old(&mut self) {
+        self.old += 1;
+        if self
+            .old_logged
+            .is_none_or(|at| at.elapsed() >= Duration::from_secs(60))
+        {
+            info!(
+                "skipped {} message(s) older than {} min (sent while the bot was not running)",
+                self.old,
+                self.state.max_update_age.map_or(0, |d| d.as_secs() / 60)
+            );
+            self.old = 0;
+            self.old_logged = Some(Instant::now());
+        }
+    }
+
     /// The next update to handle, or `None` once stopped.
     async fn next(&mut self) -> Option<Update> {
         loop {
-            let incoming = tokio::select! {
-                incoming = self.updates.recv() => incoming,
-                () = &mut self.flag => None,
+            let incoming = match self.stopping {
+                // Stopping: what was accepted before is still handled, nothing new comes in.
+                true => self.updates.recv().await,
+                false => tokio::select! {
+                    incoming = self.updates.recv() => incoming,
+                    () = &mut self.flag => {
+                        self.stopping = true;
+                        self.state.shutdown.cancel();
+                        self.updates.close();
+                        continue;
+                    }
+                },
             };
             let Some(Incoming { value, entry }) = incoming else {
                 self.state.shutdown.cancel();
@@ -71,17 +106,22 @@ impl Inbox {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs());
             let taken = take_in(&self.state, value, now);
-            match (taken, entry, &self.stream) {
+            let stream = self.stream.clone();
+            match (taken, entry, &stream) {
                 (Taken::Ready(update), Some(entry), Some(stream)) => {
                     stream.took(i64::from(update.id.0), entry);
                     return Some(*update);
                 }
                 (Taken::Ready(update), _, _) => return Some(*update),
-                (_, Some(entry), Some(stream)) => {
-                    let stream = Arc::clone(stream);
-                    tokio::spawn(async move { stream.ack(&entry).await });
+                (taken, entry, stream) => {
+                    if matches!(taken, Taken::Old) {
+                        self.skipped_old();
+                    }
+                    if let (Some(entry), Some(stream)) = (entry, stream) {
+                        let stream = Arc::clone(stream);
+                        tokio::spawn(async move { stream.ack(&entry).await });
+                    }
                 }
-                _ => {}
             }
         }
     }
