@@ -9,6 +9,7 @@ mod delivery;
 mod engine;
 mod faq;
 mod flood;
+mod inline;
 mod layers;
 mod polling;
 mod regression;

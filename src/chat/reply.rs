@@ -181,6 +181,10 @@ pub const NO_MEMORY: &str = "I can't reach my conversation memory right now, so 
 
 /// Label of the button that shows more sentences.
 pub const MORE_BUTTON: &str = "More";
+/// Inline mode: the title of the one result when the article does not answer.
+pub const INLINE_NOT_FOUND_TITLE: &str = "The article does not say";
+/// Inline mode: the description under an answer from the FAQ rules.
+pub const INLINE_FAQ_DESCRIPTION: &str = "From the bot's answers to common questions";
 /// Label of the button that shows the whole paragraph.
 pub const PARAGRAPH_BUTTON: &str = "Show paragraph";
 /// What a "More" press says when everything relevant has been shown.

@@ -47,6 +47,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(unknown_commands)
         .branch(others);
     let callbacks = Update::filter_callback_query().endpoint(answer_button);
+    let inline = Update::filter_inline_query().endpoint(super::inline::answer_inline);
     dptree::entry()
         .inspect(|update: Update, state: Arc<State>| {
             if let Some(chat) = chat_of(&update) {
@@ -56,6 +57,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .filter(|update: Update, state: Arc<State>| !is_repeat(&update, &state))
         .branch(messages)
         .branch(callbacks)
+        .branch(inline)
 }
 
 /// True for a question (a text, a caption or `/ask …`) repeating the chat's message before it

@@ -67,7 +67,8 @@ pub fn answer_html(answer: &Answer) -> Vec<String> {
     pack(blocks)
 }
 
-fn quote_html(quote: &Quote) -> String {
+/// One quote: the sentence in a blockquote, then its ¶ number.
+pub fn quote_html(quote: &Quote) -> String {
     format!(
         "<blockquote>{}</blockquote>¶{}",
         escape(&unwrapped(&quote.text)),

@@ -20,6 +20,7 @@ mod commands;
 mod flood;
 mod handlers;
 pub mod html;
+mod inline;
 mod listen;
 mod metrics;
 mod send;
@@ -169,7 +170,11 @@ pub async fn run_paced(
 }
 
 /// The update kinds the bot handles: what `setWebhook` asks Telegram for.
-const ALLOWED_UPDATES: [AllowedUpdate; 2] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery];
+const ALLOWED_UPDATES: [AllowedUpdate; 3] = [
+    AllowedUpdate::Message,
+    AllowedUpdate::CallbackQuery,
+    AllowedUpdate::InlineQuery,
+];
 
 /// Calls `setWebhook` with the URL, the secret, the update kinds handled and
 /// `max_connections`. Errors: Telegram refuses it (one line, never the secret or token).

@@ -1,0 +1,193 @@
+//! Inline mode: `@Bot who led the delegation` typed in any chat shows the answer as inline
+//! results (`answerInlineQuery`), one per quoted sentence — its title the sentence's start,
+//! its description the article and ¶, its message the quote with its source, HTML-escaped —
+//! or one for an FAQ answer, or one saying the article does not say. An empty query shows
+//! the articles' example questions, each with its answer. Inline answers never use a
+//! conversation context. Telegram caches results for [`CACHE_SECONDS`]; the bot keeps the
+//! last [`CACHED_QUERIES`] queries' results too.
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use lru::LruCache;
+use teloxide::prelude::*;
+use teloxide::types::{
+    InlineQuery, InlineQueryResult, InlineQueryResultArticle, InputMessageContent,
+    InputMessageContentText, ParseMode,
+};
+use teloxide::utils::html::escape;
+use tracing::{info, warn};
+
+use super::BotT;
+use super::html::{answer_html, quote_html};
+use super::metrics;
+use super::send::HandlerResult;
+use super::state::State;
+use crate::chat::reply::{self, Sources};
+use crate::corpus::unwrapped;
+use crate::engine::{Answer, Engine};
+
+/// How long Telegram may show cached results for the same query, in seconds.
+pub const CACHE_SECONDS: u32 = 300;
+/// How many queries' results the bot keeps.
+pub const CACHED_QUERIES: NonZeroUsize = NonZeroUsize::new(1000).expect("not zero");
+/// Longest query answered, in characters (Telegram sends at most 256).
+const QUERY_CHARS: usize = 256;
+/// Characters of a sentence shown as a result's title.
+const TITLE_CHARS: usize = 64;
+
+/// The results of recent queries, by engine (a `/reload` makes a new one) and query.
+type Cache = Mutex<LruCache<(usize, String), Cached>>;
+
+/// A query's results and where they came from.
+type Cached = (Arc<Vec<InlineQueryResult>>, &'static str);
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(LruCache::new(CACHED_QUERIES)))
+}
+
+/// Answers an inline query (failures logged, never the query).
+pub async fn answer_inline(bot: BotT, query: InlineQuery, state: Arc<State>) -> HandlerResult {
+    let started = Instant::now();
+    let text: String = query.query.trim().chars().take(QUERY_CHARS).collect();
+    let engine = state.engine();
+    let key = (Arc::as_ptr(&engine) as usize, text.clone());
+    let cached = cache().lock().ok().and_then(|mut c| c.get(&key).cloned());
+    let (results, source) = match cached {
+        Some(cached) => cached,
+        None => {
+            let (results, source) = results_for(&engine, &text);
+            let results = Arc::new(results);
+            if let Ok(mut c) = cache().lock() {
+                c.put(key, (Arc::clone(&results), source));
+            }
+            (results, source)
+        }
+    };
+    let answered = bot
+        .answer_inline_query(query.id, results.iter().cloned())
+        .cache_time(CACHE_SECONDS)
+        .await;
+    if let Err(e) = answered {
+        warn!("answering an inline query failed: {}", super::shown(&e));
+        return Ok(());
+    }
+    metrics::ANSWERS.with_label_values(&[source]).inc();
+    info!(
+        chat = "inline",
+        question_chars = text.chars().count(),
+        source,
+        ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        "answered"
+    );
+    Ok(())
+}
+
+/// The results for `text` and where they came from (`article`, `faq`, `none`, or `examples`
+/// for an empty query).
+fn results_for(engine: &Engine, text: &str) -> (Vec<InlineQueryResult>, &'static str) {
+    if text.is_empty() {
+        return (examples(engine), "examples");
+    }
+    let answer = engine.answer(text);
+    (answer_results(&answer, "a"), answer.source())
+}
+
+/// An answer as results, their ids starting with `prefix`.
+fn answer_results(answer: &Answer, prefix: &str) -> Vec<InlineQueryResult> {
+    match answer {
+        Answer::Article(quotes) => (quotes.iter().enumerate())
+            .map(|(i, quote)| {
+                let message = format!(
+                    "{}\n\n<i>— from {}</i>",
+                    quote_html(quote),
+                    escape(&Sources(std::slice::from_ref(quote)).to_string())
+                );
+                article(
+                    format!("{prefix}{i}"),
+                    title(&unwrapped(&quote.text)),
+                    format!("“{}”, ¶{}", quote.title, quote.paragraph),
+                    message,
+                )
+            })
+            .collect(),
+        Answer::Faq(faq) => vec![article(
+            format!("{prefix}0"),
+            title(faq.text.trim()),
+            reply::INLINE_FAQ_DESCRIPTION.to_string(),
+            first_message(answer),
+        )],
+        Answer::NotFound(_) => vec![article(
+            format!("{prefix}0"),
+            reply::INLINE_NOT_FOUND_TITLE.to_string(),
+            reply::NOT_FOUND_SHORT.to_string(),
+            first_message(answer),
+        )],
+    }
+}
+
+/// For an empty query: each example question the articles list (or none), with its answer
+/// as the message; the title is the question.
+fn examples(engine: &Engine) -> Vec<InlineQueryResult> {
+    let corpus = engine.corpus();
+    let questions = (corpus.articles.iter()).flat_map(|a| a.meta.examples.iter());
+    (questions.take(5).enumerate())
+        .map(|(i, question)| {
+            let answer = engine.answer(question);
+            let description = match &answer {
+                Answer::Article(quotes) => quotes
+                    .first()
+                    .map(|q| title(&unwrapped(&q.text)))
+                    .unwrap_or_default(),
+                _ => reply::NOT_FOUND_SHORT.to_string(),
+            };
+            let message = format!("<b>{}</b>\n\n{}", escape(question), first_message(&answer));
+            article(format!("e{i}"), question.clone(), description, message)
+        })
+        .collect()
+}
+
+/// The first of an answer's HTML messages (an inline result's message is one message).
+fn first_message(answer: &Answer) -> String {
+    answer_html(answer).into_iter().next().unwrap_or_default()
+}
+
+/// A sentence's start as a title: at most [`TITLE_CHARS`] characters, cut at a word.
+fn title(text: &str) -> String {
+    if text.chars().count() <= TITLE_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(TITLE_CHARS).collect();
+    let at_word = cut
+        .rfind(' ')
+        .filter(|&i| i > TITLE_CHARS / 2)
+        .unwrap_or(cut.len());
+    format!("{}…", cut[..at_word].trim_end())
+}
+
+fn article(id: String, title: String, description: String, html: String) -> InlineQueryResult {
+    let content =
+        InputMessageContent::Text(InputMessageContentText::new(html).parse_mode(ParseMode::Html));
+    InlineQueryResult::Article(
+        InlineQueryResultArticle::new(id, title, content).description(description),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_sentences_are_cut_at_a_word_for_the_title() {
+        let long = "Led by Deputy Foreign Minister Mikhail Bogdanov, the delegation met with key Syrian officials";
+        let cut = title(long);
+        assert!(
+            cut.ends_with('…') && cut.chars().count() <= TITLE_CHARS + 1,
+            "{cut}"
+        );
+        assert!(long.starts_with(cut.trim_end_matches('…')), "{cut}");
+        assert_eq!(title("Short."), "Short.");
+    }
+}
