@@ -5,6 +5,7 @@
 mod cli;
 mod common;
 mod conversation;
+mod deep_link;
 mod delivery;
 mod engine;
 mod faq;

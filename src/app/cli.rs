@@ -70,6 +70,19 @@ pub enum Command {
     /// Check FAQ rules and read the log of unanswered questions.
     #[command(subcommand)]
     Faq(FaqCommand),
+    /// Print a deep link (https://t.me/<bot>?start=…) that opens the bot and asks a question.
+    Link(LinkArgs),
+}
+
+/// `link` options.
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// The question, at most 48 bytes of UTF-8 (Telegram's start parameter is 64 characters).
+    #[arg(required = true, num_args = 1.., value_name = "QUESTION")]
+    pub question: Vec<String>,
+    /// The bot's username (default: asked of Telegram with the configured token).
+    #[arg(long, value_name = "USERNAME")]
+    pub bot: Option<String>,
 }
 
 /// `ask` options.

@@ -23,7 +23,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use crate::app::cli::{Cli, Command, EvalArgs, FaqCommand};
+use crate::app::cli::{Cli, Command, EvalArgs, FaqCommand, LinkArgs};
 use crate::app::config::Config;
 use crate::app::env_file::EnvFile;
 use crate::engine::Engine;
@@ -58,6 +58,7 @@ fn run_mode(cli: Cli) -> Result<ExitCode> {
         Some(Command::Faq(FaqCommand::Unanswered { file })) => {
             faq_unanswered(&config, file.as_deref())
         }
+        Some(Command::Link(args)) => link(&config, &args),
         None if config.token.is_some() => telegram(&config),
         None => no_token(&config),
     }
@@ -138,6 +139,30 @@ fn chat_on(config: &Config, input: impl BufRead) -> Result<ExitCode> {
 }
 
 /// `telegram`: the bot, with long polling, until Ctrl-C or SIGTERM.
+/// `link`: prints the deep link that asks the question, for `--bot` or the bot the token
+/// belongs to.
+fn link(config: &Config, args: &LinkArgs) -> Result<ExitCode> {
+    let question = args.question.join(" ");
+    let payload = crate::chat::deep_link::payload(&question)?;
+    let bot = match &args.bot {
+        Some(bot) => bot.trim_start_matches('@').to_string(),
+        None => {
+            let secrets = logging::Secrets::default();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the async runtime")?;
+            runtime
+                .block_on(telegram::username(config, &secrets))
+                .map_err(|e| {
+                    anyhow::anyhow!(with_token_source(secrets.scrub(&format!("{e:#}")), config))
+                })?
+        }
+    };
+    println!("https://t.me/{bot}?start={payload}");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn telegram(config: &Config) -> Result<ExitCode> {
     let secrets = logging::init(config.log.as_deref());
     tracing::info!("using the {}", config.describe());

@@ -1,12 +1,14 @@
 //! Chat layer: the bot's commands (one table, which `/help` and every front end's command
 //! menu read), the [`Turn`] a person sends, the [`Response`] it gets, what pressing an answer's
-//! buttons does ([`buttons`]) and all reply text ([`reply`], plain, rendered with `Display`).
+//! buttons does ([`buttons`]), deep links that ask a question ([`deep_link`]) and all reply
+//! text ([`reply`], plain, rendered with `Display`).
 //! The console chat and the Telegram bot parse input into a [`Turn`] and render the
 //! [`Response`]; neither decides what to say. May use [`crate::text`], [`crate::corpus`],
 //! [`crate::search`] and [`crate::engine`] only; no front-end crate (teloxide, clap, tokio,
 //! reqwest, redis, anyhow).
 
 pub mod buttons;
+pub mod deep_link;
 pub mod reply;
 
 use std::time::Duration;
@@ -52,7 +54,8 @@ pub const COMMANDS: &[CommandInfo] = &[
         name: "start",
         description: "Say hello and show example questions.",
         hidden: false,
-        build: |_| Command::Start,
+        // A deep link's `/start <payload>` asks the question it holds.
+        build: |args| deep_link::question(args.trim()).map_or(Command::Start, Command::Ask),
     },
     CommandInfo {
         name: "help",

@@ -62,6 +62,19 @@ const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 /// holds up the dispatcher (and so every other chat).
 const WORKER_QUEUE: usize = 2 * flood::CHAT_BACKLOG;
 
+/// The bot's username, asked of Telegram with the configured token (`article-qa link`).
+///
+/// Errors: no token; Telegram rejects it; the Bot API cannot be reached (one line each).
+pub async fn username(config: &Config, secrets: &Secrets) -> Result<String> {
+    let Some(token) = &config.token else {
+        bail!("no bot username: pass --bot USERNAME, or configure TELOXIDE_TOKEN to ask Telegram");
+    };
+    secrets.add(token.expose());
+    let bot = client(token, config).await?;
+    let me = check_token(&bot, config).await?;
+    Ok(me.username().to_string())
+}
+
 /// Runs the bot with long polling until Ctrl-C or SIGTERM, pacing replies below Telegram's
 /// limits.
 ///
