@@ -460,3 +460,45 @@ fn ctrl_c_stops_the_bot_cleanly() {
     let status = bot.signal("-INT").expect("stops within the timeout");
     assert!(status.success(), "exit {status:?}; log:\n{}", bot.log());
 }
+
+// An article whose metadata has a `url` gets a "Read the article" button under its answers,
+// below "More" and "Show paragraph"; one without a url does not (the shipped article).
+#[test]
+fn an_answer_carries_the_articles_link_when_its_metadata_has_one() {
+    let seeds = tempfile::tempdir().unwrap();
+    std::fs::write(
+        seeds.path().join("treaty.txt"),
+        "Delegates from twelve countries signed the water treaty in Geneva on Tuesday.\n\n\
+         The treaty shares the river's water by season.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        seeds.path().join("treaty.meta.toml"),
+        "title = \"Twelve countries sign the water treaty\"\nurl = \"https://news.example.org/treaty\"\n",
+    )
+    .unwrap();
+    let fake = FakeTelegram::start();
+    let _bot = BotProcess::launch(
+        &fake,
+        Launch {
+            args: vec!["--seeds".into(), seeds.path().display().to_string()],
+            ..Launch::default()
+        },
+    );
+    let chat = Chat::private(960);
+    let asked = fake.push_text(&chat, "Where was the treaty signed?");
+    let sent = fake.wait_reply_to(960, asked, WAIT);
+    let rows = sent[0]["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rows.len(), 2, "{sent:?}");
+    assert_eq!(rows[1][0]["text"], "Read the article");
+    assert_eq!(rows[1][0]["url"], "https://news.example.org/treaty");
+    let (fake, _bot) = started();
+    let asked = fake.push_text(&Chat::private(961), "Who led the Russian delegation?");
+    let sent = fake.wait_reply_to(961, asked, WAIT);
+    let rows = sent[0]["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rows.len(), 1, "no url, no link button: {sent:?}");
+}

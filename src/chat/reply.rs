@@ -181,6 +181,8 @@ pub const NO_MEMORY: &str = "I can't reach my conversation memory right now, so 
 
 /// Label of the button that shows more sentences.
 pub const MORE_BUTTON: &str = "More";
+/// The button under an answer that opens the article's web page (when its metadata has one).
+pub const READ_ARTICLE_BUTTON: &str = "Read the article";
 /// Inline mode: the title of the one result when the article does not answer.
 pub const INLINE_NOT_FOUND_TITLE: &str = "The article does not say";
 /// Inline mode: the description under an answer from the FAQ rules.

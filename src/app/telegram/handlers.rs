@@ -15,11 +15,12 @@ use super::BotT;
 use super::flood::chat_of;
 use super::html::{answer_html, paragraph_html, response_html, text_html};
 use super::metrics;
-use super::send::{HandlerError, HandlerResult, Target, contain_panic, guarded, send};
+use super::send::{Buttons, HandlerError, HandlerResult, Target, contain_panic, guarded, send};
 use super::state::State;
 use crate::chat::buttons::{self, Pressed, Refused};
 use crate::chat::reply;
 use crate::chat::{self, Command, Response, Turn};
+use crate::engine::Engine;
 use crate::engine::answer::Answer;
 use crate::engine::conversation::now;
 
@@ -233,7 +234,9 @@ async fn answer_turn(
         Some(mut context) => {
             let response = chat::respond(&engine, &turn, &mut context, now(), state.ttl);
             let buttons = match (&response, &context.answer) {
-                (Response::Answer(Answer::Article(_)), Some(last)) => Some(last.id),
+                (Response::Answer(answer @ Answer::Article(_)), Some(last)) => {
+                    Some(buttons_under(&engine, answer, last.id))
+                }
                 _ => None,
             };
             if turn == Turn::Command(Command::Reset) {
@@ -337,7 +340,7 @@ async fn press_button(
     state: &State,
     chat: ChatId,
     query: &CallbackQuery,
-) -> Result<(Vec<String>, Option<u64>), &'static str> {
+) -> Result<(Vec<String>, Option<Buttons>), &'static str> {
     let data = query.data.as_deref().unwrap_or_default();
     let button = match state.key.decode(chat.0, data) {
         Ok(button) => button,
@@ -347,19 +350,37 @@ async fn press_button(
     let Some(mut context) = state.contexts.load(chat.0).await else {
         return Err(reply::STALE_BUTTON);
     };
-    let pressed = buttons::press(&state.engine(), &mut context, button, now(), state.ttl);
-    let buttons = context.answer.as_ref().map(|last| last.id);
+    let engine = state.engine();
+    let pressed = buttons::press(&engine, &mut context, button, now(), state.ttl);
+    let id = context.answer.as_ref().map(|last| last.id);
     state.contexts.save(chat.0, context).await;
     match pressed {
         Err(_) => Err(reply::STALE_BUTTON),
         Ok(Pressed::NothingMore) => Err(reply::NOTHING_MORE),
-        Ok(Pressed::More(answer)) => Ok((answer_html(&answer), buttons)),
+        Ok(Pressed::More(answer)) => {
+            let buttons = id.map(|id| buttons_under(&engine, &answer, id));
+            Ok((answer_html(&answer), buttons))
+        }
         Ok(Pressed::Paragraph {
             title,
             number,
             text,
         }) => Ok((paragraph_html(&title, number, &text), None)),
     }
+}
+
+/// The buttons under `answer` (the chat context's answer `id`), with "Read the article" when
+/// the article of its first quote has an http(s) `url` in its metadata.
+fn buttons_under(engine: &Engine, answer: &Answer, id: u64) -> Buttons {
+    let url = match answer {
+        Answer::Article(quotes) => quotes.first().and_then(|quote| {
+            let article = (engine.corpus().articles.iter()).find(|a| a.name == quote.article)?;
+            let url = url::Url::parse(article.meta.url.as_deref()?).ok()?;
+            matches!(url.scheme(), "http" | "https").then_some(url)
+        }),
+        _ => None,
+    };
+    Buttons { answer: id, url }
 }
 
 /// One info line per handled update: chat type, question length, answer source, latency.

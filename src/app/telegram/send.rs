@@ -194,13 +194,32 @@ fn topic(msg: &Message) -> Option<ThreadId> {
     msg.thread_id.filter(|_| msg.is_topic_message)
 }
 
-/// The "More" and "Show paragraph" buttons for answer `answer` in `chat`.
-pub fn answer_buttons(state: &State, chat: i64, answer: u64) -> InlineKeyboardMarkup {
+/// The buttons under an answer: "More" and "Show paragraph" for answer `answer`, and "Read
+/// the article" when its article's metadata has a `url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Buttons {
+    /// The answer the buttons act on (the chat context's answer id).
+    pub answer: u64,
+    /// The article's web address, when its metadata has one.
+    pub url: Option<url::Url>,
+}
+
+/// The buttons of `buttons` in `chat`: "More" and "Show paragraph" (signed for the chat), and
+/// below them "Read the article" when there is a URL.
+pub fn answer_buttons(state: &State, chat: i64, buttons: &Buttons) -> InlineKeyboardMarkup {
+    let answer = buttons.answer;
     let data = |action| state.key.encode(chat, Button { action, answer });
-    InlineKeyboardMarkup::new([[
+    let mut rows = vec![vec![
         InlineKeyboardButton::callback(reply::MORE_BUTTON, data(Action::More)),
         InlineKeyboardButton::callback(reply::PARAGRAPH_BUTTON, data(Action::Paragraph)),
-    ]])
+    ]];
+    if let Some(url) = &buttons.url {
+        rows.push(vec![InlineKeyboardButton::url(
+            reply::READ_ARTICLE_BUTTON,
+            url.clone(),
+        )]);
+    }
+    InlineKeyboardMarkup::new(rows)
 }
 
 /// Sends HTML messages to `target` (every part in its topic), the first replying to its
@@ -214,7 +233,7 @@ pub async fn send(
     state: &State,
     target: &Target,
     messages: Vec<String>,
-    buttons: Option<u64>,
+    buttons: Option<Buttons>,
 ) -> HandlerResult {
     let mut chat = target.chat;
     let last = messages.len().saturating_sub(1);
@@ -223,7 +242,7 @@ pub async fn send(
             html,
             thread: target.thread,
             reply_to: target.reply_to.filter(|_| i == 0),
-            buttons: buttons.filter(|_| i == last),
+            buttons: buttons.clone().filter(|_| i == last),
         };
         let delivered = deliver(bot, state, &mut chat, part).await;
         if delivered.is_err() && i == 0 {
@@ -244,8 +263,8 @@ struct Part {
     html: String,
     thread: Option<ThreadId>,
     reply_to: Option<MessageId>,
-    /// The answer whose buttons go under it.
-    buttons: Option<u64>,
+    /// The buttons that go under it.
+    buttons: Option<Buttons>,
 }
 
 /// How a message ended when it was not given up.
@@ -421,9 +440,8 @@ fn payload(state: &State, chat: ChatId, part: &Part, plain: bool) -> SendMessage
     payload.reply_parameters = part
         .reply_to
         .map(|id| ReplyParameters::new(id).allow_sending_without_reply());
-    payload.reply_markup = part
-        .buttons
-        .map(|answer| answer_buttons(state, chat.0, answer).into());
+    payload.reply_markup =
+        (part.buttons.as_ref()).map(|buttons| answer_buttons(state, chat.0, buttons).into());
     payload
 }
 
