@@ -502,3 +502,42 @@ fn an_answer_carries_the_articles_link_when_its_metadata_has_one() {
         .unwrap();
     assert_eq!(rows.len(), 1, "no url, no link button: {sent:?}");
 }
+
+// A person who edits a question the bot answered gets the answer edited to the question as it
+// reads now; an edit to a message the bot never answered changes nothing.
+#[test]
+fn an_edited_question_gets_its_answer_edited() {
+    let (fake, _bot) = started();
+    let chat = Chat::private(970);
+    let asked = fake.push_text(&chat, "Who led the Russian delegation?");
+    let sent = fake.wait_reply_to(970, asked, WAIT);
+    assert!(text_of(&sent[0]).contains("Bogdanov"));
+    let reply_id = asked + 1;
+    let edited = |id: i64, text: &str| {
+        json!({"message_id": id, "date": crate::support::fake_telegram::now(),
+               "edit_date": crate::support::fake_telegram::now(), "chat": chat.json(),
+               "from": {"id": chat.user_id, "is_bot": false, "first_name": "Tester"},
+               "text": text})
+    };
+    fake.push_update(
+        "edited_message",
+        edited(asked, "Where are the Russian naval bases?"),
+    );
+    let edit = fake
+        .wait_for(WAIT, |r| r.method == "editMessageText")
+        .expect("the answer is edited");
+    assert_eq!(edit.body["message_id"], reply_id);
+    assert_eq!(edit.body["chat_id"], 970);
+    assert!(
+        strip_tags(edit.body["text"].as_str().unwrap()).contains("Tartus"),
+        "{:?}",
+        edit.body
+    );
+    assert!(edit.body["reply_markup"]["inline_keyboard"].is_array());
+    // An edit of a message the bot never answered: nothing is edited (the next question's
+    // reply, handled after it in this chat, shows it was handled).
+    fake.push_update("edited_message", edited(asked + 500, "Who is Bogdanov?"));
+    let next = fake.push_text(&chat, "What is HTS?");
+    fake.wait_reply_to(970, next, WAIT);
+    assert_eq!(fake.count("editMessageText"), 1);
+}

@@ -68,7 +68,12 @@ fn webhook_mode_registers_its_webhook_and_answers_posted_updates() {
     assert_eq!(set.body["secret_token"], SECRET);
     assert_eq!(
         set.body["allowed_updates"],
-        serde_json::json!(["message", "callback_query", "inline_query"])
+        serde_json::json!([
+            "message",
+            "edited_message",
+            "callback_query",
+            "inline_query"
+        ])
     );
     assert_eq!(set.body["max_connections"], 40);
     assert_eq!(fake.count("getUpdates"), 0, "a webhook bot does not poll");

@@ -13,10 +13,10 @@ use crate::app::cli::{Cli, Command};
 use crate::app::env_file::EnvFile;
 
 pub use crate::app::env::{
-    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CLAIM_VAR, CONTEXT_VAR, FAQ_VAR, LEXICAL_VAR, LISTEN_VAR,
-    LOG_VAR, MAX_AGE_VAR, MAX_CONNECTIONS_VAR, METRICS_LISTEN_VAR, MODEL_VAR, REDIS_VAR, SEEDS_VAR,
-    TEST_ENV_VAR, TOKEN_VAR, UNANSWERED_VAR, VARIABLES, Variable, WEBHOOK_SECRET_VAR,
-    WEBHOOK_URL_VAR, environment_help,
+    ADMINS_VAR, API_URL_VAR, CACHE_VAR, CLAIM_VAR, CONTEXT_VAR, EDIT_VAR, FAQ_VAR, LEXICAL_VAR,
+    LISTEN_VAR, LOG_VAR, MAX_AGE_VAR, MAX_CONNECTIONS_VAR, METRICS_LISTEN_VAR, MODEL_VAR,
+    REDIS_VAR, SEEDS_VAR, TEST_ENV_VAR, TOKEN_VAR, UNANSWERED_VAR, VARIABLES, Variable,
+    WEBHOOK_SECRET_VAR, WEBHOOK_URL_VAR, environment_help,
 };
 
 /// The default idle time after which a chat's conversation context expires.
@@ -27,6 +27,10 @@ pub const DEFAULT_MAX_UPDATE_AGE: Duration = Duration::from_secs(5 * 60);
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8443";
 /// The default for `max_connections` in `setWebhook` (Telegram's own default).
 pub const DEFAULT_MAX_CONNECTIONS: u8 = 40;
+
+/// The default time after its answer within which an edited question gets its answer
+/// edited (two days, as long as Telegram lets a bot edit its messages in most chats).
+pub const DEFAULT_EDIT_WINDOW: Duration = Duration::from_secs(48 * 60 * 60);
 
 /// The default time an update may stay unacknowledged in the Redis stream before another
 /// replica claims it.
@@ -49,6 +53,8 @@ pub struct Service {
     /// `ARTICLE_QA_WEBHOOK_URL` is set but the bot polls (no `--webhook`): worth a warning, as
     /// polling deletes the webhook.
     pub webhook_unused: bool,
+    /// How long after its answer an edited question gets its answer edited; `None`: never.
+    pub edit_window: Option<Duration>,
 }
 
 impl Default for Service {
@@ -59,6 +65,7 @@ impl Default for Service {
             test_env: false,
             claim_idle: DEFAULT_CLAIM_IDLE,
             webhook_unused: false,
+            edit_window: Some(DEFAULT_EDIT_WINDOW),
         }
     }
 }
@@ -554,6 +561,7 @@ fn service(cli: &Cli, var: &impl Fn(&str) -> Option<String>) -> Result<Service, 
         test_env: var(TEST_ENV_VAR).is_some_and(|v| is_on(&v)),
         claim_idle: var(CLAIM_VAR).map_or(Ok(DEFAULT_CLAIM_IDLE), |s| parse_claim(&s))?,
         webhook_unused,
+        edit_window: var(EDIT_VAR).map_or(Ok(Some(DEFAULT_EDIT_WINDOW)), |m| parse_edit(&m))?,
     })
 }
 
@@ -592,6 +600,18 @@ fn parse_address(address: &str, var: &'static str) -> Result<SocketAddr, ConfigE
         var,
         why: "not an IP:PORT address (like 127.0.0.1:8443 or 0.0.0.0:8443)".into(),
     })
+}
+
+/// `ARTICLE_QA_EDIT_MINUTES`: whole minutes up to a year, `0` for never.
+fn parse_edit(minutes: &str) -> Result<Option<Duration>, ConfigError> {
+    match minutes.trim().parse::<u64>() {
+        Ok(0) => Ok(None),
+        Ok(m) if m <= 525_600 => Ok(Some(Duration::from_secs(m * 60))),
+        _ => Err(ConfigError::Invalid {
+            var: EDIT_VAR,
+            why: "the value is not a whole number of minutes from 0 to 525600 (a year)".into(),
+        }),
+    }
 }
 
 /// `ARTICLE_QA_CLAIM_SECONDS`: whole seconds from 1 to a day.

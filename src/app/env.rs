@@ -41,6 +41,8 @@ pub const MAX_CONNECTIONS_VAR: &str = "ARTICLE_QA_WEBHOOK_MAX_CONNECTIONS";
 pub const CLAIM_VAR: &str = "ARTICLE_QA_CLAIM_SECONDS";
 /// Polling mode: the address serving `/healthz`, `/readyz` and `/metrics`.
 pub const METRICS_LISTEN_VAR: &str = "ARTICLE_QA_METRICS_LISTEN";
+/// Minutes after its answer within which an edited question gets its answer edited.
+pub const EDIT_VAR: &str = "ARTICLE_QA_EDIT_MINUTES";
 /// Every Bot API call goes to Telegram's test environment.
 pub const TEST_ENV_VAR: &str = "ARTICLE_QA_TELEGRAM_TEST_ENV";
 
@@ -152,6 +154,11 @@ pub const VARIABLES: &[Variable] = &[
         name: METRICS_LISTEN_VAR,
         meaning: "polling mode: address serving /healthz, /readyz and /metrics",
         default: "none (not served)",
+    },
+    Variable {
+        name: EDIT_VAR,
+        meaning: "minutes after its answer within which an edited question gets its answer edited; 0: never",
+        default: "2880 (two days)",
     },
     Variable {
         name: TEST_ENV_VAR,

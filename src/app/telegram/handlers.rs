@@ -8,14 +8,17 @@ use std::time::Instant;
 
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::{Me, UpdateKind};
-use tracing::{debug, error, info};
+use teloxide::types::{InlineKeyboardMarkup, Me, ParseMode, UpdateKind};
+use tracing::{debug, error, info, warn};
 
 use super::BotT;
 use super::flood::chat_of;
 use super::html::{answer_html, paragraph_html, response_html, text_html};
 use super::metrics;
-use super::send::{Buttons, HandlerError, HandlerResult, Target, contain_panic, guarded, send};
+use super::send::{
+    Buttons, HandlerError, HandlerResult, Target, answer_buttons, contain_panic, guarded, send,
+    send_reply,
+};
 use super::state::State;
 use crate::chat::buttons::{self, Pressed, Refused};
 use crate::chat::reply;
@@ -47,6 +50,9 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(questions)
         .branch(unknown_commands)
         .branch(others);
+    let edits = Update::filter_edited_message()
+        .filter_map(addressed_question)
+        .endpoint(answer_edit);
     let callbacks = Update::filter_callback_query().endpoint(answer_button);
     let inline = Update::filter_inline_query().endpoint(super::inline::answer_inline);
     dptree::entry()
@@ -57,6 +63,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         })
         .filter(|update: Update, state: Arc<State>| !is_repeat(&update, &state))
         .branch(messages)
+        .branch(edits)
         .branch(callbacks)
         .branch(inline)
 }
@@ -229,8 +236,79 @@ async fn answer_turn(
 ) -> HandlerResult {
     let started = Instant::now();
     let chat = msg.chat.id;
+    let is_question = matches!(turn, Turn::Question(_) | Turn::Command(Command::Ask(_)));
+    let (response, buttons) = respond_in_context(state, chat, &turn).await;
+    if response == Response::UnknownCommand && !chat.is_user() {
+        return Ok(());
+    }
+    let html = response_html(&response);
+    let sent = send_reply(bot, state, &Target::reply_to(msg), html, buttons).await?;
+    if let Some(answer) = sent.filter(|_| is_question) {
+        state.answered(chat, msg.id, answer);
+    }
+    state.log_unanswered(question, &response);
+    metrics::ANSWERS
+        .with_label_values(&[response.source()])
+        .inc();
+    metrics::ANSWER_SECONDS.observe(started.elapsed().as_secs_f64());
+    log_update(msg, question.chars().count(), response.source(), started);
+    Ok(())
+}
+
+/// A person edited a question the bot answered: its answer is edited to answer the question
+/// as it reads now (a turn of the conversation, so the buttons act on the new answer). An
+/// edit to a message the bot never answered, or past the edit window, is ignored.
+async fn answer_edit(
+    bot: BotT,
+    msg: Message,
+    question: Question,
+    state: Arc<State>,
+) -> HandlerResult {
+    let Some(answer) = state.answer_to(msg.chat.id, msg.id) else {
+        debug!("an edited message the bot did not answer (or answered too long ago) is ignored");
+        return Ok(());
+    };
+    let started = Instant::now();
+    let chat = msg.chat.id;
+    let (response, buttons) =
+        respond_in_context(&state, chat, &Turn::Question(question.0.clone())).await;
+    let html = response_html(&response)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let markup = match &buttons {
+        Some(buttons) => answer_buttons(&state, chat.0, buttons),
+        // An answer without buttons loses the old ones (they belonged to the old answer).
+        None => InlineKeyboardMarkup::default(),
+    };
+    let edited = bot
+        .edit_message_text(chat, answer, html)
+        .parse_mode(ParseMode::Html)
+        .reply_markup(markup)
+        .await;
+    match edited {
+        Ok(_) => {}
+        Err(teloxide::RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
+        Err(e) => warn!("editing an answer failed: {}", super::shown(&e)),
+    }
+    state.log_unanswered(&question.0, &response);
+    metrics::ANSWERS
+        .with_label_values(&[response.source()])
+        .inc();
+    log_update(&msg, question.0.chars().count(), response.source(), started);
+    Ok(())
+}
+
+/// The response to `turn` in `chat`'s conversation context (saved again after), with the
+/// buttons for an article answer.
+async fn respond_in_context(
+    state: &State,
+    chat: ChatId,
+    turn: &Turn,
+) -> (Response, Option<Buttons>) {
+    let turn = turn.clone();
     let engine = state.engine();
-    let (response, buttons) = match state.contexts.load(chat.0).await {
+    match state.contexts.load(chat.0).await {
         Some(mut context) => {
             let response = chat::respond(&engine, &turn, &mut context, now(), state.ttl);
             let buttons = match (&response, &context.answer) {
@@ -251,19 +329,7 @@ async fn answer_turn(
             chat::respond_without_memory(&engine, &turn, now(), state.ttl),
             None,
         ),
-    };
-    if response == Response::UnknownCommand && !chat.is_user() {
-        return Ok(());
     }
-    let html = response_html(&response);
-    send(bot, state, &Target::reply_to(msg), html, buttons).await?;
-    state.log_unanswered(question, &response);
-    metrics::ANSWERS
-        .with_label_values(&[response.source()])
-        .inc();
-    metrics::ANSWER_SECONDS.observe(started.elapsed().as_secs_f64());
-    log_update(msg, question.chars().count(), response.source(), started);
-    Ok(())
 }
 
 /// A command the bot does not have, in a private chat (groups: other bots' commands).

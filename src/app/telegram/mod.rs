@@ -183,8 +183,9 @@ pub async fn run_paced(
 }
 
 /// The update kinds the bot handles: what `setWebhook` asks Telegram for.
-const ALLOWED_UPDATES: [AllowedUpdate; 3] = [
+const ALLOWED_UPDATES: [AllowedUpdate; 4] = [
     AllowedUpdate::Message,
+    AllowedUpdate::EditedMessage,
     AllowedUpdate::CallbackQuery,
     AllowedUpdate::InlineQuery,
 ];

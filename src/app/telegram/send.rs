@@ -235,6 +235,22 @@ pub async fn send(
     messages: Vec<String>,
     buttons: Option<Buttons>,
 ) -> HandlerResult {
+    send_reply(bot, state, target, messages, buttons)
+        .await
+        .map(|_| ())
+}
+
+/// [`send`], returning the id of the first message sent (when Telegram's answer said it).
+///
+/// Errors: as [`send`].
+pub async fn send_reply(
+    bot: &BotT,
+    state: &State,
+    target: &Target,
+    messages: Vec<String>,
+    buttons: Option<Buttons>,
+) -> Result<Option<MessageId>, HandlerError> {
+    let mut first = None;
     let mut chat = target.chat;
     let last = messages.len().saturating_sub(1);
     for (i, html) in messages.into_iter().enumerate() {
@@ -251,11 +267,12 @@ pub async fn send(
             stream::gave_up();
         }
         match delivered? {
-            Delivered::Sent => {}
-            Delivered::ChatGone => return Ok(()),
+            Delivered::Sent(id) if i == 0 => first = id,
+            Delivered::Sent(_) => {}
+            Delivered::ChatGone => return Ok(None),
         }
     }
-    Ok(())
+    Ok(first)
 }
 
 /// One message to send.
@@ -269,7 +286,8 @@ struct Part {
 
 /// How a message ended when it was not given up.
 enum Delivered {
-    Sent,
+    /// Sent (its id, when Telegram's answer could be read).
+    Sent(Option<MessageId>),
     /// The bot may not write to the chat (403): skipped.
     ChatGone,
 }
@@ -297,11 +315,11 @@ async fn deliver(
         }
         // With the Redis stream, an update another replica answered is not answered again.
         if !stream::may_send().await {
-            return Ok(Delivered::Sent);
+            return Ok(Delivered::Sent(None));
         }
         let payload = payload(state, *chat, &part, plain);
         let refusal = match post(bot, &payload).await {
-            Ok(()) => return Ok(Delivered::Sent),
+            Ok(id) => return Ok(Delivered::Sent(id)),
             Err(refusal) => refusal,
         };
         metrics::API_ERRORS
@@ -445,6 +463,17 @@ fn payload(state: &State, chat: ChatId, part: &Part, plain: bool) -> SendMessage
     payload
 }
 
+/// A successful `sendMessage` answer, as far as the bot reads it: the sent message's id.
+#[derive(Deserialize)]
+struct SentAnswer {
+    result: SentMessage,
+}
+
+#[derive(Deserialize)]
+struct SentMessage {
+    message_id: i32,
+}
+
 /// An error answer of the Bot API, as far as the bot reads it.
 #[derive(Debug, Default, Deserialize)]
 struct ErrorAnswer {
@@ -461,9 +490,10 @@ struct Parameters {
 }
 
 /// Posts one `sendMessage` and reads the answer's status. A 2xx is a sent message whatever
-/// happens to the rest of the answer (the sent message itself is never parsed: the bot does
-/// not look at it), so a body lost on the way never makes a message arrive twice.
-async fn post(bot: &BotT, payload: &SendMessage) -> Result<(), Refusal> {
+/// happens to the rest of the answer (of the sent message only its id is read, when it can
+/// be, so an edited question can have its answer edited), so a body lost on the way never
+/// makes a message arrive twice.
+async fn post(bot: &BotT, payload: &SendMessage) -> Result<Option<MessageId>, Refusal> {
     let mut url = bot.api_url();
     url.path_segments_mut()
         .map_err(|()| Refusal::Network("the Bot API URL cannot take a path".into()))?
@@ -485,13 +515,18 @@ async fn post(bot: &BotT, payload: &SendMessage) -> Result<(), Refusal> {
     let status = response.status();
     if status.is_success() {
         // Read to the end so the connection can be used again; a failure changes nothing.
-        if let Err(e) = response.bytes().await {
-            debug!(
-                "the answer to a sent message broke off: {}",
-                super::e_without_url(&e.without_url())
-            );
-        }
-        return Ok(());
+        return match response.bytes().await {
+            Ok(body) => Ok(serde_json::from_slice::<SentAnswer>(&body)
+                .ok()
+                .map(|sent| MessageId(sent.result.message_id))),
+            Err(e) => {
+                debug!(
+                    "the answer to a sent message broke off: {}",
+                    super::e_without_url(&e.without_url())
+                );
+                Ok(None)
+            }
+        };
     }
     let text = response.text().await.map_err(network)?;
     Err(refusal(status, &text))

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use lru::LruCache;
-use teloxide::types::ChatId;
+use teloxide::types::{ChatId, MessageId};
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
@@ -22,6 +22,8 @@ use crate::app::unanswered::UnansweredLog;
 use crate::chat::Response;
 use crate::engine::Engine;
 
+/// How many answered questions are remembered for edits.
+const ANSWERS_REMEMBERED: NonZeroUsize = NonZeroUsize::new(10_000).expect("not zero");
 /// How many chats that blocked the bot are remembered (so each is logged once).
 const BLOCKED_REMEMBERED: NonZeroUsize = NonZeroUsize::new(10_000).expect("not zero");
 
@@ -53,6 +55,11 @@ pub struct State {
     pub(super) pacing: Pacing,
     /// Messages older than this when received are skipped; `None` answers all.
     pub(super) max_update_age: Option<Duration>,
+    /// Questions answered, by chat and message id: the answer's first message and when it
+    /// was sent (Unix seconds), so an edited question can have its answer edited.
+    answered: Mutex<LruCache<(i64, i32), (MessageId, u64)>>,
+    /// How long after its answer an edited question is answered again; `None`: never.
+    pub(super) edit_window: Option<Duration>,
 }
 
 impl State {
@@ -93,7 +100,27 @@ impl State {
             repeats: Repeats::default(),
             pacing: Pacing::new(pace),
             max_update_age: config.max_update_age,
+            answered: Mutex::new(LruCache::new(ANSWERS_REMEMBERED)),
+            edit_window: config.service.edit_window,
         })
+    }
+
+    /// Remembers that the question `question` in `chat` was answered by message `answer`.
+    pub(super) fn answered(&self, chat: ChatId, question: MessageId, answer: MessageId) {
+        if let Ok(mut answered) = self.answered.lock() {
+            answered.put(
+                (chat.0, question.0),
+                (answer, crate::engine::conversation::now()),
+            );
+        }
+    }
+
+    /// The answer to the question `question` in `chat`, when it was answered within the edit
+    /// window.
+    pub(super) fn answer_to(&self, chat: ChatId, question: MessageId) -> Option<MessageId> {
+        let window = self.edit_window?.as_secs();
+        let (answer, at) = *self.answered.lock().ok()?.get(&(chat.0, question.0))?;
+        (crate::engine::conversation::now().saturating_sub(at) <= window).then_some(answer)
     }
 
     /// The engine in use now.
