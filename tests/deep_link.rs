@@ -79,6 +79,15 @@ fn link_asks_telegram_for_the_bots_name_and_refuses_a_question_too_long() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
         assert!(err.contains("question"), "{err}");
     }
+    // A --bot that is no username would print a broken link.
+    for bot in ["my bot", "https://t.me/SomeBot", "ab"] {
+        let out = link(&["--bot", bot, QUESTION], &[]);
+        assert_eq!(out.status.code(), Some(2), "{bot}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--bot"),
+            "{bot}"
+        );
+    }
     // No --bot and no token: one line saying what to do.
     let out = link(&[QUESTION], &[]);
     assert_eq!(out.status.code(), Some(2));

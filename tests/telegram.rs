@@ -533,11 +533,25 @@ fn an_edited_question_gets_its_answer_edited() {
         "{:?}",
         edit.body
     );
-    assert!(edit.body["reply_markup"]["inline_keyboard"].is_array());
+    assert_eq!(
+        edit.body["reply_markup"]["inline_keyboard"][0][0]["text"], "More",
+        "{:?}",
+        edit.body
+    );
+    // An /ask question edited: its answer is edited too.
+    let ask = fake.push_text(&chat, "/ask Who led the Russian delegation?");
+    fake.wait_reply_to(970, ask, WAIT);
+    fake.push_update("edited_message", edited(ask, "/ask What is HTS?"));
+    assert!(
+        fake.wait_count("editMessageText", 1, WAIT),
+        "the /ask answer was not edited"
+    );
+    let edits = fake.requests_of("editMessageText", 1);
+    assert_eq!(edits[0].body["message_id"], ask + 1);
     // An edit of a message the bot never answered: nothing is edited (the next question's
     // reply, handled after it in this chat, shows it was handled).
     fake.push_update("edited_message", edited(asked + 500, "Who is Bogdanov?"));
     let next = fake.push_text(&chat, "What is HTS?");
     fake.wait_reply_to(970, next, WAIT);
-    assert_eq!(fake.count("editMessageText"), 1);
+    assert_eq!(fake.count("editMessageText"), 2);
 }

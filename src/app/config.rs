@@ -29,7 +29,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8443";
 pub const DEFAULT_MAX_CONNECTIONS: u8 = 40;
 
 /// The default time after its answer within which an edited question gets its answer
-/// edited (two days, as long as Telegram lets a bot edit its messages in most chats).
+/// edited: two days (an edit later than that is seldom a correction of the question).
 pub const DEFAULT_EDIT_WINDOW: Duration = Duration::from_secs(48 * 60 * 60);
 
 /// The default time an update may stay unacknowledged in the Redis stream before another

@@ -138,14 +138,23 @@ fn chat_on(config: &Config, input: impl BufRead) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `telegram`: the bot, with long polling, until Ctrl-C or SIGTERM.
 /// `link`: prints the deep link that asks the question, for `--bot` or the bot the token
 /// belongs to.
 fn link(config: &Config, args: &LinkArgs) -> Result<ExitCode> {
     let question = args.question.join(" ");
     let payload = crate::chat::deep_link::payload(&question)?;
     let bot = match &args.bot {
-        Some(bot) => bot.trim_start_matches('@').to_string(),
+        Some(bot) => {
+            let bot = bot.trim().trim_start_matches('@');
+            let valid = (5..=32).contains(&bot.len())
+                && bot.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if !valid {
+                anyhow::bail!(
+                    "--bot takes the bot's username: 5 to 32 letters, digits and _ (as @BotFather gave it)"
+                );
+            }
+            bot.to_string()
+        }
         None => {
             let secrets = logging::Secrets::default();
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -163,6 +172,7 @@ fn link(config: &Config, args: &LinkArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `telegram`: the bot, with long polling (or a webhook), until Ctrl-C or SIGTERM.
 fn telegram(config: &Config) -> Result<ExitCode> {
     let secrets = logging::init(config.log.as_deref());
     tracing::info!("using the {}", config.describe());

@@ -185,6 +185,15 @@ pub const MORE_BUTTON: &str = "More";
 pub const READ_ARTICLE_BUTTON: &str = "Read the article";
 /// Inline mode: the title of the one result when the article does not answer.
 pub const INLINE_NOT_FOUND_TITLE: &str = "The article does not say";
+/// Inline mode: the description under a quoted sentence, where it stands: `“Title”, ¶4`.
+pub struct InlinePlace<'a>(pub &'a crate::engine::Quote);
+
+impl Display for InlinePlace<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "“{}”, ¶{}", self.0.title, self.0.paragraph)
+    }
+}
+
 /// Inline mode: the description under an answer from the FAQ rules.
 pub const INLINE_FAQ_DESCRIPTION: &str = "From the bot's answers to common questions";
 /// Label of the button that shows the whole paragraph.

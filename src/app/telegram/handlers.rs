@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, Me, ParseMode, UpdateKind};
+use teloxide::types::{InlineKeyboardMarkup, Me, MessageId, ParseMode, UpdateKind};
+use teloxide::{ApiError, RequestError};
 use tracing::{debug, error, info, warn};
 
 use super::BotT;
@@ -51,7 +52,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(unknown_commands)
         .branch(others);
     let edits = Update::filter_edited_message()
-        .filter_map(addressed_question)
+        .filter_map(edited_question)
         .endpoint(answer_edit);
     let callbacks = Update::filter_callback_query().endpoint(answer_button);
     let inline = Update::filter_inline_query().endpoint(super::inline::answer_inline);
@@ -268,35 +269,77 @@ async fn answer_edit(
         debug!("an edited message the bot did not answer (or answered too long ago) is ignored");
         return Ok(());
     };
+    guarded(&bot, &state, Target::reply_to(&msg), async {
+        edit_answer(&bot, &msg, &state, &question.0, answer).await
+    })
+    .await
+}
+
+/// Edits `answer` to answer `question` as it reads now; a new answer that needs more than one
+/// message, or an answer Telegram will not edit (deleted, too old), is sent as a new reply.
+async fn edit_answer(
+    bot: &BotT,
+    msg: &Message,
+    state: &State,
+    question: &str,
+    answer: MessageId,
+) -> HandlerResult {
     let started = Instant::now();
     let chat = msg.chat.id;
     let (response, buttons) =
-        respond_in_context(&state, chat, &Turn::Question(question.0.clone())).await;
-    let html = response_html(&response)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    let markup = match &buttons {
-        Some(buttons) => answer_buttons(&state, chat.0, buttons),
-        // An answer without buttons loses the old ones (they belonged to the old answer).
-        None => InlineKeyboardMarkup::default(),
+        respond_in_context(state, chat, &Turn::Question(question.to_string())).await;
+    let html = response_html(&response);
+    let edited = match html.as_slice() {
+        [one] => {
+            let markup = match &buttons {
+                Some(buttons) => answer_buttons(state, chat.0, buttons),
+                // An answer without buttons loses the old ones (they were the old answer's).
+                None => InlineKeyboardMarkup::default(),
+            };
+            let edit = bot
+                .edit_message_text(chat, answer, one.clone())
+                .parse_mode(ParseMode::Html)
+                .reply_markup(markup)
+                .await;
+            match edit {
+                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => true,
+                Err(RequestError::Api(
+                    ApiError::MessageToEditNotFound | ApiError::MessageCantBeEdited,
+                )) => false,
+                Err(e) => {
+                    warn!("editing an answer failed: {}", super::shown(&e));
+                    true
+                }
+            }
+        }
+        _ => false,
     };
-    let edited = bot
-        .edit_message_text(chat, answer, html)
-        .parse_mode(ParseMode::Html)
-        .reply_markup(markup)
-        .await;
-    match edited {
-        Ok(_) => {}
-        Err(teloxide::RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
-        Err(e) => warn!("editing an answer failed: {}", super::shown(&e)),
+    if !edited {
+        let sent = send_reply(bot, state, &Target::reply_to(msg), html, buttons).await?;
+        if let Some(sent) = sent {
+            state.answered(chat, msg.id, sent);
+        }
     }
-    state.log_unanswered(&question.0, &response);
+    state.log_unanswered(question, &response);
     metrics::ANSWERS
         .with_label_values(&[response.source()])
         .inc();
-    log_update(&msg, question.0.chars().count(), response.source(), started);
+    log_update(msg, question.chars().count(), response.source(), started);
     Ok(())
+}
+
+/// The question an edited message asks: as [`addressed_question`] reads a message, or the
+/// text of an `/ask` command (for this bot).
+fn edited_question(msg: Message, me: Me) -> Option<Question> {
+    let text = msg.text().or_else(|| msg.caption())?;
+    if text.starts_with('/') {
+        return match <Command as teloxide::utils::command::BotCommands>::parse(text, me.username())
+        {
+            Ok(Command::Ask(question)) if !question.trim().is_empty() => Some(Question(question)),
+            _ => None,
+        };
+    }
+    addressed_question(msg, me)
 }
 
 /// The response to `turn` in `chat`'s conversation context (saved again after), with the
@@ -442,7 +485,13 @@ fn buttons_under(engine: &Engine, answer: &Answer, id: u64) -> Buttons {
         Answer::Article(quotes) => quotes.first().and_then(|quote| {
             let article = (engine.corpus().articles.iter()).find(|a| a.name == quote.article)?;
             let url = url::Url::parse(article.meta.url.as_deref()?).ok()?;
-            matches!(url.scheme(), "http" | "https").then_some(url)
+            // Telegram refuses a button whose address is not a public web address (and then
+            // the whole message): http(s), a host name with a dot, not too long.
+            let public = url
+                .host_str()
+                .is_some_and(|h| h.contains('.') && h != "127.0.0.1");
+            (matches!(url.scheme(), "http" | "https") && public && url.as_str().len() <= 2048)
+                .then_some(url)
         }),
         _ => None,
     };

@@ -51,10 +51,7 @@ pub fn answer_html(answer: &Answer) -> Vec<String> {
             for quote in quotes {
                 blocks.push(quote_html(quote));
             }
-            blocks.push(format!(
-                "<i>— from {}</i>",
-                escape(&Sources(quotes).to_string())
-            ));
+            blocks.push(source_html(quotes));
         }
         Answer::Faq(faq) => {
             blocks.push(escape(faq.text.trim()));
@@ -65,6 +62,11 @@ pub fn answer_html(answer: &Answer) -> Vec<String> {
         Answer::NotFound(_) => blocks.push(escape(NOT_FOUND)),
     }
     pack(blocks)
+}
+
+/// The line naming the articles `quotes` come from.
+pub fn source_html(quotes: &[Quote]) -> String {
+    format!("<i>— from {}</i>", escape(&Sources(quotes).to_string()))
 }
 
 /// One quote: the sentence in a blockquote, then its ¶ number.

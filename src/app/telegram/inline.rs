@@ -7,6 +7,7 @@
 //! last [`CACHED_QUERIES`] queries' results too.
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
@@ -17,14 +18,14 @@ use teloxide::types::{
     InputMessageContentText, ParseMode,
 };
 use teloxide::utils::html::escape;
-use tracing::{info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::BotT;
-use super::html::{answer_html, quote_html};
+use super::html::{answer_html, pack, quote_html, source_html};
 use super::metrics;
-use super::send::HandlerResult;
+use super::send::{HandlerResult, contain_panic};
 use super::state::State;
-use crate::chat::reply::{self, Sources};
+use crate::chat::reply;
 use crate::corpus::unwrapped;
 use crate::engine::{Answer, Engine};
 
@@ -37,8 +38,9 @@ const QUERY_CHARS: usize = 256;
 /// Characters of a sentence shown as a result's title.
 const TITLE_CHARS: usize = 64;
 
-/// The results of recent queries, by engine (a `/reload` makes a new one) and query.
-type Cache = Mutex<LruCache<(usize, String), Cached>>;
+/// The results of recent queries, by engine generation (a `/reload` makes a new one) and
+/// query.
+type Cache = Mutex<LruCache<(u64, String), Cached>>;
 
 /// A query's results and where they came from.
 type Cached = (Arc<Vec<InlineQueryResult>>, &'static str);
@@ -48,31 +50,36 @@ fn cache() -> &'static Cache {
     CACHE.get_or_init(|| Mutex::new(LruCache::new(CACHED_QUERIES)))
 }
 
-/// Answers an inline query (failures logged, never the query).
+/// Answers an inline query (failures logged, never the query). A panic while finding the
+/// results is contained: the query gets no results and the bot goes on.
 pub async fn answer_inline(bot: BotT, query: InlineQuery, state: Arc<State>) -> HandlerResult {
     let started = Instant::now();
     let text: String = query.query.trim().chars().take(QUERY_CHARS).collect();
-    let engine = state.engine();
-    let key = (Arc::as_ptr(&engine) as usize, text.clone());
-    let cached = cache().lock().ok().and_then(|mut c| c.get(&key).cloned());
-    let (results, source) = match cached {
-        Some(cached) => cached,
-        None => {
-            let (results, source) = results_for(&engine, &text);
-            let results = Arc::new(results);
-            if let Ok(mut c) = cache().lock() {
-                c.put(key, (Arc::clone(&results), source));
-            }
-            (results, source)
+    let found = contain_panic(async { find(&state, &text) }).await;
+    let (results, source) = match found {
+        Ok(found) => found,
+        Err(what) => {
+            error!("finding inline results panicked; the query got none");
+            debug!("the panic: {what}");
+            (Arc::new(Vec::new()), "none")
         }
     };
     let answered = bot
         .answer_inline_query(query.id, results.iter().cloned())
         .cache_time(CACHE_SECONDS)
         .await;
-    if let Err(e) = answered {
-        warn!("answering an inline query failed: {}", super::shown(&e));
-        return Ok(());
+    match answered {
+        Ok(_) => {}
+        // Answered too late (a long wait, or claimed from the Redis stream): Telegram has
+        // moved on.
+        Err(teloxide::RequestError::Api(teloxide::ApiError::InvalidQueryId)) => {
+            debug!("an inline query was answered too late");
+            return Ok(());
+        }
+        Err(e) => {
+            warn!("answering an inline query failed: {}", super::shown(&e));
+            return Ok(());
+        }
     }
     metrics::ANSWERS.with_label_values(&[source]).inc();
     info!(
@@ -83,6 +90,32 @@ pub async fn answer_inline(bot: BotT, query: InlineQuery, state: Arc<State>) -> 
         "answered"
     );
     Ok(())
+}
+
+/// The results for `text`, from the cache or found now.
+fn find(state: &State, text: &str) -> Cached {
+    let key = (GENERATION.load(Ordering::Relaxed), text.to_string());
+    if let Some(cached) = cache().lock().ok().and_then(|mut c| c.get(&key).cloned()) {
+        return cached;
+    }
+    let (results, source) = results_for(&state.engine(), text);
+    let results = Arc::new(results);
+    if let Ok(mut c) = cache().lock() {
+        c.put(key, (Arc::clone(&results), source));
+    }
+    (results, source)
+}
+
+/// Bumped when the engine is replaced (`/reload`): cached results of the old one are not
+/// served again.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The engine was replaced: results found with the old one are no longer served.
+pub fn forget_cached() {
+    GENERATION.fetch_add(1, Ordering::Relaxed);
+    if let Ok(mut c) = cache().lock() {
+        c.clear();
+    }
 }
 
 /// The results for `text` and where they came from (`article`, `faq`, `none`, or `examples`
@@ -100,15 +133,12 @@ fn answer_results(answer: &Answer, prefix: &str) -> Vec<InlineQueryResult> {
     match answer {
         Answer::Article(quotes) => (quotes.iter().enumerate())
             .map(|(i, quote)| {
-                let message = format!(
-                    "{}\n\n<i>— from {}</i>",
-                    quote_html(quote),
-                    escape(&Sources(std::slice::from_ref(quote)).to_string())
-                );
+                let quoted = std::slice::from_ref(quote);
+                let message = one_message(vec![quote_html(quote), source_html(quoted)]);
                 article(
                     format!("{prefix}{i}"),
                     title(&unwrapped(&quote.text)),
-                    format!("“{}”, ¶{}", quote.title, quote.paragraph),
+                    reply::InlinePlace(quote).to_string(),
                     message,
                 )
             })
@@ -143,7 +173,9 @@ fn examples(engine: &Engine) -> Vec<InlineQueryResult> {
                     .unwrap_or_default(),
                 _ => reply::NOT_FOUND_SHORT.to_string(),
             };
-            let message = format!("<b>{}</b>\n\n{}", escape(question), first_message(&answer));
+            let mut blocks = vec![format!("<b>{}</b>", escape(question))];
+            blocks.extend(answer_html(&answer));
+            let message = one_message(blocks);
             article(format!("e{i}"), question.clone(), description, message)
         })
         .collect()
@@ -152,6 +184,12 @@ fn examples(engine: &Engine) -> Vec<InlineQueryResult> {
 /// The first of an answer's HTML messages (an inline result's message is one message).
 fn first_message(answer: &Answer) -> String {
     answer_html(answer).into_iter().next().unwrap_or_default()
+}
+
+/// HTML blocks as one message within Telegram's limit: the first of the messages they pack
+/// into (an inline result carries one message).
+fn one_message(blocks: Vec<String>) -> String {
+    pack(blocks).into_iter().next().unwrap_or_default()
 }
 
 /// A sentence's start as a title: at most [`TITLE_CHARS`] characters, cut at a word.

@@ -147,6 +147,8 @@ impl State {
                 if let Ok(mut current) = self.engine.write() {
                     *current = Arc::new(engine);
                 }
+                // Inline results found with the old rules are not served again.
+                super::inline::forget_cached();
             }
             None => error!(
                 "FAQ reload rejected: {}",
