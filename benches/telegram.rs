@@ -10,9 +10,6 @@ use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use article_qa::app::config::{BotToken, Config, CorpusLocation, DEFAULT_CONTEXT_TTL};
-use article_qa::corpus::Corpus;
-use article_qa::engine::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
 use teloxide::prelude::*;
 
@@ -112,37 +109,7 @@ fn wait_polling(fake: &FakeTelegram) {
 
 fn start_article_qa() -> FakeTelegram {
     let fake = FakeTelegram::start();
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let config = Config {
-        corpus: CorpusLocation::Dir(seeds.clone()),
-        faq: None,
-        faq_required: false,
-        token: Some(BotToken::new(TOKEN).unwrap()),
-        api_url: Some(url::Url::parse(&fake.url()).unwrap()),
-        admins: Vec::new(),
-        unanswered_log: None,
-        redis_url: None,
-        context_ttl: DEFAULT_CONTEXT_TTL,
-        semantic: None,
-        log: None,
-        sources: Default::default(),
-        max_update_age: None,
-        service: Default::default(),
-    };
-    let engine = Engine::new(Corpus::load_dir(&seeds).unwrap());
-    spawn_bot(move || async move {
-        let secrets = article_qa::app::logging::Secrets::default();
-        // Unpaced: the benchmark measures the front end's own cost, and Telegram's pacing
-        // (about 20 messages a second in all) would be all it measured.
-        article_qa::app::telegram::run_paced(
-            &config,
-            engine,
-            &secrets,
-            article_qa::app::telegram::Pace::Unlimited,
-        )
-        .await
-        .unwrap();
-    });
+    support::in_process::spawn(&fake, None, Default::default());
     wait_polling(&fake);
     fake
 }

@@ -10,18 +10,14 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use article_qa::app::config::{
-    BotToken, Config, CorpusLocation, DEFAULT_CONTEXT_TTL, Service, Webhook, WebhookSecret,
-};
-use article_qa::corpus::Corpus;
-use article_qa::engine::Engine;
+use article_qa::app::config::{Service, Webhook, WebhookSecret};
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::Value;
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use support::fake_telegram::{Chat, FakeTelegram, TOKEN};
+use support::fake_telegram::{Chat, FakeTelegram};
 use support::http::{free_address, request, wait_status};
 use support::servers::{nginx, redis_server};
 
@@ -39,49 +35,16 @@ fn questions() -> Vec<String> {
 
 /// Starts one replica in webhook mode on `listen`, unpaced, on its own runtime.
 fn replica(fake: &FakeTelegram, redis: &str, listen: SocketAddr) {
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let config = Config {
-        corpus: CorpusLocation::Dir(seeds.clone()),
-        faq: None,
-        faq_required: false,
-        token: Some(BotToken::new(TOKEN).unwrap()),
-        api_url: Some(url::Url::parse(&fake.url()).unwrap()),
-        admins: Vec::new(),
-        unanswered_log: None,
-        redis_url: Some(redis.to_string()),
-        context_ttl: DEFAULT_CONTEXT_TTL,
-        semantic: None,
-        log: None,
-        sources: Default::default(),
-        max_update_age: None,
-        service: Service {
-            webhook: Some(Webhook {
-                url: url::Url::parse(&format!("https://bot.example.org{PATH}")).unwrap(),
-                listen,
-                secret: WebhookSecret::new(SECRET).unwrap(),
-                max_connections: 40,
-            }),
-            ..Service::default()
-        },
+    let service = Service {
+        webhook: Some(Webhook {
+            url: url::Url::parse(&format!("https://bot.example.org{PATH}")).unwrap(),
+            listen,
+            secret: WebhookSecret::new(SECRET).unwrap(),
+            max_connections: 40,
+        }),
+        ..Service::default()
     };
-    let engine = Engine::new(Corpus::load_dir(&seeds).unwrap());
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let secrets = article_qa::app::logging::Secrets::default();
-            article_qa::app::telegram::run_paced(
-                &config,
-                engine,
-                &secrets,
-                article_qa::app::telegram::Pace::Unlimited,
-            )
-            .await
-            .unwrap();
-        });
-    });
+    support::in_process::spawn(fake, Some(redis), service);
     let ready = wait_status(listen, "/readyz", 200, Duration::from_secs(30));
     assert!(ready.is_some_and(|(s, _)| s == 200), "replica not ready");
 }

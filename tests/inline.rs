@@ -4,9 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::support::bot_process::{BotProcess, Launch};
 use crate::support::fake_telegram::FakeTelegram;
-use crate::telegram::{WAIT, started};
+use crate::telegram::{WAIT, started, started_with_seeds};
 
 /// Sends an inline query and returns the bot's `answerInlineQuery` call.
 fn inline(fake: &FakeTelegram, id: &str, query: &str) -> Value {
@@ -85,21 +84,11 @@ fn an_empty_inline_query_shows_the_example_questions_with_their_answers() {
 
 #[test]
 fn inline_results_escape_the_articles_markup() {
-    let seeds = tempfile::tempdir().unwrap();
-    std::fs::write(
-        seeds.path().join("summit.txt"),
+    let (_seeds, fake, _bot) = started_with_seeds(&[(
+        "summit.txt",
         "The committee met on <b>Tuesday</b> in Geneva to discuss the water treaty.\n\n\
          Delegates from twelve countries signed the treaty after long talks.\n",
-    )
-    .unwrap();
-    let fake = FakeTelegram::start();
-    let _bot = BotProcess::launch(
-        &fake,
-        Launch {
-            args: vec!["--seeds".into(), seeds.path().display().to_string()],
-            ..Launch::default()
-        },
-    );
+    )]);
     let results = results_of(&fake, "701", "When did the committee meet in Geneva?");
     let text = message_text(&results[0]);
     assert!(text.contains("&lt;b&gt;Tuesday&lt;/b&gt;"), "{text}");

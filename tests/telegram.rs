@@ -14,6 +14,31 @@ pub(crate) fn text_of(message: &serde_json::Value) -> String {
     strip_tags(message["text"].as_str().unwrap_or_default())
 }
 
+/// Starts the fake and the bot on a seeds folder of `files` (name, content), and waits until
+/// the bot is polling; the folder lives as long as the first value.
+pub(crate) fn started_with_seeds(
+    files: &[(&str, &str)],
+) -> (tempfile::TempDir, FakeTelegram, BotProcess) {
+    let seeds = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        std::fs::write(seeds.path().join(name), content).unwrap();
+    }
+    let fake = FakeTelegram::start();
+    let bot = BotProcess::launch(
+        &fake,
+        Launch {
+            args: vec!["--seeds".into(), seeds.path().display().to_string()],
+            ..Launch::default()
+        },
+    );
+    assert!(
+        fake.wait_for(WAIT, |r| r.method == "getUpdates").is_some(),
+        "the bot never polled; log:\n{}",
+        bot.log()
+    );
+    (seeds, fake, bot)
+}
+
 /// Starts the fake and the bot, and waits until the bot is polling.
 pub(crate) fn started() -> (FakeTelegram, BotProcess) {
     let fake = FakeTelegram::start();
@@ -465,26 +490,17 @@ fn ctrl_c_stops_the_bot_cleanly() {
 // below "More" and "Show paragraph"; one without a url does not (the shipped article).
 #[test]
 fn an_answer_carries_the_articles_link_when_its_metadata_has_one() {
-    let seeds = tempfile::tempdir().unwrap();
-    std::fs::write(
-        seeds.path().join("treaty.txt"),
-        "Delegates from twelve countries signed the water treaty in Geneva on Tuesday.\n\n\
-         The treaty shares the river's water by season.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        seeds.path().join("treaty.meta.toml"),
-        "title = \"Twelve countries sign the water treaty\"\nurl = \"https://news.example.org/treaty\"\n",
-    )
-    .unwrap();
-    let fake = FakeTelegram::start();
-    let _bot = BotProcess::launch(
-        &fake,
-        Launch {
-            args: vec!["--seeds".into(), seeds.path().display().to_string()],
-            ..Launch::default()
-        },
-    );
+    let (_seeds, fake, _bot) = started_with_seeds(&[
+        (
+            "treaty.txt",
+            "Delegates from twelve countries signed the water treaty in Geneva on Tuesday.\n\n\
+             The treaty shares the river's water by season.\n",
+        ),
+        (
+            "treaty.meta.toml",
+            "title = \"Twelve countries sign the water treaty\"\nurl = \"https://news.example.org/treaty\"\n",
+        ),
+    ]);
     let chat = Chat::private(960);
     let asked = fake.push_text(&chat, "Where was the treaty signed?");
     let sent = fake.wait_reply_to(960, asked, WAIT);

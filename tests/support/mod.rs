@@ -6,4 +6,5 @@ pub mod fake_telegram;
 pub mod faults;
 pub mod html;
 pub mod http;
+pub mod in_process;
 pub mod servers;
