@@ -296,6 +296,9 @@ impl Stream {
         let mut reader: Option<MultiplexedConnection> = None;
         let claim_every = (self.claim_idle / 2).max(Duration::from_millis(100));
         let mut last_claim: Option<Instant> = None;
+        // Renewing runs on its own, so that it goes on while this loop waits for room in the
+        // inbox.
+        tokio::spawn(Arc::clone(&self).renew_until(claim_every, shutdown.clone()));
         while !shutdown.is_cancelled() {
             if reader.is_none() {
                 let connecting = self.client.get_multiplexed_async_connection();
@@ -324,11 +327,7 @@ impl Stream {
             let mut entries = Vec::new();
             if last_claim.is_none_or(|at| at.elapsed() >= claim_every) {
                 last_claim = Some(Instant::now());
-                let claimed = match self.renew(connection).await {
-                    Ok(()) => self.claim(connection).await,
-                    Err(e) => Err(e),
-                };
-                match claimed {
+                match self.claim(connection).await {
                     Ok(claimed) => entries.extend(claimed),
                     Err(e) => {
                         self.read_failed(e, &mut reader, &shutdown).await;
@@ -395,26 +394,33 @@ impl Stream {
         pause(shutdown).await;
     }
 
-    /// Renews the idle time of the entries this replica holds, so that a queue longer than
-    /// the claim time is not taken from a live replica.
-    async fn renew(&self, connection: &mut MultiplexedConnection) -> Result<(), RedisError> {
-        let held: Vec<String> = self
-            .held
-            .lock()
-            .map(|held| held.iter().cloned().collect())
-            .unwrap_or_default();
-        for ids in held.chunks(BATCH) {
-            let renew = redis::cmd("XCLAIM")
-                .arg(&self.key)
-                .arg(GROUP)
-                .arg(&self.consumer)
-                .arg(0)
-                .arg(ids)
-                .arg("JUSTID")
-                .clone();
-            within(renew.query_async::<redis::Value>(connection), TIMEOUT).await?;
+    /// Every `every` until `shutdown`, renews the idle time of the entries this replica
+    /// holds, so that a queue longer than the claim time is not taken from a live replica.
+    async fn renew_until(self: Arc<Self>, every: Duration, shutdown: CancellationToken) {
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(every) => {}
+                () = shutdown.cancelled() => return,
+            }
+            let held: Vec<String> = self
+                .held
+                .lock()
+                .map(|held| held.iter().cloned().collect())
+                .unwrap_or_default();
+            for ids in held.chunks(BATCH) {
+                let renew = redis::cmd("XCLAIM")
+                    .arg(&self.key)
+                    .arg(GROUP)
+                    .arg(&self.consumer)
+                    .arg(0)
+                    .arg(ids)
+                    .arg("JUSTID")
+                    .clone();
+                if self.run::<redis::Value>(renew).await.is_err() {
+                    break;
+                }
+            }
         }
-        Ok(())
     }
 
     /// Entries other consumers left idle past the claim time, now this one's (all of them:
