@@ -183,3 +183,34 @@ fn readiness_follows_redis_and_updates_wait_in_telegram_while_it_is_down() {
     assert!(errors >= 1.0, "{metrics}");
     assert!(bot.stop().unwrap().success(), "{}", bot.log());
 }
+
+// Telegram's limits are the bot's, not a replica's: two replicas that each paced themselves
+// at 20 messages a second would send 40 together and get 429s. Sharing the sending window in
+// Redis keeps them at 25 together.
+#[test]
+fn replicas_keep_telegrams_limits_together() {
+    let Some(redis) = redis_server() else {
+        return;
+    };
+    let fake = FakeTelegram::start();
+    fake.enforce_limits();
+    let (mut first, first_address) = replica(&fake, &redis.url);
+    let (mut second, second_address) = replica(&fake, &redis.url);
+    let mut questions = Vec::new();
+    for n in 0..150 {
+        let chat = Chat::private(2400 + n);
+        let update = fake.text_update(&chat, QUESTION);
+        let address = [first_address, second_address][n as usize % 2];
+        deliver(address, &update);
+        questions.push((chat.id, update["message"]["message_id"].as_i64().unwrap()));
+    }
+    let count = replies(&fake, &questions, Duration::from_secs(60));
+    assert_eq!(
+        count.len(),
+        questions.len(),
+        "not every question was answered"
+    );
+    assert_eq!(fake.over_limit(), 0, "Telegram's limits were crossed");
+    assert!(first.stop().unwrap().success(), "{}", first.log());
+    assert!(second.stop().unwrap().success(), "{}", second.log());
+}

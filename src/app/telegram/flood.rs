@@ -1,14 +1,15 @@
 //! Flood protection, per chat and in all: a cap on the updates one chat may have waiting
 //! ([`Backlog`]), identical questions repeated within seconds answered once ([`Repeats`]), and
 //! outgoing messages paced below Telegram's documented limits ([`Pacing`]): about 30 messages
-//! a second in all and 20 a minute to one group. A chat's replies leave in order, as its
+//! a second in all and 20 a minute to one group, for all replicas together when they share
+//! the updates through Redis. A chat's replies leave in order, as its
 //! updates are handled one at a time.
 
 use std::collections::HashMap;
 use std::hash::{Hash as _, Hasher as _};
 use std::num::{NonZeroU32, NonZeroUsize};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -17,6 +18,7 @@ use teloxide::types::{ChatId, Update};
 use tracing::warn;
 
 use super::metrics;
+use super::stream::Stream;
 
 /// The most updates one chat may have waiting to be handled; past it, that chat's further
 /// updates are dropped (with one log line) until it catches up, so one flooding chat cannot
@@ -157,10 +159,12 @@ pub enum Pace {
     Unlimited,
 }
 
-/// The rate limiters outgoing messages wait on.
+/// The rate limiters outgoing messages wait on: this process's own, and with the Redis
+/// stream the limits all replicas share ([`super::stream::Stream::take_turn`]).
 pub struct Pacing {
     all: Option<DefaultDirectRateLimiter>,
     groups: Option<DefaultKeyedRateLimiter<i64>>,
+    shared: OnceLock<Arc<Stream>>,
 }
 
 impl Pacing {
@@ -170,13 +174,23 @@ impl Pacing {
             Pace::Unlimited => Self {
                 all: None,
                 groups: None,
+                shared: OnceLock::new(),
             },
             Pace::Telegram => Self {
                 all: Quota::with_period(ALL_INTERVAL)
                     .map(|q| RateLimiter::direct(q.allow_burst(ALL_BURST))),
                 groups: Quota::with_period(GROUP_INTERVAL)
                     .map(|q| RateLimiter::keyed(q.allow_burst(GROUP_BURST))),
+                shared: OnceLock::new(),
             },
+        }
+    }
+
+    /// Replicas share the updates through `stream`: Telegram's limits are kept for them all
+    /// together, in Redis (unless pacing is off).
+    pub fn share(&self, stream: Arc<Stream>) {
+        if self.all.is_some() {
+            let _ = self.shared.set(stream);
         }
     }
 
@@ -192,6 +206,9 @@ impl Pacing {
         }
         if let Some(all) = &self.all {
             all.until_ready().await;
+        }
+        if let Some(shared) = self.shared.get() {
+            shared.take_turn(chat.0).await;
         }
     }
 }

@@ -138,6 +138,7 @@ pub async fn run_paced(
             let queue = match &stream {
                 Some(stream) => {
                     state.repeats.turn_off();
+                    state.pacing.share(Arc::clone(stream));
                     let consuming = Arc::clone(stream).consume(inbox, state.shutdown.clone());
                     tokio::spawn(consuming);
                     service::Queue::Stream(Arc::clone(stream))

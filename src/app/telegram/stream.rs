@@ -39,6 +39,24 @@ pub const GROUP: &str = "article-qa";
 pub const MAX_LEN: u32 = 100_000;
 /// How long an update stays recorded as answered.
 pub const ANSWERED_SECONDS: u64 = 24 * 60 * 60;
+/// Messages all replicas together send in any second (Telegram allows about 30).
+pub const SHARED_PER_SECOND: u32 = 25;
+/// Messages all replicas together send to one group in any minute (Telegram allows 20).
+pub const SHARED_PER_MINUTE_TO_GROUP: u32 = 20;
+/// Takes a place in a sliding window: KEYS[1] a sorted set of send times; ARGV now (ms),
+/// span (ms), limit, a unique member. Returns 0 when taken, else the milliseconds until the
+/// oldest place frees.
+const TAKE_WINDOW: &str = r"
+local now, span, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - span)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], span)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + span - now)
+";
 /// The entry field holding the update's JSON.
 const FIELD: &str = "update";
 /// Most entries read or claimed at once.
@@ -68,6 +86,10 @@ pub struct Stream {
     key: String,
     /// The bot's answered-update keys' prefix.
     answered: String,
+    /// The bot's sending-window keys' prefix (Telegram's limits, shared by the replicas).
+    sending: String,
+    /// Numbers this replica's messages in the sending windows.
+    sent: std::sync::atomic::AtomicU64,
     /// For appending, acknowledging and recording (never blocked by a read).
     writer: tokio::sync::Mutex<Option<MultiplexedConnection>>,
     /// This replica's consumer name: host and process id.
@@ -103,6 +125,8 @@ impl Stream {
             client,
             key: format!("article-qa:{bot_id}:updates"),
             answered: format!("article-qa:{bot_id}:answered:"),
+            sending: format!("article-qa:{bot_id}:sending:"),
+            sent: std::sync::atomic::AtomicU64::new(0),
             writer: tokio::sync::Mutex::new(None),
             consumer: format!(
                 "{}-{}-{}",
@@ -282,6 +306,52 @@ impl Stream {
         match self.run::<Option<String>>(set).await {
             Ok(set) => set.is_some(),
             Err(_) => true,
+        }
+    }
+
+    /// Waits until Telegram's limits for the whole bot — all replicas together — let one more
+    /// message go to `chat`: at most [`SHARED_PER_SECOND`] in any second in all and
+    /// [`SHARED_PER_MINUTE_TO_GROUP`] in any minute to one group, each a sliding window kept
+    /// in Redis (a sorted set of send times). When Redis fails it returns at once: each
+    /// replica's own pacing still holds.
+    pub async fn take_turn(&self, chat: i64) {
+        self.take_window("all", Duration::from_secs(1), SHARED_PER_SECOND)
+            .await;
+        if chat < 0 {
+            let window = format!("group:{chat}");
+            self.take_window(&window, Duration::from_secs(60), SHARED_PER_MINUTE_TO_GROUP)
+                .await;
+        }
+    }
+
+    /// Takes a place in the sliding window `name` (`limit` per `span`), waiting as long as
+    /// the window is full.
+    async fn take_window(&self, name: &str, span: Duration, limit: u32) {
+        let span_ms = u64::try_from(span.as_millis()).unwrap_or(u64::MAX);
+        loop {
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+            let member = format!(
+                "{}-{}",
+                self.consumer,
+                self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            );
+            let take = redis::cmd("EVAL")
+                .arg(TAKE_WINDOW)
+                .arg(1)
+                .arg(format!("{}{name}", self.sending))
+                .arg(now_ms)
+                .arg(span_ms)
+                .arg(limit)
+                .arg(member)
+                .clone();
+            match self.run::<u64>(take).await {
+                Ok(0) | Err(_) => return,
+                Ok(wait_ms) => {
+                    tokio::time::sleep(Duration::from_millis(wait_ms.clamp(1, span_ms))).await;
+                }
+            }
         }
     }
 
