@@ -114,7 +114,8 @@ fn start_redis() -> Result<RedisServer, String> {
     }
 }
 
-/// nginx balancing between bot replicas, stopped when dropped.
+/// nginx balancing between bot replicas, stopped when dropped (one process, no master: a
+/// killed master would leave its workers running).
 pub struct Nginx {
     /// Where it listens.
     pub address: SocketAddr,
@@ -153,7 +154,7 @@ fn start_nginx(upstreams: &[SocketAddr]) -> Result<Nginx, String> {
         .collect();
     let root = dir.path().display();
     let config = format!(
-        "daemon off;\nworker_processes 1;\npid {root}/nginx.pid;\nerror_log {root}/error.log;\n\
+        "daemon off;\nmaster_process off;\nworker_processes 1;\npid {root}/nginx.pid;\nerror_log {root}/error.log;\n\
          events {{ worker_connections 256; }}\n\
          http {{\n    access_log off;\n    client_body_temp_path {root}/body;\n\
              proxy_temp_path {root}/proxy;\n    fastcgi_temp_path {root}/fastcgi;\n\
