@@ -6,7 +6,6 @@
 //! percentiles and the resident memory of the real `article-qa` binary, which paces its
 //! replies as against Telegram, under a quarter of that load.
 
-use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -21,13 +20,6 @@ use support::fake_telegram::{Chat, FakeTelegram, TOKEN};
 
 const UPDATES: usize = 2000;
 const CHATS: i64 = 50;
-
-/// The article dev set's 40 questions (plain, paraphrased, misspelt, off-topic), in turn.
-fn questions() -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/article/dev.jsonl");
-    let cases = article_qa::app::eval::load_cases(&path).expect("dev set");
-    cases.iter().map(|c| c.question().to_string()).collect()
-}
 
 /// Runs one batch as 50 people chatting: each chat sends a question, waits for the reply,
 /// then sends the next, until `updates` questions are answered. Returns the elapsed time and
@@ -131,7 +123,7 @@ fn start_echo_bot() -> FakeTelegram {
 }
 
 fn benches(c: &mut Criterion) {
-    let questions = questions();
+    let questions = support::dev_questions();
     let echo = start_echo_bot();
     let ours = start_article_qa();
     let latencies = criterion_batches(

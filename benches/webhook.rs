@@ -7,7 +7,6 @@
 //! would be all it measured. Needs `redis-server` and nginx (installed by `.ci/run`).
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use article_qa::app::config::{Service, Webhook, WebhookSecret};
@@ -25,13 +24,6 @@ const SECRET: &str = "bench_secret";
 const PATH: &str = "/telegram";
 const UPDATES: usize = 500;
 const CHATS: i64 = 50;
-
-/// The article dev set's questions, in turn.
-fn questions() -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/article/dev.jsonl");
-    let cases = article_qa::app::eval::load_cases(&path).expect("dev set");
-    cases.iter().map(|c| c.question().to_string()).collect()
-}
 
 /// Starts one replica in webhook mode on `listen`, unpaced, on its own runtime.
 fn replica(fake: &FakeTelegram, redis: &str, listen: SocketAddr) {
@@ -119,7 +111,7 @@ fn benches(c: &mut Criterion) {
     let Some(balancer) = nginx(&[first, second]) else {
         return;
     };
-    let questions = questions();
+    let questions = support::dev_questions();
     let mut group = c.benchmark_group("webhook, nginx, Redis, two replicas");
     group
         .sample_size(10)

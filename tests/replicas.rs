@@ -92,15 +92,7 @@ fn a_replica_killed_mid_burst_loses_no_update_and_answers_none_twice() {
     );
     assert_eq!(opened.len(), 1, "{}\n{}", first.log(), second.log());
     // 500 questions from 20 chats; the first replica is killed half-way.
-    let dev = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/article/dev.jsonl"
-    ))
-    .unwrap();
-    let texts: Vec<String> = (dev.lines())
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter_map(|v| v["question"].as_str().map(String::from))
-        .collect();
+    let texts = crate::support::dev_questions();
     let chats: Vec<Chat> = (0..20).map(|i| Chat::private(2100 + i)).collect();
     let mut questions = Vec::new();
     for n in 0..500 {

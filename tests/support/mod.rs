@@ -8,3 +8,13 @@ pub mod html;
 pub mod http;
 pub mod in_process;
 pub mod servers;
+
+/// The article dev set's questions (plain, paraphrased, misspelt, off-topic), in order: what
+/// the benchmarks and the replica tests ask.
+#[allow(dead_code)]
+pub fn dev_questions() -> Vec<String> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/article/dev.jsonl");
+    let cases = article_qa::app::eval::load_cases(&path).expect("dev set");
+    cases.iter().map(|c| c.question().to_string()).collect()
+}

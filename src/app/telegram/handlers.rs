@@ -349,18 +349,17 @@ async fn respond_in_context(
     chat: ChatId,
     turn: &Turn,
 ) -> (Response, Option<Buttons>) {
-    let turn = turn.clone();
     let engine = state.engine();
     match state.contexts.load(chat.0).await {
         Some(mut context) => {
-            let response = chat::respond(&engine, &turn, &mut context, now(), state.ttl);
+            let response = chat::respond(&engine, turn, &mut context, now(), state.ttl);
             let buttons = match (&response, &context.answer) {
                 (Response::Answer(answer @ Answer::Article(_)), Some(last)) => {
                     Some(buttons_under(&engine, answer, last.id))
                 }
                 _ => None,
             };
-            if turn == Turn::Command(Command::Reset) {
+            if *turn == Turn::Command(Command::Reset) {
                 state.contexts.clear(chat.0).await;
             } else {
                 state.contexts.save(chat.0, context).await;
@@ -369,7 +368,7 @@ async fn respond_in_context(
         }
         // The context store is unavailable (Redis down): no buttons, as they could only expire.
         None => (
-            chat::respond_without_memory(&engine, &turn, now(), state.ttl),
+            chat::respond_without_memory(&engine, turn, now(), state.ttl),
             None,
         ),
     }
