@@ -80,7 +80,7 @@ fn link_asks_telegram_for_the_bots_name_and_refuses_a_question_too_long() {
         assert!(err.contains("question"), "{err}");
     }
     // A --bot that is no username would print a broken link.
-    for bot in ["my bot", "https://t.me/SomeBot", "ab"] {
+    for bot in ["my bot", "https://t.me/SomeBot", "ab", "abcde"] {
         let out = link(&["--bot", bot, QUESTION], &[]);
         assert_eq!(out.status.code(), Some(2), "{bot}");
         assert!(

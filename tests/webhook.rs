@@ -170,6 +170,16 @@ fn a_webhook_setup_that_cannot_work_is_one_line_naming_the_setting() {
             vec![("ARTICLE_QA_WEBHOOK_SECRET", SECRET)],
             "ARTICLE_QA_WEBHOOK_URL",
         ),
+        (
+            vec![
+                (
+                    "ARTICLE_QA_WEBHOOK_URL",
+                    "https://bot.example.org:1234/hook",
+                ),
+                ("ARTICLE_QA_WEBHOOK_SECRET", SECRET),
+            ],
+            "ARTICLE_QA_WEBHOOK_URL",
+        ),
     ];
     for (env, named) in cases {
         let mut bot = BotProcess::launch(

@@ -255,6 +255,14 @@ pub enum ConfigError {
         /// What is wrong with it.
         why: String,
     },
+    /// A variable the chosen mode needs is not set.
+    #[error("{var} is not set: {why}")]
+    Missing {
+        /// The variable's name.
+        var: &'static str,
+        /// Why it is needed.
+        why: String,
+    },
 }
 
 /// The validated configuration.
@@ -538,9 +546,9 @@ fn service(cli: &Cli, var: &impl Fn(&str) -> Option<String>) -> Result<Service, 
         false => None,
         true => {
             let required = |flag: Option<String>, name: &'static str| {
-                flag.or_else(|| var(name)).ok_or(ConfigError::Invalid {
+                flag.or_else(|| var(name)).ok_or(ConfigError::Missing {
                     var: name,
-                    why: "webhook mode needs it (see README, Deploying)".into(),
+                    why: "webhook mode (--webhook) needs it (see README, Deploying)".into(),
                 })
             };
             let listen = args.listen.or_else(|| var(LISTEN_VAR));
@@ -584,6 +592,9 @@ fn parse_webhook_url(url: &str) -> Result<url::Url, ConfigError> {
         return Err(invalid(
             "Telegram only calls https:// URLs with a host name",
         ));
+    }
+    if !matches!(parsed.port_or_known_default(), Some(443 | 80 | 88 | 8443)) {
+        return Err(invalid("Telegram only calls ports 443, 80, 88 and 8443"));
     }
     let plain = |c: char| c.is_ascii_alphanumeric() || "-._~/".contains(c);
     if !parsed.path().chars().all(plain) {

@@ -147,10 +147,11 @@ fn link(config: &Config, args: &LinkArgs) -> Result<ExitCode> {
         Some(bot) => {
             let bot = bot.trim().trim_start_matches('@');
             let valid = (5..=32).contains(&bot.len())
-                && bot.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                && bot.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && bot.to_ascii_lowercase().ends_with("bot");
             if !valid {
                 anyhow::bail!(
-                    "--bot takes the bot's username: 5 to 32 letters, digits and _ (as @BotFather gave it)"
+                    "--bot takes the bot's username: 5 to 32 letters, digits and _, ending in bot (as @BotFather gave it)"
                 );
             }
             bot.to_string()

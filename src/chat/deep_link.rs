@@ -18,6 +18,9 @@ pub enum LinkError {
     /// Nothing to ask.
     #[error("the question is empty")]
     Empty,
+    /// Line breaks, tabs or other control characters (a question is one line of text).
+    #[error("the question holds a line break or another control character")]
+    ControlCharacters,
     /// Over [`MAX_QUESTION_BYTES`].
     #[error(
         "the question is {0} bytes of UTF-8; a deep link holds at most {MAX_QUESTION_BYTES} (Telegram's start parameter is {MAX_PAYLOAD} characters)"
@@ -36,6 +39,9 @@ pub enum LinkError {
 /// ```
 pub fn payload(question: &str) -> Result<String, LinkError> {
     let question = question.trim();
+    if question.chars().any(char::is_control) {
+        return Err(LinkError::ControlCharacters);
+    }
     match question.len() {
         0 => Err(LinkError::Empty),
         n if n > MAX_QUESTION_BYTES => Err(LinkError::TooLong(n)),
@@ -89,6 +95,7 @@ mod tests {
     #[test]
     fn a_question_too_long_or_empty_makes_no_link() {
         assert_eq!(payload("  "), Err(LinkError::Empty));
+        assert_eq!(payload("Who\nled?"), Err(LinkError::ControlCharacters));
         let long = "Which Syrian officials did the Russian delegation meet in Damascus?";
         assert_eq!(payload(long), Err(LinkError::TooLong(long.len())));
         assert!(payload(&"x".repeat(MAX_QUESTION_BYTES)).is_ok());
