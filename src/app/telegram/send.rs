@@ -617,6 +617,74 @@ mod tests {
         assert_eq!(fine.unwrap(), 7);
     }
 
+    /// A Bot API on loopback that records every `sendMessage` body and answers it as sent.
+    async fn recording_bot_api() -> (
+        url::Url,
+        std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+    ) {
+        use axum::{Json, Router, extract::State as Recorded, routing::post};
+        use serde_json::{Value, json};
+        use std::sync::{Arc, Mutex};
+        type Sent = Arc<Mutex<Vec<Value>>>;
+        async fn record(Recorded(sent): Recorded<Sent>, Json(body): Json<Value>) -> Json<Value> {
+            let answer = json!({"ok": true, "result": {
+                "message_id": 100, "date": 1_740_000_001,
+                "chat": {"id": body["chat_id"], "type": "supergroup", "title": "Forum", "is_forum": true},
+                "text": body["text"],
+            }});
+            sent.lock().unwrap().push(body);
+            Json(answer)
+        }
+        let sent: Sent = Arc::default();
+        let app = Router::new()
+            .route("/{bot}/sendMessage", post(record))
+            .with_state(sent.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url::Url::parse(&url).unwrap(), sent)
+    }
+
+    /// A panic while answering a question or a button press asked in a forum topic: the
+    /// apology goes to that topic (issue: it went to the chat's general topic).
+    #[tokio::test]
+    async fn a_panicking_handler_apologises_in_the_forum_topic_it_was_asked_in() {
+        use crate::app::cli::Cli;
+        use crate::app::config::{BotToken, Config};
+        use clap::Parser as _;
+        const TOKEN: &str = "123456:test-token";
+        let (api, sent) = recording_bot_api().await;
+        let bot = Bot::new(TOKEN).set_api_url(api);
+        let cli = Cli::try_parse_from(["article-qa"]).unwrap();
+        let config = Config::from_sources(&cli, |_| None).unwrap();
+        let corpus = crate::corpus::Corpus::from_text("t", "One sentence. Another.\n").unwrap();
+        let token = BotToken::new(TOKEN).unwrap();
+        let pace = super::super::flood::Pace::Unlimited;
+        let state = State::new(crate::engine::Engine::new(corpus), &config, &token, pace)
+            .await
+            .unwrap();
+        let question: Message = serde_json::from_value(serde_json::json!({
+            "message_id": 42, "date": 1_740_000_000, "message_thread_id": 7,
+            "is_topic_message": true, "text": "Who?",
+            "chat": {"id": -100123, "type": "supergroup", "title": "Forum", "is_forum": true},
+        }))
+        .unwrap();
+        let under = MaybeInaccessibleMessage::Regular(Box::new(question.clone()));
+        for target in [Target::reply_to(&question), Target::under(&under)] {
+            let outcome = guarded(&bot, &state, target, async { panic!("boom") }).await;
+            assert!(outcome.is_ok(), "{outcome:?}");
+        }
+        let sent = sent.lock().unwrap();
+        assert_eq!(sent.len(), 2, "{sent:?}");
+        for apology in sent.iter() {
+            assert_eq!(apology["chat_id"], -100123, "{apology}");
+            assert_eq!(apology["message_thread_id"], 7, "{apology}");
+            assert_eq!(apology["reply_parameters"]["message_id"], 42, "{apology}");
+            let text = apology["text"].as_str().unwrap_or_default();
+            assert!(text.contains("something went wrong"), "{apology}");
+        }
+    }
+
     #[test]
     fn error_answers_are_read_by_status_and_parameters() {
         use reqwest::StatusCode;
