@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the answer engine: one question against the shipped article (keywords
-//! alone, and with the semantic stage), loading and indexing the seeds, and one question against
-//! a 2,000-paragraph corpus.
+//! alone, and with the semantic stage), loading and indexing the seeds, and 1,000 FAQ rules.
+//! Larger corpora, beside a peer engine, are in `benches/archive.rs`.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -17,42 +17,6 @@ fn article_questions() -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/article/dev.jsonl");
     let cases = article_qa::app::eval::load_cases(&path).expect("dev set");
     cases.iter().map(|c| c.question().to_string()).collect()
-}
-
-/// The SQuAD articles' paragraphs repeated until there are at least 2,000, as one article.
-fn big_corpus() -> (Corpus, Vec<String>) {
-    let mut paragraphs = Vec::new();
-    let mut dir: Vec<_> = std::fs::read_dir(Path::new(SQUAD).join("articles"))
-        .expect("squad articles")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    dir.sort();
-    for path in &dir {
-        let text = std::fs::read_to_string(path).expect("article");
-        paragraphs.extend(
-            text.lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(str::to_string),
-        );
-    }
-    let mut text = String::new();
-    let mut count = 0;
-    while count < 2000 {
-        for p in &paragraphs {
-            text.push_str(p);
-            text.push('\n');
-            count += 1;
-        }
-    }
-    let corpus = Corpus::from_text("squad-repeated", &text).expect("corpus");
-    let cases = article_qa::app::eval::load_cases(&Path::new(SQUAD).join("questions.jsonl"))
-        .expect("questions");
-    let questions = cases
-        .into_iter()
-        .step_by(35)
-        .map(|c| c.question().to_string())
-        .collect();
-    (corpus, questions)
 }
 
 /// The shipped seeds with the shipped FAQ rules, as the bot runs them.
@@ -76,18 +40,6 @@ fn benches(c: &mut Criterion) {
 
     c.bench_function("load and index the seeds (articles and FAQ rules)", |b| {
         b.iter(|| black_box(shipped()))
-    });
-
-    let (corpus, questions) = big_corpus();
-    assert!(
-        corpus.paragraph_count() >= 2000,
-        "{}",
-        corpus.paragraph_count()
-    );
-    let engine = Engine::new(corpus);
-    let mut next = questions.iter().cycle();
-    c.bench_function("question against 2,000 paragraphs", |b| {
-        b.iter(|| black_box(engine.answer(next.next().expect("cycle"))))
     });
 }
 

@@ -2,7 +2,7 @@
 //! paragraphs) and [`SentenceRef`], where a unit stands in the corpus.
 
 use crate::corpus::{Article, Corpus, Paragraph, Sentence};
-use crate::search::index::TermIndex;
+use crate::search::index::{TermIndex, TermIndexBuilder};
 use crate::text::analyze::{Analyzer, Token, with_bigrams};
 
 /// Where one unit of the index stands in the corpus.
@@ -51,7 +51,8 @@ impl ArticleIndex {
     pub fn build(analyzer: &Analyzer, corpus: &Corpus) -> Self {
         let mut sentences = Vec::new();
         let mut anaphoric = Vec::new();
-        let mut units = Vec::new();
+        let mut terms = TermIndexBuilder::default();
+        let mut previous: Vec<Token> = Vec::new();
         let mut group = 0u32;
         for (a, article) in corpus.articles.iter().enumerate() {
             for (p, paragraph) in article.paragraphs.iter().enumerate() {
@@ -63,21 +64,14 @@ impl ArticleIndex {
                     });
                     let tokens =
                         with_bigrams(analyzer.analyze_document(article.sentence_text(sentence)));
-                    let points_back = s > 0
-                        && points_back(
-                            &tokens,
-                            units
-                                .last()
-                                .map(|(_, t): &(u32, Vec<Token>)| t.as_slice())
-                                .unwrap_or_default(),
-                        );
-                    anaphoric.push(points_back);
-                    units.push((group, tokens));
+                    anaphoric.push(s > 0 && points_back(&tokens, &previous));
+                    terms.push(group, &tokens);
+                    previous = tokens;
                 }
                 group += 1;
             }
         }
-        let terms = TermIndex::build(units.iter().map(|(g, t)| (*g, t.as_slice())));
+        let terms = terms.finish();
         Self {
             terms,
             anaphoric,
