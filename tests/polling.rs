@@ -64,6 +64,46 @@ fn an_update_teloxide_cannot_parse_is_logged_by_id_and_kind_without_its_text() {
     );
 }
 
+/// A lone surrogate in one message's text (or nesting past serde's depth limit) made the whole
+/// `getUpdates` answer unreadable: polling stalled for every chat, retrying the same batch.
+#[test]
+fn an_update_whose_json_cannot_be_read_is_skipped_and_the_chats_after_it_answered() {
+    let (fake, mut bot) = started();
+    let chat = Chat::private(75);
+    let message = |text: &str| {
+        format!(
+            r#"{{"message_id":1,"date":{},"chat":{{"id":76,"type":"private","first_name":"T"}},"text":"{text}"}}"#,
+            now()
+        )
+    };
+    let surrogate = fake.push_raw_update(|id| {
+        format!(
+            r#"{{"update_id":{id},"message":{}}}"#,
+            message(r"secret \ud800")
+        )
+    });
+    let deep = "[".repeat(200) + &"]".repeat(200);
+    let nested = fake.push_raw_update(|id| {
+        format!(
+            r#"{{"update_id":{id},"message":{},"future":{deep}}}"#,
+            message("secret")
+        )
+    });
+    let next = fake.push_text(&chat, QUESTION);
+    let sent = fake.wait_reply_to(75, next, WAIT);
+    assert_eq!(sent.len(), 1, "{sent:?}\n{}", bot.log());
+    assert!(fake.sent_to(76).is_empty());
+    assert!(bot.stop().unwrap().success());
+    let log = bot.log();
+    for id in [surrogate, nested] {
+        assert!(log.contains(&format!("update {id} skipped")), "{log}");
+    }
+    assert!(
+        !log.contains("secret"),
+        "the update's content reached the log:\n{log}"
+    );
+}
+
 #[test]
 fn a_409_after_the_bot_has_been_running_is_waited_out() {
     let (fake, mut bot) = started();

@@ -3,6 +3,9 @@
 //! and where reading failed — never its content (teloxide's own polling logs such an update
 //! whole, message text and usernames included). Message entities of a type teloxide does not
 //! know (a newer Bot API's) are dropped before reading, so a text with one is still text.
+//! An update not even JSON values can hold (a lone surrogate, nesting past serde's limit)
+//! makes its whole answer unreadable: updates are then asked for one at a time, and the one
+//! at fault is skipped by the id in its raw text, so it cannot stall the chats after it.
 //!
 //! Failed polls are retried with teloxide's back-off (or after Telegram's `retry_after`). A
 //! 409 Conflict (another instance polls with the token, as in a deploy overlap) is waited
@@ -84,6 +87,9 @@ pub struct Poller {
     ready: VecDeque<Update>,
     /// Failed polls in a row (for the back-off).
     failures: u32,
+    /// An answer could not be read as JSON: updates are asked for one at a time, to find the
+    /// one at fault and skip it by its id.
+    one_at_a_time: bool,
     /// The wait before the next poll, after a failure.
     pause: Option<Duration>,
     /// A poll has succeeded: the bot is running.
@@ -115,6 +121,7 @@ pub fn listener(
         flag,
         ready: VecDeque::new(),
         failures: 0,
+        one_at_a_time: false,
         pause: None,
         polled: false,
         conflict_since: None,
@@ -167,7 +174,7 @@ impl Poller {
                 self.offset,
                 self.allowed.clone(),
                 self.timeout,
-                None,
+                self.one_at_a_time.then_some(1),
             );
             let answer = tokio::select! {
                 answer = poll => Some(answer),
@@ -184,8 +191,11 @@ impl Poller {
                     // in turn each get every other poll through.
                     self.failures = 0;
                     self.polled = true;
+                    self.one_at_a_time &= !values.is_empty();
                     self.read(values);
                 }
+                Err(RequestError::InvalidJson { source, raw })
+                    if self.unreadable(&source, &raw) => {}
                 Err(error) => {
                     if let Some(error) = self.failed(error) {
                         return Some(Err(error));
@@ -232,6 +242,42 @@ impl Poller {
             );
             self.skipped_old = 0;
         }
+    }
+
+    /// An answer serde could not read (a lone surrogate in a text, nesting past its depth
+    /// limit): one such update would fail every batch holding it, for every chat. The first
+    /// time, updates are then asked for one at a time; when the one asked for cannot be read
+    /// either, it is skipped by the id in its raw text. False when there is no id to skip by
+    /// (not an update at all: an HTML page), which is then a failed poll like any other.
+    fn unreadable(&mut self, error: &serde_json::Error, raw: &str) -> bool {
+        if !self.one_at_a_time {
+            warn!(
+                "an answer of getUpdates could not be read (line {}, column {}); reading updates one at a time to find the one at fault",
+                error.line(),
+                error.column()
+            );
+            self.one_at_a_time = true;
+            return true;
+        }
+        self.one_at_a_time = false;
+        let next = first_update_id(raw)
+            .filter(|&id| id >= i64::from(self.offset))
+            .and_then(|id| {
+                i32::try_from(id.checked_add(1)?)
+                    .ok()
+                    .map(|next| (id, next))
+            });
+        let Some((id, next)) = next else {
+            return false;
+        };
+        warn!(
+            "update {id} skipped: its JSON cannot be read (line {}, column {}: {:?})",
+            error.line(),
+            error.column(),
+            error.classify()
+        );
+        self.offset = next;
+        true
     }
 
     /// Decides what a failed poll means: the error to hand on (fatal, or passing with a pause
@@ -306,6 +352,17 @@ async fn poll(
     JsonRequest::new(bot.clone(), RawUpdates(payload))
         .send()
         .await
+}
+
+/// The first `"update_id": N` in a raw `getUpdates` answer, read without parsing the rest.
+fn first_update_id(raw: &str) -> Option<i64> {
+    const KEY: &str = "\"update_id\"";
+    let after = raw[raw.find(KEY)? + KEY.len()..].trim_start();
+    let number = after.strip_prefix(':')?.trim_start();
+    let digits = number
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(number.len());
+    number[..digits].parse().ok()
 }
 
 /// Which 409 Conflict Telegram answered.
@@ -601,6 +658,14 @@ mod tests {
             panic!("a webhook is waited out")
         };
         assert!(webhook.contains("deleteWebhook") && !webhook.contains("another instance"));
+    }
+
+    #[test]
+    fn the_first_update_id_is_read_from_raw_text() {
+        let raw = r#"{"ok":true,"result":[{"update_id" : 42,"message":{"text":"\ud800"}}]}"#;
+        assert_eq!(first_update_id(raw), Some(42));
+        assert_eq!(first_update_id(r#"{"update_id":"x"}"#), None);
+        assert_eq!(first_update_id("<html>Bad Gateway</html>"), None);
     }
 
     #[test]
