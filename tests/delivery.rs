@@ -411,3 +411,27 @@ fn a_reply_waiting_out_a_flood_limit_does_not_hold_up_a_stop() {
         "{log}"
     );
 }
+
+/// A Bot API that never finished answering a message being sent held a stop up for the HTTP
+/// client's 17 s timeout, past Docker's 10 s before SIGKILL.
+#[test]
+fn a_message_telegram_never_answers_does_not_hold_up_a_stop() {
+    let (fake, mut bot) = started();
+    fake.fail_next("sendMessage", Fault::Hang);
+    fake.push_text(&Chat::private(92), QUESTION);
+    assert!(
+        fake.wait_for(WAIT, |r| r.method == "sendMessage").is_some(),
+        "{}",
+        bot.log()
+    );
+    let status = bot.stop();
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "the stop waited for the HTTP timeout; log:\n{}",
+        bot.log()
+    );
+    let log = bot.log();
+    let warned = warnings(&log);
+    assert_eq!(warned.len(), 1, "{log}");
+    assert!(warned[0].contains("stopping"), "{log}");
+}

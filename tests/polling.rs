@@ -104,6 +104,30 @@ fn an_update_whose_json_cannot_be_read_is_skipped_and_the_chats_after_it_answere
     );
 }
 
+/// A proxy or a local Bot API server repeating an update in one batch: `/help` was answered
+/// twice.
+#[test]
+fn an_update_delivered_twice_in_a_batch_is_answered_once() {
+    let (fake, mut bot) = started();
+    let chat = Chat::private(77);
+    let help = |id: i64| {
+        json!({"update_id": id, "message": {"message_id": 9, "date": now(), "chat": chat.json(),
+            "from": {"id": 77, "is_bot": false, "first_name": "T"}, "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}})
+        .to_string()
+    };
+    fake.push_raw_update(|id| format!("{},{}", help(id), help(id)));
+    let next = fake.push_text(&chat, QUESTION);
+    let sent = fake.wait_reply_to(77, next, WAIT);
+    assert_eq!(
+        sent.len(),
+        2,
+        "one /help and one answer: {sent:?}\n{}",
+        bot.log()
+    );
+    assert!(bot.stop().unwrap().success());
+}
+
 #[test]
 fn a_409_after_the_bot_has_been_running_is_waited_out() {
     let (fake, mut bot) = started();

@@ -155,9 +155,19 @@ fn groups_get_answers_only_when_addressed() {
     );
     let sent = fake.wait_sent(-100, 4, WAIT);
     assert!(text_of(&sent[3]).contains("Bogdanov assured"));
+    // Another bot replying to the bot's answer: answering it starts a loop of two bots.
+    fake.push_message(
+        &group,
+        json!({"text": "What did Bogdanov say?", "reply_to_message": bot_message,
+            "from": {"id": 999, "is_bot": true, "first_name": "Other", "username": "OtherBot"}}),
+    );
     let last = fake.push_text(&group, &format!("/about@{BOT_USERNAME}"));
     let sent = fake.wait_reply_to(-100, last, WAIT);
-    assert_eq!(sent.len(), 5, "one message got two replies: {sent:?}");
+    assert_eq!(
+        sent.len(),
+        5,
+        "one message got two replies, or a bot got one: {sent:?}"
+    );
     // Commands in any case, as Telegram clients treat them (`/HELP@ThisBot` was ignored).
     let shouted = format!("/HELP@{}", BOT_USERNAME.to_uppercase());
     let last = fake.push_text(&group, &shouted);

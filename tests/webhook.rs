@@ -106,6 +106,36 @@ fn webhook_mode_registers_its_webhook_and_answers_posted_updates() {
     assert!(!log.contains(SECRET) && !log.contains(TOKEN), "{log}");
 }
 
+/// Telegram sends an update again when it did not get the 200 (a timeout, a dropped
+/// connection): without Redis, `/about` posted twice was answered twice.
+#[test]
+fn an_update_posted_twice_is_answered_once() {
+    let fake = FakeTelegram::start();
+    let (mut bot, address) = webhook_bot(&fake, Vec::new());
+    let chat = Chat::private(902);
+    let about = fake.text_update(&chat, "/about");
+    for _ in 0..2 {
+        assert_eq!(
+            post_update(address, Some(SECRET), about.to_string().as_bytes()),
+            200
+        );
+    }
+    let question = fake.text_update(&chat, QUESTION);
+    assert_eq!(
+        post_update(address, Some(SECRET), question.to_string().as_bytes()),
+        200
+    );
+    let message_id = question["message"]["message_id"].as_i64().unwrap();
+    let sent = fake.wait_reply_to(902, message_id, WAIT);
+    assert_eq!(
+        sent.len(),
+        2,
+        "one /about and one answer: {sent:?}\n{}",
+        bot.log()
+    );
+    assert!(bot.stop().unwrap().success());
+}
+
 #[test]
 fn a_webhook_request_without_the_right_secret_or_not_an_update_is_refused_and_answered_by_nothing()
 {

@@ -544,6 +544,12 @@ fn faulty(fault: Fault) -> Response {
             // `resume_unwind` skips the panic hook, so nothing is printed.
             std::panic::resume_unwind(Box::new("connection closed by the fake"))
         }
+        Fault::Hang => Response::builder()
+            .header("content-type", "application/json")
+            .body(Body::from_stream(futures::stream::pending::<
+                Result<Bytes, std::io::Error>,
+            >()))
+            .unwrap(),
         Fault::Drop => {
             // The status and the body's start go out first; the rest never comes.
             let start = futures::stream::once(async { Ok(Bytes::from_static(b"{\"ok\":")) });

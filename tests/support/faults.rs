@@ -1,6 +1,6 @@
 //! Faults the fake Bot API can inject into its next answer to a method: Bot API errors
 //! (429, 400 can't-parse and migrated-group, 403, 409, 5xx…), an answer broken off after its
-//! status, a connection closed with no answer at all, and odd answers (an empty batch at
+//! status, an answer that never ends, a connection closed with no answer at all, and odd answers (an empty batch at
 //! once, a `result` teloxide cannot read).
 
 #![allow(dead_code)]
@@ -16,6 +16,8 @@ pub enum Fault {
     Drop,
     /// Close the connection without answering.
     Close,
+    /// Send the status (200) and headers, then nothing more, ever.
+    Hang,
 }
 
 impl Fault {

@@ -29,7 +29,8 @@ use crate::engine::answer::Answer;
 use crate::engine::conversation::now;
 
 /// The routing table: first the update leaves its chat's backlog, and a message repeating
-/// the one before it within seconds is dropped; then a group's move to a
+/// the one before it within seconds is dropped, as is any message from another bot; then a
+/// group's move to a
 /// supergroup, commands (`/reload` only from an admin: from anyone else it goes on as a
 /// command the bot does not offer them), questions, unknown commands, other messages, button
 /// presses.
@@ -46,6 +47,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     let others = dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(answer_other);
     let migrations = dptree::filter_map(migration).endpoint(move_conversation);
     let messages = Update::filter_message()
+        .filter(from_a_person)
         .branch(migrations)
         .branch(commands)
         .branch(questions)
@@ -67,6 +69,13 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(edits)
         .branch(callbacks)
         .branch(inline)
+}
+
+/// False for a message another bot sent: two bots answering each other never stop. A group's
+/// anonymous admin and a channel's posts come from Telegram's own bot accounts with
+/// `sender_chat` set; they are people's messages and kept.
+fn from_a_person(msg: Message) -> bool {
+    !msg.from.as_ref().is_some_and(|user| user.is_bot) || msg.sender_chat.is_some()
 }
 
 /// True for a question (a text, a caption or `/ask …`) repeating the chat's message before it

@@ -225,8 +225,13 @@ impl Poller {
             .map_or(0, |d| d.as_secs());
         for value in values {
             let id = value.get("update_id").and_then(Value::as_i64);
-            if let Some(next) = id.and_then(|id| i32::try_from(id.checked_add(1)?).ok()) {
+            let id = id.and_then(|id| i32::try_from(id).ok());
+            if let Some(next) = id.and_then(|id| id.checked_add(1)) {
                 self.offset = self.offset.max(next);
+            }
+            if id.is_some_and(|id| !self.state.first_delivery(id)) {
+                debug!("update {id:?} delivered again; skipped");
+                continue;
             }
             match take_in(&self.state, value, now) {
                 Taken::Ready(update) => self.ready.push_back(*update),

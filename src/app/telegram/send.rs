@@ -6,8 +6,9 @@
 //! after the first attempt began); HTML Telegram cannot parse (400) is resent once as plain
 //! text; a group upgraded to a supergroup gets the reply (and its conversation) at its new id;
 //! a chat the bot may not write to (403) is logged once and skipped. A reply that still fails
-//! is given up with one warning. Every wait gives up at once when the bot is stopping, so a
-//! stop is never held up past the service manager's patience. Panics in a handler are
+//! is given up with one warning. Every wait gives up at once when the bot is stopping, and a
+//! message being sent then gets [`STOP_GRACE`] more, so a stop is never held up past the
+//! service manager's patience. Panics in a handler are
 //! contained.
 //!
 //! `sendMessage` goes out through the bot's own HTTP client rather than teloxide's request
@@ -51,6 +52,10 @@ pub const SERVER_ATTEMPTS: u32 = 5;
 /// attempt began (each attempt may take up to the HTTP client's 17 s timeout, so the last
 /// one may end up to that much later).
 pub const SERVER_RETRY_WINDOW: Duration = Duration::from_secs(30);
+/// How long a message already being sent when the bot is told to stop may still take (a Bot
+/// API that does not answer would otherwise hold the stop up for the HTTP client's 17 s
+/// timeout, past Docker's 10 s before SIGKILL).
+pub const STOP_GRACE: Duration = Duration::from_secs(3);
 /// The wait after a 429 that names no `retry_after` (Telegram always names one).
 const FLOOD_WAIT_UNNAMED: Duration = Duration::from_secs(5);
 /// How much of a refused HTML message is logged (at debug) to find what Telegram disliked.
@@ -318,7 +323,16 @@ async fn deliver(
             return Ok(Delivered::Sent(None));
         }
         let payload = payload(state, *chat, &part, plain);
-        let refusal = match post(bot, &payload).await {
+        let posted = tokio::select! {
+            posted = post(bot, &payload) => posted,
+            () = stopping_for(shutdown, STOP_GRACE) => {
+                return Err(Undelivered::ShuttingDown(format!(
+                    "past {}s for Telegram to answer a message being sent",
+                    STOP_GRACE.as_secs()
+                )));
+            }
+        };
+        let refusal = match posted {
             Ok(id) => return Ok(Delivered::Sent(id)),
             Err(refusal) => refusal,
         };
@@ -411,6 +425,12 @@ async fn deliver(
 fn server_retry(failures: u32, since_first: Duration) -> Option<Duration> {
     let backoff = exponential_backoff_strategy(failures.saturating_sub(1));
     (failures < SERVER_ATTEMPTS && since_first + backoff <= SERVER_RETRY_WINDOW).then_some(backoff)
+}
+
+/// Returns once the bot has been stopping for `grace`.
+async fn stopping_for(shutdown: &tokio_util::sync::CancellationToken, grace: Duration) {
+    shutdown.cancelled().await;
+    tokio::time::sleep(grace).await;
 }
 
 /// Sleeps for `wait`; false (at once) when the bot is stopping.

@@ -24,6 +24,8 @@ use crate::engine::Engine;
 
 /// How many answered questions are remembered for edits.
 const ANSWERS_REMEMBERED: NonZeroUsize = NonZeroUsize::new(10_000).expect("not zero");
+/// How many update ids are remembered, so an update delivered twice is handled once.
+const UPDATES_REMEMBERED: NonZeroUsize = NonZeroUsize::new(10_000).expect("not zero");
 /// How many chats that blocked the bot are remembered (so each is logged once).
 const BLOCKED_REMEMBERED: NonZeroUsize = NonZeroUsize::new(10_000).expect("not zero");
 
@@ -60,6 +62,9 @@ pub struct State {
     answered: Mutex<LruCache<(i64, i32), (MessageId, u64)>>,
     /// How long after its answer an edited question is answered again; `None`: never.
     pub(super) edit_window: Option<Duration>,
+    /// The ids of the updates taken in lately (without the Redis stream, which keeps its own
+    /// record across replicas).
+    updates_seen: Mutex<LruCache<i32, ()>>,
 }
 
 impl State {
@@ -102,7 +107,17 @@ impl State {
             max_update_age: config.max_update_age,
             answered: Mutex::new(LruCache::new(ANSWERS_REMEMBERED)),
             edit_window: config.service.edit_window,
+            updates_seen: Mutex::new(LruCache::new(UPDATES_REMEMBERED)),
         })
+    }
+
+    /// True the first time update `id` is seen (of the last [`UPDATES_REMEMBERED`]): a
+    /// webhook update Telegram sent again because its 200 was lost, or one a proxy repeated
+    /// in a batch, is handled once.
+    pub(super) fn first_delivery(&self, id: i32) -> bool {
+        self.updates_seen
+            .lock()
+            .map_or(true, |mut seen| seen.put(id, ()).is_none())
     }
 
     /// Remembers that the question `question` in `chat` was answered by message `answer`.

@@ -1,7 +1,7 @@
 //! Webhook mode's update listener: updates that the HTTP side ([`super::service`]) accepted,
 //! or that the Redis stream ([`super::stream`]) delivered, arrive on a channel and are taken
 //! in as polled ones are (counted, old ones skipped, an unreadable one logged by id, kind and
-//! position, a flooding chat's dropped). A stream entry is acknowledged at once when its
+//! position, a flooding chat's dropped, one delivered again skipped). A stream entry is acknowledged at once when its
 //! update is dropped, else once its handler is done. Stopping the listener signals the bot's
 //! shutdown, as polling does; the updates already accepted are still handed on first.
 
@@ -9,11 +9,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures::Stream as Updates;
+use serde_json::Value;
 use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
 use teloxide::types::Update;
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use tokio::sync::mpsc;
-use tracing::info;
+use tracing::{debug, info};
 
 use super::listen::{PollError, Taken, take_in};
 use super::state::State;
@@ -102,6 +103,14 @@ impl Inbox {
                 self.state.shutdown.cancel();
                 return None;
             };
+            // Telegram sends an update again when its 200 was lost; the Redis stream keeps
+            // its own record of what was answered, across replicas.
+            let id = value.get("update_id").and_then(Value::as_i64);
+            let id = id.and_then(|id| i32::try_from(id).ok());
+            if self.stream.is_none() && id.is_some_and(|id| !self.state.first_delivery(id)) {
+                debug!("update {id:?} delivered again; skipped");
+                continue;
+            }
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs());
