@@ -337,6 +337,8 @@ fn a_rejected_token_ends_in_one_clean_line() {
     assert!(!status.success());
     let log = bot.log();
     assert!(log.contains("rejected the bot token"), "{log}");
+    // The fake is an API URL of its own: a wrong path there reads as a bad token too.
+    assert!(log.contains("TELOXIDE_API_URL"), "{log}");
     assert!(!log.contains("panicked"), "{log}");
     assert!(!log.contains("WRONG-token"), "token leaked:\n{log}");
     assert_eq!(

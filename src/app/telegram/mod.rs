@@ -308,6 +308,11 @@ fn describe(error: &RequestError, config: &Config) -> String {
         .as_ref()
         .map_or("https://api.telegram.org".to_string(), |u| u.to_string());
     match error {
+        // teloxide reads 404 Not Found as a bad token too: with an API URL of one's own, a
+        // wrong path is as likely.
+        RequestError::Api(ApiError::InvalidToken) if config.api_url.is_some() => format!(
+            "the Bot API at {api} rejected the bot token (401 Unauthorized), or that is not a Bot API server's root (404 Not Found): check TELOXIDE_TOKEN and TELOXIDE_API_URL"
+        ),
         RequestError::Api(ApiError::InvalidToken) => {
             "Telegram rejected the bot token (401 Unauthorized): check TELOXIDE_TOKEN, or get a new token from @BotFather".into()
         }
