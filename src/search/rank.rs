@@ -28,7 +28,7 @@ use crate::search::explain::{Explanation, Parts, Tally};
 use crate::search::params::Params;
 use crate::search::query::Query;
 use crate::search::rerank::{
-    Features, Focus, Hit, by_score, compare, refocus, refocus_all, rerank, rescore,
+    Features, Focus, Hit, by_score, refocus, refocus_all, rerank, rescore,
 };
 use crate::search::semantic;
 
@@ -71,8 +71,8 @@ pub fn rank(
     focus: Option<&Focus>,
     meaning: Option<&[f32]>,
 ) -> Ranking {
-    let (sentence, paragraph) = score_terms(index, params, query, &mut ());
-    let mut candidates = best_candidates(index, params, &sentence, &paragraph);
+    let (sentence, paragraph, matched) = score_terms(index, params, query, &mut ());
+    let mut candidates = best_candidates(index, params, &sentence, &paragraph, &matched);
     let make = |u| candidate(index, params, &sentence, &paragraph, u);
     if let Some(cosines) = meaning {
         semantic::add_candidates(params, cosines, &mut candidates, make);
@@ -296,10 +296,12 @@ fn score_terms(
     params: &Params,
     query: &Query,
     record: &mut impl Record,
-) -> (Vec<f32>, Vec<f32>) {
+) -> (Vec<f32>, Vec<f32>, Vec<u32>) {
     let terms = &index.terms;
     let mut sentence = vec![0.0f32; terms.unit_count()];
     let mut paragraph = vec![0.0f32; terms.group_count()];
+    // The sentences with a score, so later steps never walk the whole article.
+    let mut matched: Vec<u32> = Vec::new();
     let mut best = ScratchMax::new(sentence.len());
     let mut best_group = ScratchMax::new(paragraph.len());
     for (i, q) in query.terms.iter().enumerate() {
@@ -321,31 +323,62 @@ fn score_terms(
                 best_group.offer(p.unit, weight * group_idf * tf);
             }
         }
-        best.drain_into(&mut sentence, |u, v| record.sentence(i, u, v));
-        best_group.drain_into(&mut paragraph, |g, v| record.paragraph(i, g, v));
+        best.drain_into(&mut sentence, |u, v, first| {
+            record.sentence(i, u, v);
+            // Scores only grow: a sentence is listed once, when it first scores.
+            if first && v > 0.0 {
+                matched.push(u);
+            }
+        });
+        best_group.drain_into(&mut paragraph, |g, v, _| record.paragraph(i, g, v));
     }
-    (sentence, paragraph)
+    (sentence, paragraph, matched)
 }
 
 /// Step 2: the [`Params::reranked`] sentences with the best base score (sentence, paragraph
 /// and neighbours), best first.
+/// `matched` are the sentences with a score, in order; only the ones kept become [`Hit`]s.
 fn best_candidates(
     index: &ArticleIndex,
     params: &Params,
     sentence: &[f32],
     paragraph: &[f32],
+    matched: &[u32],
 ) -> Vec<Hit> {
-    let mut candidates: Vec<Hit> = (0..sentence.len() as u32)
-        .filter(|&u| sentence[u as usize] > 0.0)
-        .map(|u| candidate(index, params, sentence, paragraph, u))
+    let mut scored: Vec<(f32, u32)> = (matched.iter())
+        .map(|&u| (base_of(index, params, sentence, paragraph, u).0, u))
         .collect();
-    let keep = params.reranked.min(candidates.len());
-    if candidates.len() > keep {
-        candidates.select_nth_unstable_by(keep - 1, compare);
-        candidates.truncate(keep);
+    // As `compare` orders hits: better score first, ties by position.
+    let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let keep = params.reranked.min(scored.len());
+    if scored.len() > keep {
+        scored.select_nth_unstable_by(keep - 1, order);
+        scored.truncate(keep);
     }
+    let mut candidates: Vec<Hit> = (scored.into_iter())
+        .map(|(_, u)| candidate(index, params, sentence, paragraph, u))
+        .collect();
     by_score(&mut candidates);
     candidates
+}
+
+/// Sentence `u`'s base score, with its sentence score, paragraph score and its neighbours'
+/// sentence scores.
+fn base_of(
+    index: &ArticleIndex,
+    params: &Params,
+    sentence: &[f32],
+    paragraph: &[f32],
+    u: u32,
+) -> (f32, f32, f32, f32) {
+    let terms = &index.terms;
+    let g = terms.group_of(u);
+    let neighbors = neighbors(terms.units_of(g), u)
+        .map(|n| sentence[n as usize])
+        .sum::<f32>();
+    let (s, p) = (sentence[u as usize], paragraph[g as usize]);
+    let score = base_score(params, (s, p, neighbors), Vec::new, Vec::new);
+    (score, s, p, neighbors)
 }
 
 /// Sentence `u` as a candidate with its base score (sentence, paragraph and neighbours).
@@ -356,16 +389,11 @@ fn candidate(
     paragraph: &[f32],
     u: u32,
 ) -> Hit {
-    let terms = &index.terms;
-    let g = terms.group_of(u);
-    let neighbors = neighbors(terms.units_of(g), u)
-        .map(|n| sentence[n as usize])
-        .sum::<f32>();
-    let (s, p) = (sentence[u as usize], paragraph[g as usize]);
+    let (score, s, p, neighbors) = base_of(index, params, sentence, paragraph, u);
     Hit {
         unit: u,
         at: index.sentences[u as usize],
-        score: base_score(params, (s, p, neighbors), Vec::new, Vec::new),
+        score,
         sentence_score: s,
         paragraph_score: p,
         features: Features {
@@ -413,12 +441,14 @@ impl ScratchMax {
         }
     }
 
-    /// Adds each unit's maximum into `total` (and tells `each`), then resets.
-    fn drain_into(&mut self, total: &mut [f32], mut each: impl FnMut(u32, f32)) {
+    /// Adds each unit's maximum into `total` (and tells `each`, with whether the unit's total
+    /// was still 0), then resets.
+    fn drain_into(&mut self, total: &mut [f32], mut each: impl FnMut(u32, f32, bool)) {
         for &unit in &self.touched {
             let value = self.values[unit as usize];
+            let first = total[unit as usize] == 0.0;
             total[unit as usize] += value;
-            each(unit, value);
+            each(unit, value, first);
             self.values[unit as usize] = 0.0;
         }
         self.touched.clear();
