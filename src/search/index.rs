@@ -16,7 +16,7 @@ use crate::text::analyze::{Token, TokenKind};
 pub type TermId = u32;
 
 /// One unit's entry in a term's posting list.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Posting {
     /// The unit holding the term.
     pub unit: u32,
@@ -116,6 +116,34 @@ impl<T> Rows<T> {
         rows
     }
 
+    /// The values of `pairs` as rows by their row number (`0..rows`), each row in the order
+    /// of `pairs` (a counting sort).
+    fn by_term(pairs: Vec<(TermId, T)>, rows: usize) -> Self
+    where
+        T: Copy + Default,
+    {
+        let mut ends = vec![0u32; rows];
+        for (row, _) in &pairs {
+            ends[*row as usize] += 1;
+        }
+        let mut next = 0u32;
+        let mut cursor: Vec<u32> = (ends.iter_mut())
+            .map(|end| {
+                let start = next;
+                next += *end;
+                *end = next;
+                start
+            })
+            .collect();
+        let mut values = vec![T::default(); pairs.len()];
+        for (row, value) in pairs {
+            let at = &mut cursor[row as usize];
+            values[*at as usize] = value;
+            *at += 1;
+        }
+        Self { values, ends }
+    }
+
     /// Gives back the room grown past the rows.
     fn shrink_to_fit(&mut self) {
         self.values.shrink_to_fit();
@@ -129,12 +157,20 @@ impl<T> Rows<T> {
 #[derive(Debug, Default)]
 pub struct TermIndexBuilder {
     index: TermIndex,
-    /// Per term, built in unit order and stored end to end by [`TermIndexBuilder::finish`].
-    postings: Vec<Vec<Posting>>,
-    group_postings: Vec<Vec<Posting>>,
+    /// Every (term, unit posting), in unit order; sorted by term into [`TermIndex`]'s rows by
+    /// [`TermIndexBuilder::finish`] (one flat list grows far less than a list per term).
+    postings: Vec<(TermId, Posting)>,
+    /// The same for groups, each group's added once it is complete.
+    group_postings: Vec<(TermId, Posting)>,
     surfaces: Vec<Vec<String>>,
-    /// The unit being added, reused from unit to unit.
+    /// The unit being added, reused from unit to unit: its terms and their counts.
     terms: Vec<UnitTerm>,
+    counts: Vec<u16>,
+    /// The group being added: its number, and each term's count in it (by term, with the
+    /// terms counted so far).
+    group: Option<u32>,
+    group_counts: Vec<u16>,
+    group_terms: Vec<TermId>,
 }
 
 impl TermIndexBuilder {
@@ -142,6 +178,10 @@ impl TermIndexBuilder {
     /// tokens are left out.
     pub fn push(&mut self, group: u32, tokens: &[Token]) {
         let unit = self.index.unit_len.len() as u32;
+        if self.group != Some(group) {
+            self.end_group();
+            self.group = Some(group);
+        }
         let index = &mut self.index;
         if index.group_units.len() <= group as usize {
             index.group_units.resize(group as usize + 1, unit..unit);
@@ -150,6 +190,7 @@ impl TermIndexBuilder {
         index.group_units[group as usize].end = unit + 1;
         index.unit_group.push(group);
         self.terms.clear();
+        self.counts.clear();
         let mut len = 0.0;
         for (i, token) in tokens.iter().enumerate().filter(|(_, t)| !t.stop) {
             let term = self.intern(token);
@@ -158,20 +199,31 @@ impl TermIndexBuilder {
             let capitalized = token.capitalized && i > 0;
             let place =
                 capitalized && i > 0 && PLACE_PREPOSITIONS.contains(&tokens[i - 1].text.as_str());
-            match self.terms.iter_mut().find(|t| t.term == term) {
+            match self.terms.iter().position(|t| t.term == term) {
                 Some(seen) => {
-                    seen.capitalized |= capitalized;
-                    seen.place |= place;
+                    let seen_term = &mut self.terms[seen];
+                    seen_term.capitalized |= capitalized;
+                    seen_term.place |= place;
+                    self.counts[seen] = self.counts[seen].saturating_add(1);
                 }
-                None => self.terms.push(UnitTerm {
-                    term,
-                    kind: token.kind,
-                    capitalized,
-                    place,
-                }),
+                None => {
+                    self.terms.push(UnitTerm {
+                        term,
+                        kind: token.kind,
+                        capitalized,
+                        place,
+                    });
+                    self.counts.push(1);
+                }
             }
-            bump(&mut self.postings[term as usize], unit);
-            bump(&mut self.group_postings[term as usize], group);
+            let in_group = &mut self.group_counts[term as usize];
+            if *in_group == 0 {
+                self.group_terms.push(term);
+            }
+            *in_group = in_group.saturating_add(1);
+        }
+        for (t, &tf) in self.terms.iter().zip(&self.counts) {
+            self.postings.push((t.term, Posting { unit, tf }));
         }
         let index = &mut self.index;
         let sequence = &mut index.unit_sequence;
@@ -179,6 +231,18 @@ impl TermIndexBuilder {
         index.unit_terms.push(self.terms.iter().copied());
         index.unit_len.push(len);
         index.group_len[group as usize] += len;
+    }
+
+    /// Adds the group being built to the group postings.
+    fn end_group(&mut self) {
+        let Some(group) = self.group else {
+            return;
+        };
+        for term in self.group_terms.drain(..) {
+            let tf = std::mem::take(&mut self.group_counts[term as usize]);
+            let posting = Posting { unit: group, tf };
+            self.group_postings.push((term, posting));
+        }
     }
 
     fn intern(&mut self, token: &Token) -> TermId {
@@ -190,8 +254,7 @@ impl TermIndexBuilder {
                 index.ids.insert(token.stem.clone(), id);
                 index.stems.push(token.stem.clone());
                 self.surfaces.push(Vec::new());
-                self.postings.push(Vec::new());
-                self.group_postings.push(Vec::new());
+                self.group_counts.push(0);
                 id
             }
         };
@@ -207,14 +270,20 @@ impl TermIndexBuilder {
 
     /// The index of the units pushed, with IDF and the form index computed and every list
     /// stored end to end.
-    pub fn finish(self) -> TermIndex {
+    pub fn finish(mut self) -> TermIndex {
+        self.end_group();
         let mut index = self.index;
+        let vocabulary = index.stems.len();
+        index.postings = Rows::by_term(self.postings, vocabulary);
+        index.group_postings = Rows::by_term(self.group_postings, vocabulary);
         let (units, groups) = (index.unit_len.len(), index.group_len.len());
-        index.idfs = (self.postings.iter().zip(&self.group_postings))
-            .map(|(p, g)| (idf(units, p.len()), idf(groups, g.len())))
+        index.idfs = (0..vocabulary)
+            .map(|t| {
+                let units_with = index.postings.row(t).len();
+                let groups_with = index.group_postings.row(t).len();
+                (idf(units, units_with), idf(groups, groups_with))
+            })
             .collect();
-        index.postings = Rows::from_lists(self.postings);
-        index.group_postings = Rows::from_lists(self.group_postings);
         index.surfaces = Rows::from_lists(self.surfaces);
         index.unit_terms.shrink_to_fit();
         index.unit_sequence.shrink_to_fit();
@@ -328,14 +397,6 @@ impl TermIndex {
 fn idf(n: usize, df: usize) -> f32 {
     let (n, df) = (n as f32, df as f32);
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
-}
-
-/// Adds one occurrence of a term to `unit` in a posting list built in unit order.
-fn bump(postings: &mut Vec<Posting>, unit: u32) {
-    match postings.last_mut() {
-        Some(last) if last.unit == unit => last.tf = last.tf.saturating_add(1),
-        _ => postings.push(Posting { unit, tf: 1 }),
-    }
 }
 
 #[cfg(test)]
