@@ -405,6 +405,32 @@ mod tests {
     use crate::text::analyze::Analyzer;
 
     #[test]
+    fn postings_list_units_and_groups_in_order_with_their_counts() {
+        let analyzer = Analyzer::new();
+        let sentences = [
+            (0, "Putin called Putin."),
+            (0, "Assad fled."),
+            (1, "Putin spoke."),
+        ];
+        let tokens: Vec<(u32, Vec<Token>)> = (sentences.iter())
+            .map(|(g, s)| (*g, analyzer.analyze(s)))
+            .collect();
+        let index = TermIndex::build(tokens.iter().map(|(g, t)| (*g, t.as_slice())));
+        let putin = index.term_of("putin").unwrap();
+        let units: Vec<(u32, u16)> = (index.postings(putin).iter())
+            .map(|p| (p.unit, p.tf))
+            .collect();
+        assert_eq!(units, [(0, 2), (2, 1)]);
+        let groups: Vec<(u32, u16)> = (index.group_postings(putin).iter())
+            .map(|p| (p.unit, p.tf))
+            .collect();
+        assert_eq!(groups, [(0, 2), (1, 1)]);
+        let assad = index.term_of("assad").unwrap();
+        assert_eq!(index.postings(assad).len(), 1);
+        assert_eq!(index.unit_terms(1).len(), 2, "assad, fled");
+    }
+
+    #[test]
     fn idf_favours_rare_terms() {
         let analyzer = Analyzer::new();
         let sentences = ["Putin called.", "Putin spoke.", "Bogdanov met Putin."];
