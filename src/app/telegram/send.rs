@@ -39,7 +39,8 @@ use super::metrics;
 use super::state::State;
 use super::stream;
 use crate::chat::buttons::{Action, Button};
-use crate::chat::reply;
+use crate::chat::lang::Lang;
+use crate::chat::reply::Fixed;
 
 /// The longest one message waits out Telegram's 429 "retry after" answers in all. A wait
 /// asked for beyond it is not started: the message is given up at once (Telegram asks for
@@ -200,27 +201,30 @@ fn topic(msg: &Message) -> Option<ThreadId> {
 }
 
 /// The buttons under an answer: "More" and "Show paragraph" for answer `answer`, and "Read
-/// the article" when its article's metadata has a `url`.
+/// the article" when its article's metadata has a `url`, labelled in `lang`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Buttons {
     /// The answer the buttons act on (the chat context's answer id).
     pub answer: u64,
     /// The article's web address, when its metadata has one.
     pub url: Option<url::Url>,
+    /// The language of the labels.
+    pub lang: Lang,
 }
 
 /// The buttons of `buttons` in `chat`: "More" and "Show paragraph" (signed for the chat), and
 /// below them "Read the article" when there is a URL.
 pub fn answer_buttons(state: &State, chat: i64, buttons: &Buttons) -> InlineKeyboardMarkup {
     let answer = buttons.answer;
+    let label = |fixed: Fixed| fixed.text(buttons.lang);
     let data = |action| state.key.encode(chat, Button { action, answer });
     let mut rows = vec![vec![
-        InlineKeyboardButton::callback(reply::MORE_BUTTON, data(Action::More)),
-        InlineKeyboardButton::callback(reply::PARAGRAPH_BUTTON, data(Action::Paragraph)),
+        InlineKeyboardButton::callback(label(Fixed::MoreButton), data(Action::More)),
+        InlineKeyboardButton::callback(label(Fixed::ParagraphButton), data(Action::Paragraph)),
     ]];
     if let Some(url) = &buttons.url {
         rows.push(vec![InlineKeyboardButton::url(
-            reply::READ_ARTICLE_BUTTON,
+            label(Fixed::ReadArticleButton),
             url.clone(),
         )]);
     }
@@ -586,7 +590,7 @@ fn refusal(status: reqwest::StatusCode, text: &str) -> Refusal {
 }
 
 /// Runs a handler body, turning a panic into a log line and an apology at `target` (in its
-/// topic), so the chat's worker never dies (in teloxide 0.17 a dead worker makes the
+/// topic, in `lang`), so the chat's worker never dies (in teloxide 0.17 a dead worker makes the
 /// dispatcher panic on that chat's next update).
 ///
 /// The body and the apology are boxed: the dispatcher moves handler futures around by value,
@@ -596,6 +600,7 @@ pub fn guarded<'a>(
     bot: &'a BotT,
     state: &'a State,
     target: Target,
+    lang: Lang,
     body: impl Future<Output = HandlerResult> + Send + 'a,
 ) -> impl Future<Output = HandlerResult> + Send + 'a {
     let body = Box::pin(body);
@@ -605,7 +610,7 @@ pub fn guarded<'a>(
             Err(what) => {
                 error!("a handler panicked; the chat was told something went wrong");
                 debug!("the handler's panic: {what}");
-                let apology = text_html(reply::SOMETHING_WENT_WRONG);
+                let apology = text_html(&Fixed::SomethingWentWrong.text(lang), lang);
                 Box::pin(send(bot, state, &target, apology, None)).await
             }
         }
@@ -691,7 +696,7 @@ mod tests {
         .unwrap();
         let under = MaybeInaccessibleMessage::Regular(Box::new(question.clone()));
         for target in [Target::reply_to(&question), Target::under(&under)] {
-            let outcome = guarded(&bot, &state, target, async { panic!("boom") }).await;
+            let outcome = guarded(&bot, &state, target, Lang::En, async { panic!("boom") }).await;
             assert!(outcome.is_ok(), "{outcome:?}");
         }
         let sent = sent.lock().unwrap();
