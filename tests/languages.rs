@@ -325,3 +325,53 @@ fn the_console_chat_speaks_the_language_of_lang() {
     let english = chat(&[("LANG", "ru_RU.UTF-8"), ("LC_ALL", "de_DE.UTF-8")]);
     assert!(english.starts_with("Hi! I answer questions"), "{english}");
 }
+
+#[test]
+fn language_buttons_under_the_options_choose_the_chats_language() {
+    let (fake, bot) = started();
+    let chat = Chat::private(1110).speaking("en");
+    let shown = fake.push_text(&chat, "/language");
+    let sent = fake.wait_reply_to(1110, shown, WAIT);
+    let row = sent[0]["reply_markup"]["inline_keyboard"][0]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let buttons: Vec<(&str, &str)> = (row.iter())
+        .map(|b| {
+            (
+                b["text"].as_str().unwrap(),
+                b["callback_data"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let arabic = format!("{RLM}العربية");
+    assert_eq!(
+        buttons,
+        [
+            ("English", "1len"),
+            ("Русский", "1lru"),
+            (arabic.as_str(), "1lar")
+        ],
+        "log:\n{}",
+        bot.log()
+    );
+    press(&fake, &chat, "1lru", "1301");
+    let answer = callback_answer(&fake, "1301");
+    assert!(
+        answer["text"].is_null(),
+        "a notice for a good press: {answer}"
+    );
+    let asked = fake.push_text(&chat, "What is the capital of France?");
+    let sent = fake.wait_reply_to(1110, asked, WAIT);
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert_eq!(
+        text_of(&sent[1]),
+        "Готово — язык ответов в этом чате теперь Русский."
+    );
+    assert!(
+        text_of(&sent[2]).starts_with("В статье об этом не сказано."),
+        "{sent:?}"
+    );
+    // A language that is set says so and offers no buttons.
+    assert!(sent[1]["reply_markup"].is_null(), "{:?}", sent[1]);
+}

@@ -157,6 +157,9 @@ impl Turn {
 pub enum Response {
     /// Fixed text: greeting, help, about, hints.
     Text(String),
+    /// Fixed text offering the languages to choose from (`/language` without a language the
+    /// bot has); a front end may offer them as buttons too.
+    LanguageOptions(String),
     /// The engine's answer to a question.
     Answer(Answer),
     /// A command the bot does not offer to this person (groups stay silent).
@@ -195,7 +198,7 @@ pub fn respond(
         Turn::Command(Command::About) => {
             Response::Text(reply::About(engine.corpus(), lang).to_string())
         }
-        Turn::Command(Command::Language(code)) => Response::Text(choose_language(code, choice)),
+        Turn::Command(Command::Language(code)) => choose_language(code, choice),
         Turn::Command(Command::Ask(question)) | Turn::Question(question)
             if question.trim().is_empty() =>
         {
@@ -209,21 +212,24 @@ pub fn respond(
 
 /// `/language code`: an empty `code` shows the chat's language and the options; `auto`
 /// clears the chat's choice; a language the bot speaks becomes the chat's choice; anything
-/// else is refused with the options. Returns what to say.
-fn choose_language(code: &str, choice: &mut Choice) -> String {
+/// else is refused with the options.
+fn choose_language(code: &str, choice: &mut Choice) -> Response {
     let code = code.trim();
     if code.is_empty() {
-        return reply::LanguageShown(*choice).to_string();
+        return Response::LanguageOptions(reply::LanguageShown(*choice).to_string());
     }
     let chosen = match code.eq_ignore_ascii_case("auto") {
         true => None,
         false => match Lang::from_code(code) {
             Some(lang) => Some(lang),
-            None => return reply::LanguageUnknown(code, *choice).to_string(),
+            None => {
+                let refused = reply::LanguageUnknown(code, *choice).to_string();
+                return Response::LanguageOptions(refused);
+            }
         },
     };
     choice.chat = chosen;
-    reply::LanguageChanged(*choice).to_string()
+    Response::Text(reply::LanguageChanged(*choice).to_string())
 }
 
 /// [`respond`] when the conversation context cannot be loaded (the context store is down):
@@ -247,7 +253,7 @@ impl Response {
     /// its language).
     pub fn to_plain(&self, lang: Lang) -> String {
         match self {
-            Response::Text(text) => text.clone(),
+            Response::Text(text) | Response::LanguageOptions(text) => text.clone(),
             Response::Answer(answer) => reply::Plain(answer, lang).to_string(),
             Response::UnknownCommand => Fixed::UnknownCommand.text(lang),
         }
@@ -256,7 +262,7 @@ impl Response {
     /// `"article"`, `"faq"`, `"none"` for answers; `"text"` for fixed text (for logs).
     pub fn source(&self) -> &'static str {
         match self {
-            Response::Text(_) | Response::UnknownCommand => "text",
+            Response::Text(_) | Response::LanguageOptions(_) | Response::UnknownCommand => "text",
             Response::Answer(answer) => answer.source(),
         }
     }
@@ -328,6 +334,7 @@ mod tests {
         let ttl = Duration::from_secs(60);
         let mut context = Context::default();
         let mut choice = Choice::new(None, Some("ru-RU"));
+        // What the bot says to `line`, and whether it offers the languages to choose from.
         let mut say = |line: &str, choice: &mut Choice| match respond(
             &engine,
             &Turn::parse(line),
@@ -336,26 +343,31 @@ mod tests {
             1,
             ttl,
         ) {
-            Response::Text(text) => text,
+            Response::Text(text) => (text, false),
+            Response::LanguageOptions(text) => (text, true),
             other => panic!("{other:?}"),
         };
-        assert!(say("/reset", &mut choice).starts_with("Готово"));
-        assert!(say("/language", &mut choice).starts_with("Язык ответов: Русский."));
+        assert!(say("/reset", &mut choice).0.starts_with("Готово"));
+        let (shown, offers) = say("/language", &mut choice);
+        assert!(
+            shown.starts_with("Язык ответов: Русский.") && offers,
+            "{shown}"
+        );
         assert_eq!(choice.chat, None, "showing changes nothing");
-        let changed = say("/language AR", &mut choice);
+        let (changed, offers) = say("/language AR", &mut choice);
         assert_eq!(choice.chat, Some(Lang::Ar));
-        assert!(changed.contains("العربية"), "{changed}");
-        let unknown = say("/language xx", &mut choice);
+        assert!(changed.contains("العربية") && !offers, "{changed}");
+        let (unknown, offers) = say("/language xx", &mut choice);
         assert_eq!(
             choice.chat,
             Some(Lang::Ar),
             "an unknown code changes nothing"
         );
-        assert!(unknown.contains("/language en"), "{unknown}");
-        let auto = say("/language auto", &mut choice);
+        assert!(unknown.contains("/language en") && offers, "{unknown}");
+        let (auto, _) = say("/language auto", &mut choice);
         assert_eq!(choice.chat, None);
         assert!(auto.starts_with("Готово — снова"), "{auto}");
         choice.chat = Some(Lang::En);
-        assert!(say("/help", &mut choice).starts_with("Ask me a question"));
+        assert!(say("/help", &mut choice).0.starts_with("Ask me a question"));
     }
 }

@@ -345,6 +345,11 @@ fn name(lang: Lang) -> String {
     say(lang, Id::LanguageName)
 }
 
+/// A language's name in that language, as a text of its own (a button's label).
+pub fn language_name(lang: Lang) -> String {
+    own(lang, name(lang))
+}
+
 /// `/language` with no argument, in the chat's language: the language replies are in, why
 /// (the chat chose it, the sender's app uses it, or it is the default), and how to change it.
 pub struct LanguageShown(pub Choice);

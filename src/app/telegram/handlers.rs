@@ -17,8 +17,8 @@ use super::flood::chat_of;
 use super::html::{answer_html, paragraph_html, response_html, text_html};
 use super::metrics;
 use super::send::{
-    Buttons, HandlerError, HandlerResult, Target, answer_buttons, contain_panic, guarded, send,
-    send_reply,
+    Buttons, HandlerError, HandlerResult, Keyboard, Target, answer_buttons, contain_panic, guarded,
+    send, send_reply,
 };
 use super::state::State;
 use crate::chat::buttons::{self, Pressed, Refused};
@@ -33,8 +33,8 @@ use crate::engine::conversation::now;
 /// the one before it within seconds is dropped, as is any message from another bot; then a
 /// group's move to a
 /// supergroup, commands (`/reload` only from an admin: from anyone else it goes on as a
-/// command the bot does not offer them), questions, unknown commands, other messages, button
-/// presses.
+/// command the bot does not offer them), questions, unknown commands, other messages, language
+/// button presses, answer button presses.
 pub fn schema() -> UpdateHandler<HandlerError> {
     let reload = dptree::filter(is_admin_reload).endpoint(reload_rules);
     let commands = teloxide::filter_command::<Command, _>()
@@ -57,6 +57,9 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     let edits = Update::filter_edited_message()
         .filter_map(edited_question)
         .endpoint(answer_edit);
+    let languages = Update::filter_callback_query()
+        .filter_map(|query: CallbackQuery| super::buttons::language_of(query.data.as_deref()?))
+        .endpoint(answer_language_button);
     let callbacks = Update::filter_callback_query().endpoint(answer_button);
     let inline = Update::filter_inline_query().endpoint(super::inline::answer_inline);
     dptree::entry()
@@ -68,6 +71,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .filter(|update: Update, state: Arc<State>| !is_repeat(&update, &state))
         .branch(messages)
         .branch(edits)
+        .branch(languages)
         .branch(callbacks)
         .branch(inline)
 }
@@ -253,7 +257,11 @@ async fn answer_turn(
         return Ok(());
     }
     let html = response_html(&response, choice.lang());
-    let sent = send_reply(bot, state, &Target::reply_to(msg), html, buttons).await?;
+    let keyboard = match response {
+        Response::LanguageOptions(_) => Some(Keyboard::Languages),
+        _ => buttons.map(Keyboard::from),
+    };
+    let sent = send_reply(bot, state, &Target::reply_to(msg), html, keyboard).await?;
     if let Some(answer) = sent.filter(|_| is_question) {
         state.answered(chat, msg.id, answer);
     }
@@ -327,7 +335,8 @@ async fn edit_answer(
         _ => false,
     };
     if !edited {
-        let sent = send_reply(bot, state, &Target::reply_to(msg), html, buttons).await?;
+        let keyboard = buttons.map(Keyboard::from);
+        let sent = send_reply(bot, state, &Target::reply_to(msg), html, keyboard).await?;
         if let Some(sent) = sent {
             state.answered(chat, msg.id, sent);
         }
@@ -458,7 +467,31 @@ async fn answer_button(bot: BotT, query: CallbackQuery, state: Arc<State>) -> Ha
     info!(ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0), refused = notice.is_some(), "button pressed");
     if let Some(Ok((html, buttons))) = pressed {
         guarded(&bot, &state, target, lang, async {
-            send(&bot, &state, &target, html, buttons).await
+            send(&bot, &state, &target, html, buttons.map(Keyboard::from)).await
+        })
+        .await?;
+    }
+    answered.map(|_| ()).map_err(HandlerError::from)
+}
+
+/// A press on a language button under `/language`: answered at once, then carried out as
+/// `/language <code>` in the chat of the message it is under (a message Telegram no longer
+/// shows the bot changes nothing).
+async fn answer_language_button(
+    bot: BotT,
+    query: CallbackQuery,
+    lang: Lang,
+    state: Arc<State>,
+) -> HandlerResult {
+    let answered = bot.answer_callback_query(query.id.clone()).await;
+    if let Some(message) = &query.message {
+        let target = Target::under(message);
+        let mut choice = state.choice(target.chat, Some(&query.from)).await;
+        guarded(&bot, &state, target, choice.lang(), async {
+            let turn = Turn::Command(Command::Language(lang.code().to_string()));
+            let (response, _) = respond_in_context(&state, target.chat, &turn, &mut choice).await;
+            let html = response_html(&response, choice.lang());
+            send(&bot, &state, &target, html, None).await
         })
         .await?;
     }

@@ -20,7 +20,7 @@ pub const TELEGRAM_LIMIT: usize = 4096;
 /// empty.
 pub fn response_html(response: &Response, lang: Lang) -> Vec<String> {
     match response {
-        Response::Text(text) => text_html(text, lang),
+        Response::Text(text) | Response::LanguageOptions(text) => text_html(text, lang),
         Response::Answer(answer) => answer_html(answer, lang),
         Response::UnknownCommand => text_html(&Fixed::UnknownCommand.text(lang), lang),
     }

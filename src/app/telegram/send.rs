@@ -40,7 +40,7 @@ use super::state::State;
 use super::stream;
 use crate::chat::buttons::{Action, Button};
 use crate::chat::lang::Lang;
-use crate::chat::reply::Fixed;
+use crate::chat::reply::{self, Fixed};
 
 /// The longest one message waits out Telegram's 429 "retry after" answers in all. A wait
 /// asked for beyond it is not started: the message is given up at once (Telegram asks for
@@ -231,8 +231,36 @@ pub fn answer_buttons(state: &State, chat: i64, buttons: &Buttons) -> InlineKeyb
     InlineKeyboardMarkup::new(rows)
 }
 
+/// The buttons under a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Keyboard {
+    /// An answer's buttons.
+    Answer(Buttons),
+    /// One button for each language, labelled with its name (under `/language`).
+    Languages,
+}
+
+impl From<Buttons> for Keyboard {
+    fn from(buttons: Buttons) -> Self {
+        Keyboard::Answer(buttons)
+    }
+}
+
+/// The keyboard `keyboard` in `chat` (an answer's buttons are signed for the chat).
+fn markup(state: &State, chat: i64, keyboard: &Keyboard) -> InlineKeyboardMarkup {
+    match keyboard {
+        Keyboard::Answer(buttons) => answer_buttons(state, chat, buttons),
+        Keyboard::Languages => InlineKeyboardMarkup::new([Lang::ALL.map(|lang| {
+            InlineKeyboardButton::callback(
+                reply::language_name(lang),
+                super::buttons::language_data(lang),
+            )
+        })]),
+    }
+}
+
 /// Sends HTML messages to `target` (every part in its topic), the first replying to its
-/// message, the last carrying the buttons of answer `buttons` (signed for the chat the reply
+/// message, the last carrying `keyboard` (an answer's buttons signed for the chat the reply
 /// lands in). Retries as the module says; a chat the bot may not write to is logged once and
 /// skipped.
 ///
@@ -242,9 +270,9 @@ pub async fn send(
     state: &State,
     target: &Target,
     messages: Vec<String>,
-    buttons: Option<Buttons>,
+    keyboard: Option<Keyboard>,
 ) -> HandlerResult {
-    send_reply(bot, state, target, messages, buttons)
+    send_reply(bot, state, target, messages, keyboard)
         .await
         .map(|_| ())
 }
@@ -257,7 +285,7 @@ pub async fn send_reply(
     state: &State,
     target: &Target,
     messages: Vec<String>,
-    buttons: Option<Buttons>,
+    keyboard: Option<Keyboard>,
 ) -> Result<Option<MessageId>, HandlerError> {
     let mut first = None;
     let mut chat = target.chat;
@@ -267,7 +295,7 @@ pub async fn send_reply(
             html,
             thread: target.thread,
             reply_to: target.reply_to.filter(|_| i == 0),
-            buttons: buttons.clone().filter(|_| i == last),
+            keyboard: keyboard.clone().filter(|_| i == last),
         };
         let delivered = deliver(bot, state, &mut chat, part).await;
         if delivered.is_err() && i == 0 {
@@ -290,7 +318,7 @@ struct Part {
     thread: Option<ThreadId>,
     reply_to: Option<MessageId>,
     /// The buttons that go under it.
-    buttons: Option<Buttons>,
+    keyboard: Option<Keyboard>,
 }
 
 /// How a message ended when it was not given up.
@@ -483,7 +511,7 @@ fn payload(state: &State, chat: ChatId, part: &Part, plain: bool) -> SendMessage
         .reply_to
         .map(|id| ReplyParameters::new(id).allow_sending_without_reply());
     payload.reply_markup =
-        (part.buttons.as_ref()).map(|buttons| answer_buttons(state, chat.0, buttons).into());
+        (part.keyboard.as_ref()).map(|keyboard| markup(state, chat.0, keyboard).into());
     payload
 }
 
