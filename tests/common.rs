@@ -44,6 +44,11 @@ pub fn article_qa_command() -> Command {
         .env_remove("TELOXIDE_TOKEN")
         .env_remove("ARTICLE_QA_SEEDS")
         .env_remove("ARTICLE_QA_FAQ")
+        // The console chat speaks the locale's language: the tests expect English unless
+        // they set one.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -61,18 +61,18 @@ fn buttons(message: &Value) -> (String, String) {
 }
 
 /// Presses a button with `data` on a bot message in `chat`; returns the callback query id.
-fn press(fake: &FakeTelegram, chat: &Chat, data: &str, id: &str) -> String {
+pub(crate) fn press(fake: &FakeTelegram, chat: &Chat, data: &str, id: &str) -> String {
     let message = json!({"message_id": 1, "date": 1, "chat": {"id": chat.id, "type": chat.kind, "first_name": "T", "title": "T"},
         "from": {"id": BOT_ID, "is_bot": true, "first_name": "Article QA", "username": BOT_USERNAME}, "text": "answer"});
     fake.push_update(
         "callback_query",
-        json!({"id": id, "from": {"id": chat.user_id, "is_bot": false, "first_name": "T"}, "chat_instance": "ci", "data": data, "message": message}),
+        json!({"id": id, "from": chat.sender(), "chat_instance": "ci", "data": data, "message": message}),
     );
     id.to_string()
 }
 
 /// The answerCallbackQuery request for `id`.
-fn callback_answer(fake: &FakeTelegram, id: &str) -> Value {
+pub(crate) fn callback_answer(fake: &FakeTelegram, id: &str) -> Value {
     let request = fake
         .wait_for(WAIT, |r| {
             r.method == "answerCallbackQuery" && r.body["callback_query_id"] == id

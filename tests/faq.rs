@@ -313,7 +313,10 @@ fn reload_by_an_admin_swaps_the_rules_and_a_bad_file_keeps_the_old_ones() {
 
     std::fs::write(&s.rules, RULES_V2).unwrap();
     s.fake.push_text(&admin, "/reload");
-    assert!(last_text(&s.fake, ADMIN, 4).contains("Reloaded 1 FAQ rules"));
+    // One rule is "1 FAQ rule" now that the text is a Fluent message with plural forms (it
+    // said "1 FAQ rules" before).
+    let reloaded = last_text(&s.fake, ADMIN, 4);
+    assert!(reloaded.contains("Reloaded 1 FAQ rule from"), "{reloaded}");
     s.fake.push_text(&admin, "what is your favourite colour?");
     assert!(last_text(&s.fake, ADMIN, 5).contains("version two"));
     assert!(s.bot.stop().unwrap().success());

@@ -11,6 +11,7 @@ mod engine;
 mod faq;
 mod flood;
 mod inline;
+mod languages;
 mod layers;
 mod polling;
 mod regression;

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::app::cli::AskArgs;
 use crate::app::config::Config;
 use crate::app::setup;
-use crate::chat::reply::{NOT_FOUND_SHORT, Plain};
+use crate::chat::lang::Lang;
+use crate::chat::reply::{Fixed, Plain};
 use crate::engine::conversation::Decision;
 use crate::engine::explain::Explanation;
 use crate::engine::{Abstention, Answer, Engine, Quote};
@@ -238,9 +239,10 @@ fn print_answer(
         let json = serde_json::to_string(&AskJson::new(last, &reply.answer))?;
         writeln!(out, "{json}")?;
     } else if let Answer::NotFound(_) = reply.answer {
-        writeln!(out, "{NOT_FOUND_SHORT}")?;
+        // `ask` is for scripts and evaluation: its words stay English whatever the locale.
+        writeln!(out, "{}", Fixed::NotFoundShort.text(Lang::En))?;
     } else {
-        writeln!(out, "{}", Plain(&reply.answer))?;
+        writeln!(out, "{}", Plain(&reply.answer, Lang::En))?;
     }
     Ok(())
 }

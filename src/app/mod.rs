@@ -75,8 +75,10 @@ const NO_TOKEN_NO_TERMINAL: &str = "no Telegram token configured (set TELOXIDE_T
 /// [`NO_TOKEN_NO_TERMINAL`] instead of a chat that ends at once with exit 0.
 fn no_token(config: &Config) -> Result<ExitCode> {
     let stdin = io::stdin();
+    let no_token =
+        crate::chat::reply::Fixed::NoToken.text(console::locale_lang().unwrap_or_default());
     if stdin.is_terminal() {
-        eprintln!("{}", crate::chat::reply::NO_TOKEN);
+        eprintln!("{no_token}");
         return chat(config);
     }
     let mut input = stdin.lock();
@@ -84,7 +86,7 @@ fn no_token(config: &Config) -> Result<ExitCode> {
     if input.fill_buf().map_or(true, <[u8]>::is_empty) {
         anyhow::bail!(NO_TOKEN_NO_TERMINAL);
     }
-    eprintln!("{}", crate::chat::reply::NO_TOKEN);
+    eprintln!("{no_token}");
     chat_on(config, input)
 }
 
@@ -132,6 +134,7 @@ fn chat_on(config: &Config, input: impl BufRead) -> Result<ExitCode> {
         config.context_ttl,
         config.faq.as_deref(),
         log.as_ref(),
+        console::locale_lang(),
         input,
         io::stdout().lock(),
     )?;

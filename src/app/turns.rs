@@ -2,11 +2,13 @@
 //! [`crate::chat::respond`] that needs the application: carrying out an allowed `/reload` of
 //! the FAQ rules, and logging a question the bot abstained on.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::app::setup::with_faq;
 use crate::app::unanswered::UnansweredLog;
-use crate::chat::{Response, reply};
+use crate::chat::Response;
+use crate::chat::lang::Lang;
+use crate::chat::reply::{self, Fixed};
 use crate::engine::Engine;
 
 /// What `/reload` did.
@@ -14,8 +16,37 @@ pub struct Reloaded {
     /// The engine with the new rules; `None` when nothing changed (no rules file, or it
     /// failed its check: the old rules stay, never half a file).
     pub engine: Option<Engine>,
-    /// What to tell the person who sent `/reload`.
-    pub response: Response,
+    /// What happened, for [`Reloaded::response`].
+    outcome: Outcome,
+}
+
+/// What a `/reload` came to.
+enum Outcome {
+    /// No rules file is configured.
+    NoFile,
+    /// The file at `path` was loaded: `rules` rules, and a line for each one `skipped`.
+    Loaded {
+        rules: usize,
+        skipped: Vec<String>,
+        path: PathBuf,
+    },
+    /// The file failed its check, for this reason.
+    Failed(String),
+}
+
+impl Reloaded {
+    /// What to tell the person who sent `/reload`, in `lang`.
+    pub fn response(&self, lang: Lang) -> Response {
+        Response::Text(match &self.outcome {
+            Outcome::NoFile => Fixed::NoFaqFile.text(lang),
+            Outcome::Loaded {
+                rules,
+                skipped,
+                path,
+            } => reply::reloaded(*rules, skipped, path, lang),
+            Outcome::Failed(error) => reply::reload_failed(error, lang),
+        })
+    }
 }
 
 /// `/reload` from someone the front end allows (the console's user; Telegram's admins): reads
@@ -25,7 +56,7 @@ pub fn reload(engine: &Engine, path: Option<&Path>) -> Reloaded {
     let Some(path) = path else {
         return Reloaded {
             engine: None,
-            response: Response::Text(reply::NO_FAQ_FILE.to_string()),
+            outcome: Outcome::NoFile,
         };
     };
     match with_faq(engine, path) {
@@ -36,12 +67,16 @@ pub fn reload(engine: &Engine, path: Option<&Path>) -> Reloaded {
             });
             Reloaded {
                 engine: Some(reloaded),
-                response: Response::Text(reply::reloaded(rules, &skipped, path)),
+                outcome: Outcome::Loaded {
+                    rules,
+                    skipped,
+                    path: path.to_path_buf(),
+                },
             }
         }
         Err(e) => Reloaded {
             engine: None,
-            response: Response::Text(reply::reload_failed(&format!("{e:#}"))),
+            outcome: Outcome::Failed(format!("{e:#}")),
         },
     }
 }

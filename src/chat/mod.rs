@@ -1,20 +1,28 @@
 //! Chat layer: the bot's commands (one table, which `/help` and every front end's command
 //! menu read), the [`Turn`] a person sends, the [`Response`] it gets, what pressing an answer's
-//! buttons does ([`buttons`]), deep links that ask a question ([`deep_link`]) and all reply
-//! text ([`reply`], plain, rendered with `Display`).
+//! buttons does ([`buttons`]), deep links that ask a question ([`deep_link`]), the languages
+//! it speaks and how a chat's is chosen ([`lang`]), and all reply text ([`reply`], plain,
+//! rendered with `Display`, its words in Fluent files read by [`l10n`], right-to-left text
+//! marked by [`bidi`]).
 //! The console chat and the Telegram bot parse input into a [`Turn`] and render the
 //! [`Response`]; neither decides what to say. May use [`crate::text`], [`crate::corpus`],
 //! [`crate::search`] and [`crate::engine`] only; no front-end crate (teloxide, clap, tokio,
 //! reqwest, redis, anyhow).
 
+pub mod bidi;
 pub mod buttons;
 pub mod deep_link;
+pub mod l10n;
+pub mod lang;
 pub mod reply;
 
 use std::time::Duration;
 
 use crate::engine::conversation::Context;
 use crate::engine::{Answer, Engine};
+use l10n::Id;
+use lang::{Choice, Lang};
+use reply::Fixed;
 
 /// A command of the bot.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +37,10 @@ pub enum Command {
     Ask(String),
     /// `/reset`: forget this chat's conversation.
     Reset,
+    /// `/language [code]`: show the language of the chat's replies, or choose one (`en`,
+    /// `ru`, `ar`, or `auto` to follow each sender's app language); the text after the
+    /// command, trimmed.
+    Language(String),
     /// `/reload`: reload the FAQ rules file. Only a front end can carry it out, and only for
     /// someone it allows (see [`respond`]); not listed in `/help` or the menu.
     Reload,
@@ -39,8 +51,9 @@ pub enum Command {
 pub struct CommandInfo {
     /// The name after the `/`, lower case (`"ask"`).
     pub name: &'static str,
-    /// What `/help` and the command menu say about it (one line, under 256 characters).
-    pub description: &'static str,
+    /// What `/help` and the command menu say about it: a message of the `.ftl` files (one
+    /// line, under 256 characters), rendered by [`reply::description`].
+    pub description: Id,
     /// Not listed in `/help` or the command menu (admin commands).
     pub hidden: bool,
     /// Builds the command from the text after its name.
@@ -52,38 +65,44 @@ pub struct CommandInfo {
 pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo {
         name: "start",
-        description: "Say hello and show example questions.",
+        description: Id::CommandStart,
         hidden: false,
         // A deep link's `/start <payload>` asks the question it holds.
         build: |args| deep_link::question(args.trim()).map_or(Command::Start, Command::Ask),
     },
     CommandInfo {
         name: "help",
-        description: "Show what I can do.",
+        description: Id::CommandHelp,
         hidden: false,
         build: |_| Command::Help,
     },
     CommandInfo {
         name: "about",
-        description: "Show the article's title, date, source and size.",
+        description: Id::CommandAbout,
         hidden: false,
         build: |_| Command::About,
     },
     CommandInfo {
         name: "ask",
-        description: "Ask a question, e.g. /ask Who led the Russian delegation?",
+        description: Id::CommandAsk,
         hidden: false,
         build: |args| Command::Ask(args.to_string()),
     },
     CommandInfo {
         name: "reset",
-        description: "Forget this conversation, so the next question starts fresh.",
+        description: Id::CommandReset,
         hidden: false,
         build: |_| Command::Reset,
     },
     CommandInfo {
+        name: "language",
+        description: Id::CommandLanguage,
+        hidden: false,
+        build: |args| Command::Language(args.trim().to_string()),
+    },
+    CommandInfo {
         name: "reload",
-        description: "Reload the FAQ rules file (admins only; not listed).",
+        description: Id::CommandReload,
         hidden: true,
         build: |_| Command::Reload,
     },
@@ -138,6 +157,9 @@ impl Turn {
 pub enum Response {
     /// Fixed text: greeting, help, about, hints.
     Text(String),
+    /// Fixed text offering the languages to choose from (`/language` without a language the
+    /// bot has); a front end may offer them as buttons too.
+    LanguageOptions(String),
     /// The engine's answer to a question.
     Answer(Answer),
     /// A command the bot does not offer to this person (groups stay silent).
@@ -146,7 +168,9 @@ pub enum Response {
 
 /// Answers one turn in a chat's conversation `context` (updated: questions are remembered,
 /// `/reset` empties it; `now` in seconds since the epoch, `ttl` the idle time after which it
-/// expires).
+/// expires), in the language `choice` gives. `/language` shows or changes `choice.chat`:
+/// the front end keeps the chat's choice and saves it when it changed. Fixed text comes in
+/// the chat's language (after a change, the new one); render an answer in `choice.lang()`.
 ///
 /// `/reload` is not a chat turn: a front end carries out an allowed one itself (the console
 /// for the person running it, Telegram for its admins) and never passes it here, so one that
@@ -156,22 +180,29 @@ pub fn respond(
     engine: &Engine,
     turn: &Turn,
     context: &mut Context,
+    choice: &mut Choice,
     now: u64,
     ttl: Duration,
 ) -> Response {
+    let lang = choice.lang();
     match turn {
         Turn::Command(Command::Reload) | Turn::UnknownCommand => Response::UnknownCommand,
         Turn::Command(Command::Reset) => {
             *context = Context::default();
-            Response::Text(reply::RESET.to_string())
+            Response::Text(Fixed::Reset.text(lang))
         }
-        Turn::Command(Command::Start) => Response::Text(reply::Start(engine.corpus()).to_string()),
-        Turn::Command(Command::Help) => Response::Text(reply::Help.to_string()),
-        Turn::Command(Command::About) => Response::Text(reply::About(engine.corpus()).to_string()),
+        Turn::Command(Command::Start) => {
+            Response::Text(reply::Start(engine.corpus(), lang).to_string())
+        }
+        Turn::Command(Command::Help) => Response::Text(reply::Help(lang).to_string()),
+        Turn::Command(Command::About) => {
+            Response::Text(reply::About(engine.corpus(), lang).to_string())
+        }
+        Turn::Command(Command::Language(code)) => choose_language(code, choice),
         Turn::Command(Command::Ask(question)) | Turn::Question(question)
             if question.trim().is_empty() =>
         {
-            Response::Text(reply::ASK_WHAT.to_string())
+            Response::Text(Fixed::AskWhat.text(lang))
         }
         Turn::Command(Command::Ask(question)) | Turn::Question(question) => {
             Response::Answer(engine.converse(question, context, now, ttl).answer)
@@ -179,30 +210,59 @@ pub fn respond(
     }
 }
 
+/// `/language code`: an empty `code` shows the chat's language and the options; `auto`
+/// clears the chat's choice; a language the bot speaks becomes the chat's choice; anything
+/// else is refused with the options.
+fn choose_language(code: &str, choice: &mut Choice) -> Response {
+    let code = code.trim();
+    if code.is_empty() {
+        return Response::LanguageOptions(reply::LanguageShown(*choice).to_string());
+    }
+    let chosen = match code.eq_ignore_ascii_case("auto") {
+        true => None,
+        false => match Lang::from_code(code) {
+            Some(lang) => Some(lang),
+            None => {
+                let refused = reply::LanguageUnknown(code, *choice).to_string();
+                return Response::LanguageOptions(refused);
+            }
+        },
+    };
+    choice.chat = chosen;
+    Response::Text(reply::LanguageChanged(*choice).to_string())
+}
+
 /// [`respond`] when the conversation context cannot be loaded (the context store is down):
 /// the turn is answered as if the chat were new, and `/reset` says plainly that there is
 /// nothing it can clear.
-pub fn respond_without_memory(engine: &Engine, turn: &Turn, now: u64, ttl: Duration) -> Response {
+pub fn respond_without_memory(
+    engine: &Engine,
+    turn: &Turn,
+    choice: &mut Choice,
+    now: u64,
+    ttl: Duration,
+) -> Response {
     if *turn == Turn::Command(Command::Reset) {
-        return Response::Text(reply::NO_MEMORY.to_string());
+        return Response::Text(Fixed::NoMemory.text(choice.lang()));
     }
-    respond(engine, turn, &mut Context::default(), now, ttl)
+    respond(engine, turn, &mut Context::default(), choice, now, ttl)
 }
 
 impl Response {
-    /// Plain text for a terminal.
-    pub fn to_plain(&self) -> String {
+    /// Plain text for a terminal, an answer's own text in `lang` (fixed text is already in
+    /// its language).
+    pub fn to_plain(&self, lang: Lang) -> String {
         match self {
-            Response::Text(text) => text.clone(),
-            Response::Answer(answer) => reply::Plain(answer).to_string(),
-            Response::UnknownCommand => reply::UNKNOWN_COMMAND.to_string(),
+            Response::Text(text) | Response::LanguageOptions(text) => text.clone(),
+            Response::Answer(answer) => reply::Plain(answer, lang).to_string(),
+            Response::UnknownCommand => Fixed::UnknownCommand.text(lang),
         }
     }
 
     /// `"article"`, `"faq"`, `"none"` for answers; `"text"` for fixed text (for logs).
     pub fn source(&self) -> &'static str {
         match self {
-            Response::Text(_) | Response::UnknownCommand => "text",
+            Response::Text(_) | Response::LanguageOptions(_) | Response::UnknownCommand => "text",
             Response::Answer(answer) => answer.source(),
         }
     }
@@ -221,6 +281,11 @@ mod tests {
     fn console_lines_parse_as_commands_or_questions() {
         for (line, turn) in [
             ("/help", Turn::Command(Command::Help)),
+            ("/language", Turn::Command(Command::Language(String::new()))),
+            (
+                "/language  ru ",
+                Turn::Command(Command::Language("ru".into())),
+            ),
             (" /ask Who? ", Turn::Command(Command::Ask("Who?".into()))),
             ("/ask  Who?", Turn::Command(Command::Ask(" Who?".into()))),
             ("/ask", Turn::Command(Command::Ask(String::new()))),
@@ -260,5 +325,49 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["reload"]
         );
+    }
+
+    #[test]
+    fn language_turns_show_set_and_refuse_and_replies_follow_the_choice() {
+        let corpus = crate::corpus::Corpus::from_text("t", "Bogdanov led the delegation.\n");
+        let engine = Engine::new(corpus.unwrap());
+        let ttl = Duration::from_secs(60);
+        let mut context = Context::default();
+        let mut choice = Choice::new(None, Some("ru-RU"));
+        // What the bot says to `line`, and whether it offers the languages to choose from.
+        let mut say = |line: &str, choice: &mut Choice| match respond(
+            &engine,
+            &Turn::parse(line),
+            &mut context,
+            choice,
+            1,
+            ttl,
+        ) {
+            Response::Text(text) => (text, false),
+            Response::LanguageOptions(text) => (text, true),
+            other => panic!("{other:?}"),
+        };
+        assert!(say("/reset", &mut choice).0.starts_with("Готово"));
+        let (shown, offers) = say("/language", &mut choice);
+        assert!(
+            shown.starts_with("Язык ответов: Русский.") && offers,
+            "{shown}"
+        );
+        assert_eq!(choice.chat, None, "showing changes nothing");
+        let (changed, offers) = say("/language AR", &mut choice);
+        assert_eq!(choice.chat, Some(Lang::Ar));
+        assert!(changed.contains("العربية") && !offers, "{changed}");
+        let (unknown, offers) = say("/language xx", &mut choice);
+        assert_eq!(
+            choice.chat,
+            Some(Lang::Ar),
+            "an unknown code changes nothing"
+        );
+        assert!(unknown.contains("/language en") && offers, "{unknown}");
+        let (auto, _) = say("/language auto", &mut choice);
+        assert_eq!(choice.chat, None);
+        assert!(auto.starts_with("Готово — снова"), "{auto}");
+        choice.chat = Some(Lang::En);
+        assert!(say("/help", &mut choice).0.starts_with("Ask me a question"));
     }
 }

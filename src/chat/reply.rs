@@ -1,32 +1,174 @@
 //! All text the bot says to people, in one place: answers, abstentions, greetings, help,
-//! button notices and errors, as plain text rendered with `Display`. Front ends add their own
+//! button labels, notices and errors, as plain text in the chat's language ([`Lang`]),
+//! rendered with `Display` or returned as a `String`. The words are Fluent messages in
+//! `src/chat/locales/<code>.ftl` ([`crate::chat::l10n`]); this module puts them together with
+//! what comes from the articles (titles, example questions, quotes). Front ends add their own
 //! markup around it (Telegram's HTML is in `app::telegram::html`).
+//!
+//! Quotes from the articles are never translated or marked: they stay exactly as the article
+//! has them. In a right-to-left language (Arabic) the bot's own texts get the marks of
+//! [`crate::chat::bidi`], and what comes from the articles inside them is isolated whole.
 
-use std::fmt::{self, Display};
+use std::borrow::Cow;
+use std::fmt::{self, Display, Write as _};
 
-use crate::chat::COMMANDS;
+use crate::chat::bidi;
+use crate::chat::l10n::{Args, Id, tr};
+use crate::chat::lang::{Choice, Lang};
+use crate::chat::{COMMANDS, CommandInfo};
 use crate::corpus::Corpus;
 use crate::corpus::unwrapped;
 use crate::engine::{Answer, Quote};
 
-/// Kinds of question `/start` suggests when no article lists example questions.
-const GENERIC_EXAMPLES: [&str; 3] = [
-    "Who … ? (a person the article names)",
-    "When did … ? (an event it reports)",
-    "Where … ? (a place it mentions)",
-];
+/// A text of the bot that takes no arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixed {
+    /// The article does not answer (a chat's reply).
+    NotFound,
+    /// The article does not answer, in a few words (`article-qa ask`, inline results).
+    NotFoundShort,
+    /// Inline mode: the title of the one result when the article does not answer.
+    InlineNotFound,
+    /// Inline mode: the description under an answer from the FAQ rules.
+    InlineFaq,
+    /// `/ask` with no question.
+    AskWhat,
+    /// `/reset` done.
+    Reset,
+    /// `/reset` while the conversation store (Redis) cannot be reached.
+    NoMemory,
+    /// Label of the button that shows more sentences.
+    MoreButton,
+    /// Label of the button that shows the whole paragraph.
+    ParagraphButton,
+    /// Label of the button under an answer that opens the article's web page.
+    ReadArticleButton,
+    /// A "More" press when everything relevant has been shown.
+    NothingMore,
+    /// A press on a button of an older answer.
+    StaleButton,
+    /// A press on a button that is not valid here (forged, or from another chat).
+    InvalidButton,
+    /// A command the bot does not know (or does not offer to this person).
+    UnknownCommand,
+    /// `/reload` when no FAQ rules file is configured.
+    NoFaqFile,
+    /// A sticker, photo, voice message or anything else that is not text.
+    TextOnly,
+    /// Handling a message failed inside the bot.
+    SomethingWentWrong,
+    /// Console chat: the line under the greeting.
+    ConsoleHint,
+    /// Console chat: a line that was not valid UTF-8.
+    ConsoleInvalidLine,
+    /// `article-qa` with no subcommand and no token: why this is the console chat.
+    NoToken,
+}
 
-/// An answer as plain text for a terminal.
-pub struct Plain<'a>(pub &'a Answer);
+impl Fixed {
+    /// Every fixed text.
+    pub const ALL: [Fixed; 20] = [
+        Fixed::NotFound,
+        Fixed::NotFoundShort,
+        Fixed::InlineNotFound,
+        Fixed::InlineFaq,
+        Fixed::AskWhat,
+        Fixed::Reset,
+        Fixed::NoMemory,
+        Fixed::MoreButton,
+        Fixed::ParagraphButton,
+        Fixed::ReadArticleButton,
+        Fixed::NothingMore,
+        Fixed::StaleButton,
+        Fixed::InvalidButton,
+        Fixed::UnknownCommand,
+        Fixed::NoFaqFile,
+        Fixed::TextOnly,
+        Fixed::SomethingWentWrong,
+        Fixed::ConsoleHint,
+        Fixed::ConsoleInvalidLine,
+        Fixed::NoToken,
+    ];
+
+    /// Its message in the `.ftl` files.
+    fn id(self) -> Id {
+        match self {
+            Fixed::NotFound => Id::NotFound,
+            Fixed::NotFoundShort => Id::NotFoundShort,
+            Fixed::InlineNotFound => Id::InlineNotFound,
+            Fixed::InlineFaq => Id::InlineFaq,
+            Fixed::AskWhat => Id::AskWhat,
+            Fixed::Reset => Id::ResetDone,
+            Fixed::NoMemory => Id::NoMemory,
+            Fixed::MoreButton => Id::ButtonMore,
+            Fixed::ParagraphButton => Id::ButtonParagraph,
+            Fixed::ReadArticleButton => Id::ButtonReadArticle,
+            Fixed::NothingMore => Id::NothingMore,
+            Fixed::StaleButton => Id::ButtonStale,
+            Fixed::InvalidButton => Id::ButtonInvalid,
+            Fixed::UnknownCommand => Id::UnknownCommand,
+            Fixed::NoFaqFile => Id::ReloadNoFile,
+            Fixed::TextOnly => Id::TextOnly,
+            Fixed::SomethingWentWrong => Id::SomethingWentWrong,
+            Fixed::ConsoleHint => Id::ConsoleHint,
+            Fixed::ConsoleInvalidLine => Id::ConsoleInvalidLine,
+            Fixed::NoToken => Id::NoToken,
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn text(self, lang: Lang) -> String {
+        own(lang, tr(lang, self.id(), &[]))
+    }
+}
+
+/// The bot's own `text` in `lang` as it is shown: with the marks of [`bidi::right_to_left`]
+/// in a right-to-left language, untouched otherwise.
+fn own(lang: Lang, text: String) -> String {
+    match lang.is_rtl() {
+        true => bidi::right_to_left(&text),
+        false => text,
+    }
+}
+
+/// Writes the bot's own `text` in `lang` (see [`own`]).
+fn write_own(f: &mut fmt::Formatter<'_>, lang: Lang, text: String) -> fmt::Result {
+    f.write_str(&own(lang, text))
+}
+
+/// A text from elsewhere (an article's title, an example question) inside the bot's text in
+/// `lang`: isolated whole in a right-to-left language, so it keeps its own direction and
+/// gets no marks of its own.
+fn foreign(lang: Lang, text: &str) -> Cow<'_, str> {
+    match lang.is_rtl() {
+        true => Cow::Owned(bidi::isolate(text)),
+        false => Cow::Borrowed(text),
+    }
+}
+
+/// Message `id` in `lang` (no marks yet).
+fn say(lang: Lang, id: Id) -> String {
+    tr(lang, id, &[])
+}
+
+/// Message `id` in `lang` with `args` (no marks yet).
+fn say_with(lang: Lang, id: Id, args: &Args<'_>) -> String {
+    tr(lang, id, args)
+}
+
+/// An answer as plain text for a terminal, in `lang`: the quotes as the article has them,
+/// the line naming their articles, or why there is no answer.
+pub struct Plain<'a>(pub &'a Answer, pub Lang);
 
 impl Display for Plain<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
+        let Plain(answer, lang) = *self;
+        match answer {
             Answer::Article(quotes) => {
                 for quote in quotes {
                     writeln!(f, "¶{}  {}", quote.paragraph, unwrapped(&quote.text))?;
                 }
-                write!(f, "— from {}", Sources(quotes))
+                f.write_str(&from_line(quotes, lang))
             }
             Answer::Faq(faq) => {
                 write!(f, "{}", faq.text.trim())?;
@@ -35,20 +177,23 @@ impl Display for Plain<'_> {
                 }
                 Ok(())
             }
-            Answer::NotFound(_) => f.write_str(NOT_FOUND),
+            Answer::NotFound(_) => f.write_str(&Fixed::NotFound.text(lang)),
         }
     }
 }
 
-/// What `article-qa ask` prints when the article does not answer.
-pub const NOT_FOUND_SHORT: &str = "The article does not say.";
-
-/// What the bot says when the article does not answer.
-pub const NOT_FOUND: &str =
-    "The article does not say. Try asking about something it covers, or send /help.";
+/// The line under an article answer naming the articles its `quotes` come from, in `lang`
+/// (`— from “A”, “B”`).
+pub fn from_line(quotes: &[Quote], lang: Lang) -> String {
+    let titles = Sources(quotes).to_string();
+    own(
+        lang,
+        say_with(lang, Id::AnswerFrom, &[("titles", titles.into())]),
+    )
+}
 
 /// The distinct article titles `quotes` come from, each in curly quotes, joined by `, `
-/// (`“A”, “B”`): the "— from …" line under an article answer.
+/// (`“A”, “B”`): what the line under an article answer names.
 pub struct Sources<'a>(pub &'a [Quote]);
 
 impl Display for Sources<'_> {
@@ -69,124 +214,219 @@ impl Display for Sources<'_> {
     }
 }
 
-/// The article facts `/about` shows.
-pub struct About<'a>(pub &'a Corpus);
+/// The article facts `/about` shows, in `lang`.
+pub struct About<'a>(pub &'a Corpus, pub Lang);
 
 impl Display for About<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, article) in self.0.articles.iter().enumerate() {
+        let About(corpus, lang) = *self;
+        let mut text = String::new();
+        for (i, article) in corpus.articles.iter().enumerate() {
             if i > 0 {
-                f.write_str("\n\n")?;
+                text.push_str("\n\n");
             }
-            writeln!(f, "“{}”", article.title)?;
+            writeln!(text, "{}", foreign(lang, &format!("“{}”", article.title)))?;
             if let Some(date) = &article.meta.date {
-                writeln!(f, "Date: {date}")?;
+                writeln!(
+                    text,
+                    "{}",
+                    say_with(lang, Id::AboutDate, &[("date", date.as_str().into())])
+                )?;
             }
-            match (&article.meta.source, &article.meta.url) {
-                (Some(source), Some(url)) => writeln!(f, "Source: {source} ({url})")?,
-                (Some(source), None) => writeln!(f, "Source: {source}")?,
-                (None, Some(url)) => writeln!(f, "Source: {url}")?,
-                (None, None) => writeln!(f, "Source: not recorded")?,
-            }
-            write!(
-                f,
-                "{} paragraphs, {} sentences",
-                article.paragraphs.len(),
-                article.sentence_count()
-            )?;
+            let source = match (&article.meta.source, &article.meta.url) {
+                (Some(source), Some(url)) => say_with(
+                    lang,
+                    Id::AboutSourceUrl,
+                    &[
+                        ("source", source.as_str().into()),
+                        ("url", url.as_str().into()),
+                    ],
+                ),
+                (Some(source), None) | (None, Some(source)) => {
+                    say_with(lang, Id::AboutSource, &[("source", source.as_str().into())])
+                }
+                (None, None) => say(lang, Id::AboutNoSource),
+            };
+            writeln!(text, "{source}")?;
+            let size = [
+                ("paragraphs", article.paragraphs.len().into()),
+                ("sentences", article.sentence_count().into()),
+            ];
+            text.push_str(&say_with(lang, Id::AboutSize, &size));
         }
-        Ok(())
+        write_own(f, lang, text)
     }
 }
 
-/// The `/start` greeting: names the article and gives three example questions.
-pub struct Start<'a>(pub &'a Corpus);
+/// The `/start` greeting in `lang`: names the articles and gives three example questions
+/// (the articles' own, else three kinds of question).
+pub struct Start<'a>(pub &'a Corpus, pub Lang);
 
 impl Display for Start<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let titles: Vec<String> = self
-            .0
-            .articles
-            .iter()
+        let Start(corpus, lang) = *self;
+        let titles: Vec<String> = (corpus.articles.iter())
             .map(|a| format!("“{}”", a.title))
             .collect();
-        writeln!(
-            f,
-            "Hi! I answer questions about {} by quoting the article itself.",
-            titles.join(", ")
-        )?;
-        writeln!(f, "\nTry asking:")?;
-        let listed: Vec<&str> = self
-            .0
-            .articles
-            .iter()
-            .flat_map(|a| a.meta.examples.iter().map(String::as_str))
+        let hello = [
+            ("titles", titles.join(", ").into()),
+            ("count", titles.len().into()),
+        ];
+        let mut text = say_with(lang, Id::StartHello, &hello);
+        write!(text, "\n\n{}\n", say(lang, Id::StartTry))?;
+        let listed: Vec<Cow<'_, str>> = (corpus.articles.iter())
+            .flat_map(|a| a.meta.examples.iter().map(|e| foreign(lang, e)))
             .take(3)
             .collect();
-        let examples = if listed.is_empty() {
-            GENERIC_EXAMPLES.to_vec()
-        } else {
-            listed
+        let examples = match listed.is_empty() {
+            true => [
+                Id::StartExampleWho,
+                Id::StartExampleWhen,
+                Id::StartExampleWhere,
+            ]
+            .map(|id| Cow::Owned(say(lang, id)))
+            .into(),
+            false => listed,
         };
         for example in examples {
-            writeln!(f, "• {example}")?;
+            writeln!(text, "• {example}")?;
         }
-        write!(f, "\nSend /help to see everything I can do.")
+        write!(text, "\n{}", say(lang, Id::StartHelp))?;
+        write_own(f, lang, text)
     }
 }
 
-/// The `/help` text: what the bot does, the commands of [`COMMANDS`] that are not hidden
-/// (`/name — description`, one a line, under `Commands:`), and how to ask in groups.
-pub struct Help;
+/// The `/help` text in `lang`: what the bot does, the commands of [`COMMANDS`] that are not
+/// hidden (`/name — description`, one a line, under the list's title), and how to ask in
+/// groups.
+pub struct Help(pub Lang);
 
 impl Display for Help {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "Ask me a question about the article in plain words and I reply with the article's \
-             own sentences that answer it, with their paragraph number (¶). If the article does \
-             not say, I tell you so.\n\n",
-        )?;
-        write!(f, "{}", CommandList)?;
-        f.write_str("\n\nIn groups, use /ask <question>, mention me, or reply to my message.")
+        let lang = self.0;
+        let text = format!(
+            "{}\n\n{}\n\n{}",
+            say(lang, Id::HelpIntro),
+            CommandList(lang),
+            say(lang, Id::HelpGroups)
+        );
+        write_own(f, lang, text)
     }
 }
 
-/// The listed commands as `/help` shows them: `Commands:`, a blank line, then
-/// `/name — description` a line (no line break after the last).
-pub struct CommandList;
+/// The listed commands as `/help` shows them in `lang`: the title (`Commands:`), a blank
+/// line, then `/name — description` a line (no line break after the last).
+pub struct CommandList(pub Lang);
 
 impl Display for CommandList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(COMMAND_LIST_TITLE)?;
+        let lang = self.0;
+        let mut text = format!("{}\n", say(lang, Id::HelpCommands));
         for info in COMMANDS.iter().filter(|info| !info.hidden) {
-            write!(f, "\n/{} — {}", info.name, info.description)?;
+            write!(text, "\n/{} — {}", info.name, say(lang, info.description))?;
         }
-        Ok(())
+        write_own(f, lang, text)
     }
 }
 
-/// The line above the command list in `/help`, followed by a blank line.
-pub const COMMAND_LIST_TITLE: &str = "Commands:\n";
+/// The title of the command list in `lang` (`Commands:`).
+pub fn command_list_title(lang: Lang) -> String {
+    own(lang, say(lang, Id::HelpCommands))
+}
 
-/// What `/ask` with no question says.
-pub const ASK_WHAT: &str =
-    "Ask me something after the command, for example: /ask Who led the Russian delegation?";
+/// What the command menu (`setMyCommands`) and `/help` say about a command, in `lang` (one
+/// line, under 256 characters).
+pub fn description(info: &CommandInfo, lang: Lang) -> String {
+    own(lang, say(lang, info.description))
+}
 
-/// What `/reset` says.
-pub const RESET: &str = "Done — I've forgotten our conversation. Your next question starts fresh.";
+/// A language's name in that language (`English`, `Русский`, `العربية`).
+fn name(lang: Lang) -> String {
+    say(lang, Id::LanguageName)
+}
 
-/// `/reset` while the conversation store (Redis) cannot be reached.
-pub const NO_MEMORY: &str = "I can't reach my conversation memory right now, so each question is \
-                             answered on its own until it is back.";
+/// A language's name in that language, as a text of its own (a button's label).
+pub fn language_name(lang: Lang) -> String {
+    own(lang, name(lang))
+}
 
-/// Label of the button that shows more sentences.
-pub const MORE_BUTTON: &str = "More";
-/// The button under an answer that opens the article's web page (when its metadata has one).
-pub const READ_ARTICLE_BUTTON: &str = "Read the article";
-/// Inline mode: the title of the one result when the article does not answer.
-pub const INLINE_NOT_FOUND_TITLE: &str = "The article does not say";
+/// `/language` with no argument, in the chat's language: the language replies are in, why
+/// (the chat chose it, the sender's app uses it, or it is the default), and how to change it.
+pub struct LanguageShown(pub Choice);
+
+impl Display for LanguageShown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let choice = self.0;
+        let lang = choice.lang();
+        let why = match (choice.chat, choice.sender) {
+            (Some(_), _) => Id::LanguageWhyChat,
+            (None, Some(_)) => Id::LanguageWhyApp,
+            (None, None) => Id::LanguageWhyDefault,
+        };
+        let current = say_with(
+            lang,
+            Id::LanguageCurrent,
+            &[("language", name(lang).into())],
+        );
+        let text = format!("{current} {}\n\n{}", say(lang, why), LanguageOptions(lang));
+        write_own(f, lang, text)
+    }
+}
+
+/// How to choose a language, in `lang`: the title, then `/language <code> — <name>` a line
+/// for each language, and `/language auto`.
+struct LanguageOptions(Lang);
+
+impl Display for LanguageOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lang = self.0;
+        f.write_str(&say(lang, Id::LanguageOptions))?;
+        for option in Lang::ALL {
+            write!(f, "\n/language {} — {}", option.code(), name(option))?;
+        }
+        write!(f, "\n/language auto — {}", say(lang, Id::LanguageAuto))
+    }
+}
+
+/// `/language <code>` or `/language auto` done: said in the language the chat uses from now
+/// on (`choice` is the new one).
+pub struct LanguageChanged(pub Choice);
+
+impl Display for LanguageChanged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let choice = self.0;
+        let lang = choice.lang();
+        let text = match choice.chat {
+            Some(chosen) => say_with(
+                lang,
+                Id::LanguageChanged,
+                &[("language", name(chosen).into())],
+            ),
+            None => say(lang, Id::LanguageChangedAuto),
+        };
+        write_own(f, lang, text)
+    }
+}
+
+/// Longest part of an unknown language code repeated back, in characters.
+const CODE_SHOWN: usize = 16;
+
+/// `/language <code>` for a language the bot does not have, in the chat's language: says
+/// so (repeating at most [`CODE_SHOWN`] characters of it) and lists the options.
+pub struct LanguageUnknown<'a>(pub &'a str, pub Choice);
+
+impl Display for LanguageUnknown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lang = self.1.lang();
+        let code: String = self.0.chars().take(CODE_SHOWN).collect();
+        let unknown = say_with(lang, Id::LanguageUnknown, &[("code", code.into())]);
+        let text = format!("{unknown}\n\n{}", LanguageOptions(lang));
+        write_own(f, lang, text)
+    }
+}
+
 /// Inline mode: the description under a quoted sentence, where it stands: `“Title”, ¶4`.
-pub struct InlinePlace<'a>(pub &'a crate::engine::Quote);
+pub struct InlinePlace<'a>(pub &'a Quote);
 
 impl Display for InlinePlace<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -194,32 +434,17 @@ impl Display for InlinePlace<'_> {
     }
 }
 
-/// Inline mode: the description under an answer from the FAQ rules.
-pub const INLINE_FAQ_DESCRIPTION: &str = "From the bot's answers to common questions";
-/// Label of the button that shows the whole paragraph.
-pub const PARAGRAPH_BUTTON: &str = "Show paragraph";
-/// What a "More" press says when everything relevant has been shown.
-pub const NOTHING_MORE: &str = "That's all the article has on this.";
-/// What a press on a button of an older answer says.
-pub const STALE_BUTTON: &str = "This button has expired. Please ask again.";
-/// What a press on a button that is not valid here says (forged, or from another chat).
-pub const INVALID_BUTTON: &str = "This button is not valid here.";
-
-/// What the bot says to a command it does not know (or does not offer to this person).
-pub const UNKNOWN_COMMAND: &str = "I don't know that command. Send /help to see what I can do.";
-
-/// What `/reload` says when no FAQ rules file is configured.
-pub const NO_FAQ_FILE: &str = "No FAQ rules file is configured, so there is nothing to reload.";
-
-/// What `/reload` says after loading the rules; `skipped` holds one line for each rule left
-/// out because its quotes do not resolve against the articles.
-pub fn reloaded(rules: usize, skipped: &[String], path: &std::path::Path) -> String {
-    let mut text = format!("Reloaded {rules} FAQ rules from {}.", path.display());
+/// What `/reload` says in `lang` after loading `rules` rules from `path`; `skipped` holds
+/// one line for each rule left out because its quotes do not resolve against the articles
+/// (shown as they are).
+pub fn reloaded(rules: usize, skipped: &[String], path: &std::path::Path, lang: Lang) -> String {
+    let path = path.display().to_string();
+    let args = [("rules", rules.into()), ("path", path.into())];
+    let mut text = own(lang, say_with(lang, Id::ReloadDone, &args));
     if !skipped.is_empty() {
-        text.push_str(&format!(
-            "\nLeft out {} whose quotes these articles do not have:",
-            skipped.len()
-        ));
+        let count = [("count", skipped.len().into())];
+        text.push('\n');
+        text.push_str(&own(lang, say_with(lang, Id::ReloadSkipped, &count)));
         for line in skipped {
             text.push('\n');
             text.push_str(line);
@@ -228,26 +453,11 @@ pub fn reloaded(rules: usize, skipped: &[String], path: &std::path::Path) -> Str
     text
 }
 
-/// What `/reload` says when the new file fails its check.
-pub fn reload_failed(error: &str) -> String {
-    format!("The rules file has errors, so I kept the previous rules.\n{error}")
+/// What `/reload` says in `lang` when the new file fails its check; `error` (the checker's
+/// words, in English) follows as it is.
+pub fn reload_failed(error: &str, lang: Lang) -> String {
+    format!("{}\n{error}", own(lang, say(lang, Id::ReloadFailed)))
 }
-
-/// What the bot says to a sticker, photo, voice message or anything else that is not text.
-pub const TEXT_ONLY: &str = "I can only read text. Send me your question as a message.";
-
-/// What the bot says when handling a message failed inside the bot.
-pub const SOMETHING_WENT_WRONG: &str = "Sorry, something went wrong on my side. Please try again.";
-
-/// Console chat: the line under the greeting.
-pub const CONSOLE_HINT: &str = "(Type a question, /help for commands, /quit or Ctrl-D to leave.)";
-
-/// Console chat: a line that was not valid UTF-8.
-pub const CONSOLE_INVALID_LINE: &str = "(That line was not valid text; please type it again.)";
-
-/// `article-qa` with no subcommand and no token: why this is the console chat.
-pub const NO_TOKEN: &str = "No Telegram token configured, so this is the console chat. To run the \
-                            Telegram bot, put TELOXIDE_TOKEN=<token from @BotFather> in .env (see README).";
 
 #[cfg(test)]
 mod tests {
@@ -268,7 +478,35 @@ mod tests {
     #[test]
     fn abstention_is_never_empty() {
         let answer = Answer::NotFound(Abstention::NoTerms);
-        assert_eq!(Plain(&answer).to_string(), NOT_FOUND);
+        for lang in Lang::ALL {
+            assert_eq!(Plain(&answer, lang).to_string(), Fixed::NotFound.text(lang));
+            assert!(!Fixed::NotFound.text(lang).is_empty());
+        }
+    }
+
+    #[test]
+    fn english_texts_are_as_they_were_before_translation() {
+        // The texts as the bot said them when they were constants in this file.
+        for (fixed, text) in [
+            (
+                Fixed::NotFound,
+                "The article does not say. Try asking about something it covers, or send /help.",
+            ),
+            (Fixed::MoreButton, "More"),
+            (
+                Fixed::Reset,
+                "Done — I've forgotten our conversation. Your next question starts fresh.",
+            ),
+            (
+                Fixed::NoToken,
+                "No Telegram token configured, so this is the console chat. To run the Telegram \
+                 bot, put TELOXIDE_TOKEN=<token from @BotFather> in .env (see README).",
+            ),
+        ] {
+            assert_eq!(fixed.text(Lang::En), text);
+        }
+        let quotes = [quote("B"), quote("A")];
+        assert_eq!(from_line(&quotes, Lang::En), "— from “B”, “A”");
     }
 
     #[test]
@@ -279,13 +517,61 @@ mod tests {
 
     #[test]
     fn help_lists_the_visible_commands_and_hides_reload() {
-        let help = Help.to_string();
+        let help = Help(Lang::En).to_string();
+        assert!(
+            help.starts_with("Ask me a question about the article"),
+            "{help}"
+        );
         assert!(help.contains("Commands:\n\n/start — Say hello"), "{help}");
         assert!(
             help.contains("\n/reset — Forget this conversation"),
             "{help}"
         );
+        assert!(help.contains("\n/language — Choose the language"), "{help}");
         assert!(help.ends_with("or reply to my message."), "{help}");
         assert!(!help.contains("reload"), "{help}");
+        let russian = Help(Lang::Ru).to_string();
+        assert!(
+            russian.contains("Команды:\n\n/start — Поздороваться"),
+            "{russian}"
+        );
+    }
+
+    #[test]
+    fn arabic_lines_start_right_to_left_with_commands_isolated_and_titles_whole() {
+        let help = Help(Lang::Ar).to_string();
+        for line in help.lines() {
+            assert!(line.starts_with(bidi::RLM), "{line:?}");
+        }
+        assert!(help.contains("\u{2066}/start\u{2069} — "), "{help}");
+        let corpus = Corpus::from_text("t", "Bogdanov led the delegation to Damascus.\n").unwrap();
+        let start = Start(&corpus, Lang::Ar).to_string();
+        let title = format!("“{}”", corpus.articles[0].title);
+        assert!(start.contains(&bidi::isolate(&title)), "{start}");
+        assert!(start.contains("\u{2066}/help\u{2069}"), "{start}");
+    }
+
+    #[test]
+    fn language_texts_name_the_language_and_list_the_options() {
+        let shown = LanguageShown(Choice::new(None, Some("ru"))).to_string();
+        assert!(
+            shown.starts_with("Язык ответов: Русский. Это язык вашего приложения."),
+            "{shown}"
+        );
+        assert!(shown.contains("\n/language ar — العربية"), "{shown}");
+        let changed = LanguageChanged(Choice::new(Some(Lang::En), Some("ru"))).to_string();
+        assert_eq!(
+            changed,
+            "Done — I reply in English in this chat from now on."
+        );
+        let unknown = LanguageUnknown("klingon-and-then-some", Choice::default()).to_string();
+        assert!(
+            unknown.starts_with("I don't know the language “klingon-and-then”."),
+            "{unknown}"
+        );
+        assert!(
+            unknown.ends_with("/language auto — each person's app language"),
+            "{unknown}"
+        );
     }
 }

@@ -190,7 +190,7 @@ impl FakeTelegram {
             "message_id": message_id,
             "date": now(),
             "chat": chat.json(),
-            "from": {"id": chat.user_id, "is_bot": false, "first_name": "Tester"},
+            "from": chat.sender(),
         });
         for (k, v) in fields.as_object().expect("fields object") {
             message[k] = v.clone();
@@ -364,6 +364,8 @@ pub struct Chat {
     pub user_id: i64,
     /// `private`, `group` or `supergroup`.
     pub kind: &'static str,
+    /// The sender's app language (`language_code`), when the sender has one.
+    pub language: Option<&'static str>,
 }
 
 impl Chat {
@@ -373,6 +375,7 @@ impl Chat {
             id,
             user_id: id,
             kind: "private",
+            language: None,
         }
     }
 
@@ -382,6 +385,7 @@ impl Chat {
             id,
             user_id,
             kind: "group",
+            language: None,
         }
     }
 
@@ -391,6 +395,7 @@ impl Chat {
             id,
             user_id,
             kind: "supergroup",
+            language: None,
         }
     }
 
@@ -400,7 +405,24 @@ impl Chat {
             id,
             user_id,
             kind: "forum",
+            language: None,
         }
+    }
+
+    /// The same chat, its messages sent by a user whose Telegram app is set to the language
+    /// `code` (`language_code`, as `"ru"` or `"pt-br"`).
+    pub fn speaking(mut self, code: &'static str) -> Self {
+        self.language = Some(code);
+        self
+    }
+
+    /// The sender of its messages as the Bot API shows it (`from`).
+    pub fn sender(&self) -> Value {
+        let mut user = json!({"id": self.user_id, "is_bot": false, "first_name": "Tester"});
+        if let Some(code) = self.language {
+            user["language_code"] = json!(code);
+        }
+        user
     }
 
     /// The chat as the Bot API shows it.

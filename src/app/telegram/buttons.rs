@@ -5,11 +5,15 @@
 //! the chat id (16 lower-case hex digits), keyed by a secret derived from the bot token. A
 //! forged button, or one from another chat, fails the signature; what a press does is
 //! [`crate::chat::buttons::press`].
+//!
+//! The language buttons under `/language` are `1l` and the language's code (`1lru`),
+//! unsigned: pressing one does what `/language ru` does, which anyone in the chat may send.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::chat::buttons::{Action, Button, Refused};
+use crate::chat::lang::Lang;
 
 /// The callback data format's version.
 pub const VERSION: char = '1';
@@ -73,6 +77,17 @@ impl Key {
     }
 }
 
+/// The callback data of the button that chooses `lang` (`1lru`).
+pub fn language_data(lang: Lang) -> String {
+    format!("{VERSION}l{}", lang.code())
+}
+
+/// The language a language button's callback data chooses; `None` for any other data.
+pub fn language_of(data: &str) -> Option<Lang> {
+    let code = data.strip_prefix(VERSION)?.strip_prefix('l')?;
+    Lang::ALL.into_iter().find(|lang| lang.code() == code)
+}
+
 /// Reads `1m17`: the version, the action and the answer number.
 fn parse_body(body: &str) -> Result<Button, Refused> {
     let mut chars = body.chars();
@@ -104,6 +119,29 @@ mod tests {
             answer: 17,
         };
         assert_eq!(key.encode(42, button), "1m17.ad595018331e18ef");
+    }
+
+    #[test]
+    fn language_buttons_name_their_language_and_nothing_else_reads_as_one() {
+        for lang in Lang::ALL {
+            assert_eq!(language_of(&language_data(lang)), Some(lang));
+            let key = Key::from_token("123:abc");
+            assert_eq!(
+                key.decode(42, &language_data(lang)),
+                Err(Refused::Malformed)
+            );
+        }
+        for data in [
+            "1l",
+            "1lde",
+            "1lru-RU",
+            "lru",
+            "2lru",
+            "1m17.ad595018331e18ef",
+            "",
+        ] {
+            assert_eq!(language_of(data), None, "{data:?}");
+        }
     }
 
     #[test]

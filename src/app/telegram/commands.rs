@@ -1,25 +1,36 @@
 //! The bot's commands as teloxide sees them: [`BotCommands`] for [`crate::chat::Command`],
 //! read from the one command table [`COMMANDS`], so `filter_command`, `setMyCommands` and
-//! `/help` agree. Telegram's `/command@botname` form is handled here.
+//! `/help` agree. Telegram's `/command@botname` form is handled here. teloxide's trait knows
+//! one language, English; the command menu of each language is [`menu`].
 
 use std::sync::LazyLock;
 
 use teloxide::types::BotCommand;
 use teloxide::utils::command::{BotCommands, CommandDescription, CommandDescriptions, ParseError};
 
-use crate::chat::reply::COMMAND_LIST_TITLE;
+use crate::chat::lang::Lang;
+use crate::chat::reply;
 use crate::chat::{COMMANDS, Command};
 
-/// The listed (not hidden) commands, as teloxide describes them.
+/// The listed (not hidden) commands' names and English descriptions.
+static ENGLISH: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
+    (COMMANDS.iter().filter(|info| !info.hidden))
+        .map(|info| (info.name, reply::description(info, Lang::En)))
+        .collect()
+});
+
+/// The title of the English command list.
+static ENGLISH_TITLE: LazyLock<String> = LazyLock::new(|| reply::command_list_title(Lang::En));
+
+/// The listed (not hidden) commands, as teloxide describes them (in English).
 static DESCRIPTIONS: LazyLock<Vec<CommandDescription<'static>>> = LazyLock::new(|| {
-    COMMANDS
+    ENGLISH
         .iter()
-        .filter(|info| !info.hidden)
-        .map(|info| CommandDescription {
+        .map(|(name, description)| CommandDescription {
             prefix: "/",
-            command: info.name,
+            command: name,
             aliases: &[],
-            description: info.description,
+            description,
         })
         .collect()
 });
@@ -45,9 +56,9 @@ impl BotCommands for Command {
             .ok_or_else(|| ParseError::UnknownCommand(name.to_string()))
     }
 
-    /// The listed commands, under the title `/help` uses.
+    /// The listed commands, under the title `/help` uses (in English).
     fn descriptions() -> CommandDescriptions<'static> {
-        CommandDescriptions::new(&DESCRIPTIONS).global_description(COMMAND_LIST_TITLE.trim_end())
+        CommandDescriptions::new(&DESCRIPTIONS).global_description(&ENGLISH_TITLE)
     }
 
     /// The listed commands for `setMyCommands`, named with their `/`.
@@ -59,15 +70,11 @@ impl BotCommands for Command {
     }
 }
 
-/// The command menu for `setMyCommands`: names without the leading `/`, as the Bot API
-/// requires.
-pub fn menu() -> Vec<BotCommand> {
-    Command::bot_commands()
-        .into_iter()
-        .map(|mut c| {
-            c.command = c.command.trim_start_matches('/').to_string();
-            c
-        })
+/// The command menu for `setMyCommands` in `lang`: the listed commands, named without the
+/// leading `/` as the Bot API requires, described in `lang`.
+pub fn menu(lang: Lang) -> Vec<BotCommand> {
+    (COMMANDS.iter().filter(|info| !info.hidden))
+        .map(|info| BotCommand::new(info.name, reply::description(info, lang)))
         .collect()
 }
 
@@ -78,7 +85,7 @@ mod tests {
 
     #[test]
     fn the_command_menu_has_names_without_slashes() {
-        let names: Vec<String> = menu().into_iter().map(|c| c.command).collect();
+        let names: Vec<String> = menu(Lang::En).into_iter().map(|c| c.command).collect();
         assert!(
             names.iter().all(|n| !n.starts_with('/') && !n.is_empty()),
             "{names:?}"
@@ -93,8 +100,37 @@ mod tests {
     #[test]
     fn teloxides_descriptions_are_the_help_text_list() {
         let listed = Command::descriptions().to_string();
-        assert_eq!(listed, CommandList.to_string());
-        assert!(Help.to_string().contains(&listed));
+        assert_eq!(listed, CommandList(Lang::En).to_string());
+        assert!(Help(Lang::En).to_string().contains(&listed));
+        let english: Vec<BotCommand> = Command::bot_commands();
+        let menu = menu(Lang::En);
+        assert_eq!(english.len(), menu.len());
+        for (command, item) in english.iter().zip(&menu) {
+            assert_eq!(command.command, format!("/{}", item.command));
+            assert_eq!(command.description, item.description);
+        }
+    }
+
+    #[test]
+    fn every_languages_menu_lists_the_same_commands_described_in_that_language() {
+        let names = |lang| {
+            menu(lang)
+                .into_iter()
+                .map(|c| c.command)
+                .collect::<Vec<_>>()
+        };
+        for lang in Lang::ALL {
+            assert_eq!(names(lang), names(Lang::En));
+            for item in menu(lang) {
+                let chars = item.description.chars().count();
+                assert!((1..=256).contains(&chars), "{lang:?} /{}", item.command);
+            }
+        }
+        let russian = menu(Lang::Ru);
+        assert_eq!(
+            russian[0].description,
+            "Поздороваться и показать примеры вопросов."
+        );
     }
 
     #[test]

@@ -17,12 +17,13 @@ use super::flood::chat_of;
 use super::html::{answer_html, paragraph_html, response_html, text_html};
 use super::metrics;
 use super::send::{
-    Buttons, HandlerError, HandlerResult, Target, answer_buttons, contain_panic, guarded, send,
-    send_reply,
+    Buttons, HandlerError, HandlerResult, Keyboard, Target, answer_buttons, contain_panic, guarded,
+    send, send_reply,
 };
 use super::state::State;
 use crate::chat::buttons::{self, Pressed, Refused};
-use crate::chat::reply;
+use crate::chat::lang::{Choice, Lang};
+use crate::chat::reply::Fixed;
 use crate::chat::{self, Command, Response, Turn};
 use crate::engine::Engine;
 use crate::engine::answer::Answer;
@@ -32,8 +33,8 @@ use crate::engine::conversation::now;
 /// the one before it within seconds is dropped, as is any message from another bot; then a
 /// group's move to a
 /// supergroup, commands (`/reload` only from an admin: from anyone else it goes on as a
-/// command the bot does not offer them), questions, unknown commands, other messages, button
-/// presses.
+/// command the bot does not offer them), questions, unknown commands, other messages, language
+/// button presses, answer button presses.
 pub fn schema() -> UpdateHandler<HandlerError> {
     let reload = dptree::filter(is_admin_reload).endpoint(reload_rules);
     let commands = teloxide::filter_command::<Command, _>()
@@ -56,6 +57,9 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     let edits = Update::filter_edited_message()
         .filter_map(edited_question)
         .endpoint(answer_edit);
+    let languages = Update::filter_callback_query()
+        .filter_map(|query: CallbackQuery| super::buttons::language_of(query.data.as_deref()?))
+        .endpoint(answer_language_button);
     let callbacks = Update::filter_callback_query().endpoint(answer_button);
     let inline = Update::filter_inline_query().endpoint(super::inline::answer_inline);
     dptree::entry()
@@ -67,6 +71,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .filter(|update: Update, state: Arc<State>| !is_repeat(&update, &state))
         .branch(messages)
         .branch(edits)
+        .branch(languages)
         .branch(callbacks)
         .branch(inline)
 }
@@ -192,8 +197,9 @@ fn is_admin_reload(command: Command, msg: Message, state: Arc<State>) -> bool {
 /// told which.
 async fn reload_rules(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
     let target = Target::reply_to(&msg);
-    guarded(&bot, &state, target, async {
-        let html = response_html(&state.reload());
+    let lang = state.choice(msg.chat.id, msg.from.as_ref()).await.lang();
+    guarded(&bot, &state, target, lang, async {
+        let html = response_html(&state.reload(lang), lang);
         send(&bot, &state, &target, html, None).await
     })
     .await
@@ -206,12 +212,14 @@ async fn answer_command(
     command: Command,
     state: Arc<State>,
 ) -> HandlerResult {
-    guarded(&bot, &state, Target::reply_to(&msg), async {
+    let choice = state.choice(msg.chat.id, msg.from.as_ref()).await;
+    guarded(&bot, &state, Target::reply_to(&msg), choice.lang(), async {
         let question = match &command {
             Command::Ask(question) => question.clone(),
             _ => String::new(),
         };
-        answer_turn(&bot, &msg, &state, Turn::Command(command), &question).await
+        let turn = Turn::Command(command);
+        answer_turn(&bot, &msg, &state, turn, &question, choice).await
     })
     .await
 }
@@ -222,37 +230,38 @@ async fn answer_question(
     question: Question,
     state: Arc<State>,
 ) -> HandlerResult {
-    guarded(&bot, &state, Target::reply_to(&msg), async {
-        answer_turn(
-            &bot,
-            &msg,
-            &state,
-            Turn::Question(question.0.clone()),
-            &question.0,
-        )
-        .await
+    let choice = state.choice(msg.chat.id, msg.from.as_ref()).await;
+    guarded(&bot, &state, Target::reply_to(&msg), choice.lang(), async {
+        let turn = Turn::Question(question.0.clone());
+        answer_turn(&bot, &msg, &state, turn, &question.0, choice).await
     })
     .await
 }
 
-/// Answers a turn in the chat's conversation context and sends the reply, with buttons under
-/// an article answer.
+/// Answers a turn in the chat's conversation context and sends the reply in the chat's
+/// language (`choice`; a `/language` turn changes and saves it), with buttons under an
+/// article answer.
 async fn answer_turn(
     bot: &BotT,
     msg: &Message,
     state: &State,
     turn: Turn,
     question: &str,
+    mut choice: Choice,
 ) -> HandlerResult {
     let started = Instant::now();
     let chat = msg.chat.id;
     let is_question = matches!(turn, Turn::Question(_) | Turn::Command(Command::Ask(_)));
-    let (response, buttons) = respond_in_context(state, chat, &turn).await;
+    let (response, buttons) = respond_in_context(state, chat, &turn, &mut choice).await;
     if response == Response::UnknownCommand && !chat.is_user() {
         return Ok(());
     }
-    let html = response_html(&response);
-    let sent = send_reply(bot, state, &Target::reply_to(msg), html, buttons).await?;
+    let html = response_html(&response, choice.lang());
+    let keyboard = match response {
+        Response::LanguageOptions(_) => Some(Keyboard::Languages),
+        _ => buttons.map(Keyboard::from),
+    };
+    let sent = send_reply(bot, state, &Target::reply_to(msg), html, keyboard).await?;
     if let Some(answer) = sent.filter(|_| is_question) {
         state.answered(chat, msg.id, answer);
     }
@@ -278,8 +287,9 @@ async fn answer_edit(
         debug!("an edited message the bot did not answer (or answered too long ago) is ignored");
         return Ok(());
     };
-    guarded(&bot, &state, Target::reply_to(&msg), async {
-        edit_answer(&bot, &msg, &state, &question.0, answer).await
+    let choice = state.choice(msg.chat.id, msg.from.as_ref()).await;
+    guarded(&bot, &state, Target::reply_to(&msg), choice.lang(), async {
+        edit_answer(&bot, &msg, &state, &question.0, answer, choice).await
     })
     .await
 }
@@ -292,12 +302,13 @@ async fn edit_answer(
     state: &State,
     question: &str,
     answer: MessageId,
+    mut choice: Choice,
 ) -> HandlerResult {
     let started = Instant::now();
     let chat = msg.chat.id;
-    let (response, buttons) =
-        respond_in_context(state, chat, &Turn::Question(question.to_string())).await;
-    let html = response_html(&response);
+    let turn = Turn::Question(question.to_string());
+    let (response, buttons) = respond_in_context(state, chat, &turn, &mut choice).await;
+    let html = response_html(&response, choice.lang());
     let edited = match html.as_slice() {
         [one] => {
             let markup = match &buttons {
@@ -324,7 +335,8 @@ async fn edit_answer(
         _ => false,
     };
     if !edited {
-        let sent = send_reply(bot, state, &Target::reply_to(msg), html, buttons).await?;
+        let keyboard = buttons.map(Keyboard::from);
+        let sent = send_reply(bot, state, &Target::reply_to(msg), html, keyboard).await?;
         if let Some(sent) = sent {
             state.answered(chat, msg.id, sent);
         }
@@ -352,19 +364,21 @@ fn edited_question(msg: Message, me: Me) -> Option<Question> {
 }
 
 /// The response to `turn` in `chat`'s conversation context (saved again after), with the
-/// buttons for an article answer.
+/// buttons for an article answer; a `/language` that changed the chat's choice saves it too.
 async fn respond_in_context(
     state: &State,
     chat: ChatId,
     turn: &Turn,
+    choice: &mut Choice,
 ) -> (Response, Option<Buttons>) {
     let engine = state.engine();
-    match state.contexts.load(chat.0).await {
+    let chosen = choice.chat;
+    let answered = match state.contexts.load(chat.0).await {
         Some(mut context) => {
-            let response = chat::respond(&engine, turn, &mut context, now(), state.ttl);
+            let response = chat::respond(&engine, turn, &mut context, choice, now(), state.ttl);
             let buttons = match (&response, &context.answer) {
                 (Response::Answer(answer @ Answer::Article(_)), Some(last)) => {
-                    Some(buttons_under(&engine, answer, last.id))
+                    Some(buttons_under(&engine, answer, last.id, choice.lang()))
                 }
                 _ => None,
             };
@@ -377,18 +391,23 @@ async fn respond_in_context(
         }
         // The context store is unavailable (Redis down): no buttons, as they could only expire.
         None => (
-            chat::respond_without_memory(&engine, turn, now(), state.ttl),
+            chat::respond_without_memory(&engine, turn, choice, now(), state.ttl),
             None,
         ),
+    };
+    if choice.chat != chosen {
+        state.contexts.set_language(chat.0, choice.chat).await;
     }
+    answered
 }
 
 /// A command the bot does not have, in a private chat (groups: other bots' commands).
 async fn answer_unknown_command(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
     let target = Target::reply_to(&msg);
-    guarded(&bot, &state, target, async {
+    let lang = state.choice(msg.chat.id, msg.from.as_ref()).await.lang();
+    guarded(&bot, &state, target, lang, async {
         let started = Instant::now();
-        let html = response_html(&Response::UnknownCommand);
+        let html = response_html(&Response::UnknownCommand, lang);
         send(&bot, &state, &target, html, None).await?;
         log_update(&msg, 0, "unknown command", started);
         Ok(())
@@ -399,9 +418,10 @@ async fn answer_unknown_command(bot: BotT, msg: Message, state: Arc<State>) -> H
 /// Stickers, photos without a caption, voice, locations…: a hint that only text is read.
 async fn answer_other(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResult {
     let target = Target::reply_to(&msg);
-    guarded(&bot, &state, target, async {
+    let lang = state.choice(msg.chat.id, msg.from.as_ref()).await.lang();
+    guarded(&bot, &state, target, lang, async {
         let started = Instant::now();
-        let hint = text_html(reply::TEXT_ONLY);
+        let hint = text_html(&Fixed::TextOnly.text(lang), lang);
         send(&bot, &state, &target, hint, None).await?;
         log_update(&msg, 0, "not text", started);
         Ok(())
@@ -417,13 +437,16 @@ async fn answer_other(bot: BotT, msg: Message, state: Arc<State>) -> HandlerResu
 async fn answer_button(bot: BotT, query: CallbackQuery, state: Arc<State>) -> HandlerResult {
     let started = Instant::now();
     let Some(message) = &query.message else {
+        let lang = Choice::new(None, query.from.language_code.as_deref()).lang();
         bot.answer_callback_query(query.id.clone())
-            .text(reply::INVALID_BUTTON)
+            .text(Fixed::InvalidButton.text(lang))
             .await?;
         return Ok(());
     };
     let target = Target::under(message);
-    let pressed = match contain_panic(Box::pin(press_button(&state, target.chat, &query))).await {
+    let lang = state.choice(target.chat, Some(&query.from)).await.lang();
+    let pressing = press_button(&state, target.chat, &query, lang);
+    let pressed = match contain_panic(Box::pin(pressing)).await {
         Ok(pressed) => Some(pressed),
         Err(what) => {
             error!("checking a button press panicked; the press was answered as stale");
@@ -434,61 +457,87 @@ async fn answer_button(bot: BotT, query: CallbackQuery, state: Arc<State>) -> Ha
     let notice = match &pressed {
         Some(Ok(_)) => None,
         Some(Err(notice)) => Some(*notice),
-        None => Some(reply::STALE_BUTTON),
+        None => Some(Fixed::StaleButton),
     };
     let mut answer = bot.answer_callback_query(query.id.clone());
-    if let Some(text) = notice {
-        answer = answer.text(text);
+    if let Some(notice) = notice {
+        answer = answer.text(notice.text(lang));
     }
     let answered = answer.await;
     info!(ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0), refused = notice.is_some(), "button pressed");
     if let Some(Ok((html, buttons))) = pressed {
-        guarded(&bot, &state, target, async {
-            send(&bot, &state, &target, html, buttons).await
+        guarded(&bot, &state, target, lang, async {
+            send(&bot, &state, &target, html, buttons.map(Keyboard::from)).await
         })
         .await?;
     }
     answered.map(|_| ()).map_err(HandlerError::from)
 }
 
-/// Checks and carries out a press: the reply to send and the answer whose buttons go under
-/// it, or the notice to show when refused.
+/// A press on a language button under `/language`: answered at once, then carried out as
+/// `/language <code>` in the chat of the message it is under (a message Telegram no longer
+/// shows the bot changes nothing).
+async fn answer_language_button(
+    bot: BotT,
+    query: CallbackQuery,
+    lang: Lang,
+    state: Arc<State>,
+) -> HandlerResult {
+    let answered = bot.answer_callback_query(query.id.clone()).await;
+    if let Some(message) = &query.message {
+        let target = Target::under(message);
+        let mut choice = state.choice(target.chat, Some(&query.from)).await;
+        guarded(&bot, &state, target, choice.lang(), async {
+            let turn = Turn::Command(Command::Language(lang.code().to_string()));
+            let (response, _) = respond_in_context(&state, target.chat, &turn, &mut choice).await;
+            let html = response_html(&response, choice.lang());
+            send(&bot, &state, &target, html, None).await
+        })
+        .await?;
+    }
+    answered.map(|_| ()).map_err(HandlerError::from)
+}
+
+/// Checks and carries out a press: the reply to send (in `lang`) and the answer whose
+/// buttons go under it, or the notice to show when refused.
 async fn press_button(
     state: &State,
     chat: ChatId,
     query: &CallbackQuery,
-) -> Result<(Vec<String>, Option<Buttons>), &'static str> {
+    lang: Lang,
+) -> Result<(Vec<String>, Option<Buttons>), Fixed> {
     let data = query.data.as_deref().unwrap_or_default();
     let button = match state.key.decode(chat.0, data) {
         Ok(button) => button,
-        Err(Refused::Signature) => return Err(reply::INVALID_BUTTON),
-        Err(Refused::Malformed | Refused::Stale) => return Err(reply::STALE_BUTTON),
+        Err(Refused::Signature) => return Err(Fixed::InvalidButton),
+        Err(Refused::Malformed | Refused::Stale) => return Err(Fixed::StaleButton),
     };
     let Some(mut context) = state.contexts.load(chat.0).await else {
-        return Err(reply::STALE_BUTTON);
+        return Err(Fixed::StaleButton);
     };
     let engine = state.engine();
     let pressed = buttons::press(&engine, &mut context, button, now(), state.ttl);
     let id = context.answer.as_ref().map(|last| last.id);
     state.contexts.save(chat.0, context).await;
     match pressed {
-        Err(_) => Err(reply::STALE_BUTTON),
-        Ok(Pressed::NothingMore) => Err(reply::NOTHING_MORE),
+        Err(_) => Err(Fixed::StaleButton),
+        Ok(Pressed::NothingMore) => Err(Fixed::NothingMore),
         Ok(Pressed::More(answer)) => {
-            let buttons = id.map(|id| buttons_under(&engine, &answer, id));
-            Ok((answer_html(&answer), buttons))
+            let buttons = id.map(|id| buttons_under(&engine, &answer, id, lang));
+            Ok((answer_html(&answer, lang), buttons))
         }
         Ok(Pressed::Paragraph {
             title,
             number,
             text,
-        }) => Ok((paragraph_html(&title, number, &text), None)),
+        }) => Ok((paragraph_html(&title, number, &text, lang), None)),
     }
 }
 
-/// The buttons under `answer` (the chat context's answer `id`), with "Read the article" when
-/// the article of its first quote has an http(s) `url` in its metadata.
-fn buttons_under(engine: &Engine, answer: &Answer, id: u64) -> Buttons {
+/// The buttons under `answer` (the chat context's answer `id`), labelled in `lang`, with
+/// "Read the article" when the article of its first quote has an http(s) `url` in its
+/// metadata.
+fn buttons_under(engine: &Engine, answer: &Answer, id: u64, lang: Lang) -> Buttons {
     let url = match answer {
         Answer::Article(quotes) => quotes.first().and_then(|quote| {
             let article = (engine.corpus().articles.iter()).find(|a| a.name == quote.article)?;
@@ -503,7 +552,11 @@ fn buttons_under(engine: &Engine, answer: &Answer, id: u64) -> Buttons {
         }),
         _ => None,
     };
-    Buttons { answer: id, url }
+    Buttons {
+        answer: id,
+        url,
+        lang,
+    }
 }
 
 /// One info line per handled update: chat type, question length, answer source, latency.

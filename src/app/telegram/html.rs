@@ -1,11 +1,14 @@
 //! Telegram HTML: answers and fixed text from [`crate::chat::reply`] escaped and wrapped in
 //! Telegram's tags, then packed into messages within Telegram's length limit (counted as
-//! Telegram counts it), split at sentence or word boundaries when a block is too long.
+//! Telegram counts it), split at sentence or word boundaries when a block is too long. The
+//! bot's own words come in the chat's language (right-to-left ones with their marks, from
+//! `reply`); quotes are escaped and nothing else.
 
 use teloxide::utils::html::escape;
 
 use crate::chat::Response;
-use crate::chat::reply::{self, NOT_FOUND, Sources};
+use crate::chat::lang::Lang;
+use crate::chat::reply::{self, Fixed};
 use crate::corpus::unwrapped;
 use crate::engine::faq::MessageLimit;
 use crate::engine::{Answer, Quote};
@@ -13,18 +16,19 @@ use crate::engine::{Answer, Quote};
 /// Telegram's limit on one message, in UTF-16 code units after entity parsing.
 pub const TELEGRAM_LIMIT: usize = 4096;
 
-/// A response as Telegram HTML messages, each within [`TELEGRAM_LIMIT`], never empty.
-pub fn response_html(response: &Response) -> Vec<String> {
+/// A response as Telegram HTML messages in `lang`, each within [`TELEGRAM_LIMIT`], never
+/// empty.
+pub fn response_html(response: &Response, lang: Lang) -> Vec<String> {
     match response {
-        Response::Text(text) => text_html(text),
-        Response::Answer(answer) => answer_html(answer),
-        Response::UnknownCommand => text_html(reply::UNKNOWN_COMMAND),
+        Response::Text(text) | Response::LanguageOptions(text) => text_html(text, lang),
+        Response::Answer(answer) => answer_html(answer, lang),
+        Response::UnknownCommand => text_html(&Fixed::UnknownCommand.text(lang), lang),
     }
 }
 
-/// Fixed text as Telegram HTML messages (escaped, split to fit), never empty.
-pub fn text_html(text: &str) -> Vec<String> {
-    pack(vec![escape(text)])
+/// Fixed text (in `lang`) as Telegram HTML messages (escaped, split to fit), never empty.
+pub fn text_html(text: &str, lang: Lang) -> Vec<String> {
+    pack(vec![escape(text)], lang)
 }
 
 /// Telegram's limit on one message, for the FAQ loader: a rule's answer must fit one message.
@@ -32,7 +36,8 @@ pub struct TelegramLimit;
 
 impl MessageLimit for TelegramLimit {
     fn exceeded(&self, answer: &Answer) -> Option<String> {
-        let messages = answer_html(answer);
+        // A rule's answer holds no words of the bot's: its length is the same in every language.
+        let messages = answer_html(answer, Lang::En);
         (messages.len() > 1).then(|| {
             let length: usize = messages.iter().map(|m| telegram_len(m)).sum();
             format!(
@@ -43,15 +48,16 @@ impl MessageLimit for TelegramLimit {
     }
 }
 
-/// An answer as Telegram HTML messages, each within [`TELEGRAM_LIMIT`], never empty.
-pub fn answer_html(answer: &Answer) -> Vec<String> {
+/// An answer as Telegram HTML messages, each within [`TELEGRAM_LIMIT`], never empty: the
+/// quotes as the article has them (escaped), the bot's words in `lang`.
+pub fn answer_html(answer: &Answer, lang: Lang) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
     match answer {
         Answer::Article(quotes) => {
             for quote in quotes {
                 blocks.push(quote_html(quote));
             }
-            blocks.push(source_html(quotes));
+            blocks.push(source_html(quotes, lang));
         }
         Answer::Faq(faq) => {
             blocks.push(escape(faq.text.trim()));
@@ -59,14 +65,14 @@ pub fn answer_html(answer: &Answer) -> Vec<String> {
                 blocks.push(quote_html(quote));
             }
         }
-        Answer::NotFound(_) => blocks.push(escape(NOT_FOUND)),
+        Answer::NotFound(_) => blocks.push(escape(&Fixed::NotFound.text(lang))),
     }
-    pack(blocks)
+    pack(blocks, lang)
 }
 
-/// The line naming the articles `quotes` come from.
-pub fn source_html(quotes: &[Quote]) -> String {
-    format!("<i>— from {}</i>", escape(&Sources(quotes).to_string()))
+/// The line naming the articles `quotes` come from, in `lang`.
+pub fn source_html(quotes: &[Quote], lang: Lang) -> String {
+    format!("<i>{}</i>", escape(&reply::from_line(quotes, lang)))
 }
 
 /// One quote: the sentence in a blockquote, then its ¶ number.
@@ -147,8 +153,9 @@ pub fn visible_text(html: &str) -> String {
 }
 
 /// Packs HTML blocks into as few messages as fit the limit, joined by blank lines. A block
-/// too long on its own is split at sentence or word boundaries of its text.
-pub fn pack(blocks: Vec<String>) -> Vec<String> {
+/// too long on its own is split at sentence or word boundaries of its text. No text at all
+/// becomes the article does not say, in `lang`.
+pub fn pack(blocks: Vec<String>, lang: Lang) -> Vec<String> {
     let mut messages: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut current_len = 0;
@@ -182,7 +189,7 @@ pub fn pack(blocks: Vec<String>) -> Vec<String> {
         messages.push(current);
     }
     if messages.is_empty() {
-        messages.push(escape(NOT_FOUND));
+        messages.push(escape(&Fixed::NotFound.text(lang)));
     }
     messages
 }
@@ -252,12 +259,16 @@ fn cut_point(text: &str, budget: usize) -> usize {
         .max(text.chars().next().map_or(1, char::len_utf8))
 }
 
-/// A whole paragraph as Telegram HTML messages.
-pub fn paragraph_html(title: &str, number: usize, text: &str) -> Vec<String> {
-    pack(vec![
-        format!("<b>¶{number}</b> <i>{}</i>", escape(title)),
-        format!("<blockquote>{}</blockquote>", escape(&unwrapped(text))),
-    ])
+/// A whole paragraph as Telegram HTML messages (its number, its article's title and the
+/// paragraph as the article has it; `lang` only for the never-empty fallback of [`pack`]).
+pub fn paragraph_html(title: &str, number: usize, text: &str, lang: Lang) -> Vec<String> {
+    pack(
+        vec![
+            format!("<b>¶{number}</b> <i>{}</i>", escape(title)),
+            format!("<blockquote>{}</blockquote>", escape(&unwrapped(text))),
+        ],
+        lang,
+    )
 }
 
 #[cfg(test)]
@@ -265,6 +276,8 @@ mod tests {
     use super::*;
     use crate::chat::reply::Plain;
     use crate::engine::answer::Abstention;
+
+    const EN: Lang = Lang::En;
 
     fn quote(text: &str) -> Quote {
         Quote {
@@ -280,7 +293,7 @@ mod tests {
     #[test]
     fn html_escapes_article_and_title_text() {
         let answer = Answer::Article(vec![quote("1 < 2 & <b>bold</b>")]);
-        let html = answer_html(&answer).join("");
+        let html = answer_html(&answer, EN).join("");
         assert!(
             html.contains("1 &lt; 2 &amp; &lt;b&gt;bold&lt;/b&gt;"),
             "{html}"
@@ -294,7 +307,7 @@ mod tests {
         let sentence = "This sentence is about fifty characters long, ok. ";
         let long = sentence.repeat(200);
         let answer = Answer::Article(vec![quote(long.trim()), quote("Short & sweet.")]);
-        let messages = answer_html(&answer);
+        let messages = answer_html(&answer, EN);
         assert!(messages.len() >= 3, "{}", messages.len());
         for m in &messages {
             assert!(telegram_len(m) <= TELEGRAM_LIMIT, "{}", telegram_len(m));
@@ -311,7 +324,7 @@ mod tests {
     #[test]
     fn splitting_never_cuts_an_entity_or_a_character() {
         let long = "&<é🙂".repeat(3000);
-        for m in pack(vec![escape(&long)]) {
+        for m in pack(vec![escape(&long)], EN) {
             assert!(telegram_len(&m) <= TELEGRAM_LIMIT);
             assert!(!m.ends_with('&') && !m.contains("&a;"));
         }
@@ -321,7 +334,7 @@ mod tests {
     fn escaping_covers_what_telegram_html_text_needs() {
         // teloxide's escape leaves `"` as it is: Telegram reads it fine in text, and no
         // user text is ever put into an attribute.
-        let html = text_html(r#"1 < 2 & "3" > 0"#);
+        let html = text_html(r#"1 < 2 & "3" > 0"#, EN);
         assert_eq!(html, [r#"1 &lt; 2 &amp; "3" &gt; 0"#]);
         assert_eq!(telegram_len(&html[0]), r#"1 < 2 & "3" > 0"#.len());
     }
@@ -338,7 +351,7 @@ mod tests {
         assert_eq!(visible_text("&amp;lt;"), "&lt;");
         assert_eq!(visible_text("unclosed <b"), "unclosed ");
         let answer = Answer::Article(vec![quote("1 < 2 & <b>bold</b>")]);
-        let plain = visible_text(&answer_html(&answer).join(""));
+        let plain = visible_text(&answer_html(&answer, EN).join(""));
         assert!(plain.contains("1 < 2 & <b>bold</b>"), "{plain}");
     }
 
@@ -350,7 +363,33 @@ mod tests {
     #[test]
     fn abstention_is_never_empty() {
         let answer = Answer::NotFound(Abstention::NoTerms);
-        assert_eq!(answer_html(&answer), vec![escape(NOT_FOUND)]);
-        assert_eq!(Plain(&answer).to_string(), NOT_FOUND);
+        for lang in Lang::ALL {
+            let said = Fixed::NotFound.text(lang);
+            assert_eq!(answer_html(&answer, lang), vec![escape(&said)]);
+            assert_eq!(Plain(&answer, lang).to_string(), said);
+        }
+    }
+
+    #[test]
+    fn arabic_answers_quote_the_article_verbatim_and_mark_only_the_bots_words() {
+        let answer = Answer::Article(vec![quote(
+            "Bogdanov led the delegation & met <officials>.",
+        )]);
+        let html = answer_html(&answer, Lang::Ar).join("\n\n");
+        assert!(
+            html.contains(
+                "<blockquote>Bogdanov led the delegation &amp; met &lt;officials&gt;.</blockquote>¶3"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<i>\u{200F}— من \u{2068}“A &lt;b&gt;title&lt;/b&gt;”\u{2069}</i>"),
+            "{html}"
+        );
+        let english = answer_html(&answer, EN).join("");
+        assert!(
+            english.ends_with("<i>— from “A &lt;b&gt;title&lt;/b&gt;”</i>"),
+            "{english}"
+        );
     }
 }

@@ -3,8 +3,10 @@
 //! its description the article and ¶, its message the quote with its source, HTML-escaped —
 //! or one for an FAQ answer, or one saying the article does not say. An empty query shows
 //! the articles' example questions, each with its answer. Inline answers never use a
-//! conversation context. Telegram caches results for [`CACHE_SECONDS`]; the bot keeps the
-//! last [`CACHED_QUERIES`] queries' results too.
+//! conversation context. The bot's own words (the not-found result, descriptions) are in the
+//! language of the user's private chat with the bot when it chose one with `/language`, else
+//! in the user's app language. Telegram caches results for [`CACHE_SECONDS`]; the bot keeps
+//! the last [`CACHED_QUERIES`] queries' results too, per language.
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,7 +27,8 @@ use super::html::{answer_html, pack, quote_html, source_html};
 use super::metrics;
 use super::send::{HandlerResult, contain_panic};
 use super::state::State;
-use crate::chat::reply;
+use crate::chat::lang::{Choice, Lang};
+use crate::chat::reply::{self, Fixed};
 use crate::corpus::unwrapped;
 use crate::engine::{Answer, Engine};
 
@@ -38,9 +41,9 @@ const QUERY_CHARS: usize = 256;
 /// Characters of a sentence shown as a result's title.
 const TITLE_CHARS: usize = 64;
 
-/// The results of recent queries, by engine generation (a `/reload` makes a new one) and
-/// query.
-type Cache = Mutex<LruCache<(u64, String), Cached>>;
+/// The results of recent queries, by engine generation (a `/reload` makes a new one),
+/// language and query.
+type Cache = Mutex<LruCache<(u64, Lang, String), Cached>>;
 
 /// A query's results and where they came from.
 type Cached = (Arc<Vec<InlineQueryResult>>, &'static str);
@@ -55,7 +58,11 @@ fn cache() -> &'static Cache {
 pub async fn answer_inline(bot: BotT, query: InlineQuery, state: Arc<State>) -> HandlerResult {
     let started = Instant::now();
     let text: String = query.query.trim().chars().take(QUERY_CHARS).collect();
-    let found = contain_panic(async { find(&state, &text) }).await;
+    // A user's private chat with the bot has the user's id: its `/language` applies here.
+    let private = ChatId(i64::try_from(query.from.id.0).unwrap_or_default());
+    let chosen = state.contexts.language(private.0).await;
+    let lang = Choice::new(chosen, query.from.language_code.as_deref()).lang();
+    let found = contain_panic(async { find(&state, &text, lang) }).await;
     let (results, source) = match found {
         Ok(found) => found,
         Err(what) => {
@@ -92,13 +99,13 @@ pub async fn answer_inline(bot: BotT, query: InlineQuery, state: Arc<State>) -> 
     Ok(())
 }
 
-/// The results for `text`, from the cache or found now.
-fn find(state: &State, text: &str) -> Cached {
-    let key = (GENERATION.load(Ordering::Relaxed), text.to_string());
+/// The results for `text` in `lang`, from the cache or found now.
+fn find(state: &State, text: &str, lang: Lang) -> Cached {
+    let key = (GENERATION.load(Ordering::Relaxed), lang, text.to_string());
     if let Some(cached) = cache().lock().ok().and_then(|mut c| c.get(&key).cloned()) {
         return cached;
     }
-    let (results, source) = results_for(&state.engine(), text);
+    let (results, source) = results_for(&state.engine(), text, lang);
     let results = Arc::new(results);
     if let Ok(mut c) = cache().lock() {
         c.put(key, (Arc::clone(&results), source));
@@ -118,23 +125,24 @@ pub fn forget_cached() {
     }
 }
 
-/// The results for `text` and where they came from (`article`, `faq`, `none`, or `examples`
-/// for an empty query).
-fn results_for(engine: &Engine, text: &str) -> (Vec<InlineQueryResult>, &'static str) {
+/// The results for `text` in `lang` and where they came from (`article`, `faq`, `none`, or
+/// `examples` for an empty query).
+fn results_for(engine: &Engine, text: &str, lang: Lang) -> (Vec<InlineQueryResult>, &'static str) {
     if text.is_empty() {
-        return (examples(engine), "examples");
+        return (examples(engine, lang), "examples");
     }
     let answer = engine.answer(text);
-    (answer_results(&answer, "a"), answer.source())
+    (answer_results(&answer, "a", lang), answer.source())
 }
 
-/// An answer as results, their ids starting with `prefix`.
-fn answer_results(answer: &Answer, prefix: &str) -> Vec<InlineQueryResult> {
+/// An answer as results in `lang`, their ids starting with `prefix`.
+fn answer_results(answer: &Answer, prefix: &str, lang: Lang) -> Vec<InlineQueryResult> {
     match answer {
         Answer::Article(quotes) => (quotes.iter().enumerate())
             .map(|(i, quote)| {
                 let quoted = std::slice::from_ref(quote);
-                let message = one_message(vec![quote_html(quote), source_html(quoted)]);
+                let blocks = vec![quote_html(quote), source_html(quoted, lang)];
+                let message = one_message(blocks, lang);
                 article(
                     format!("{prefix}{i}"),
                     title(&unwrapped(&quote.text)),
@@ -146,21 +154,21 @@ fn answer_results(answer: &Answer, prefix: &str) -> Vec<InlineQueryResult> {
         Answer::Faq(faq) => vec![article(
             format!("{prefix}0"),
             title(faq.text.trim()),
-            reply::INLINE_FAQ_DESCRIPTION.to_string(),
-            first_message(answer),
+            Fixed::InlineFaq.text(lang),
+            first_message(answer, lang),
         )],
         Answer::NotFound(_) => vec![article(
             format!("{prefix}0"),
-            reply::INLINE_NOT_FOUND_TITLE.to_string(),
-            reply::NOT_FOUND_SHORT.to_string(),
-            first_message(answer),
+            Fixed::InlineNotFound.text(lang),
+            Fixed::NotFoundShort.text(lang),
+            first_message(answer, lang),
         )],
     }
 }
 
 /// For an empty query: each example question the articles list (or none), with its answer
-/// as the message; the title is the question.
-fn examples(engine: &Engine) -> Vec<InlineQueryResult> {
+/// (in `lang`) as the message; the title is the question.
+fn examples(engine: &Engine, lang: Lang) -> Vec<InlineQueryResult> {
     let corpus = engine.corpus();
     let questions = (corpus.articles.iter()).flat_map(|a| a.meta.examples.iter());
     (questions.take(5).enumerate())
@@ -171,25 +179,29 @@ fn examples(engine: &Engine) -> Vec<InlineQueryResult> {
                     .first()
                     .map(|q| title(&unwrapped(&q.text)))
                     .unwrap_or_default(),
-                _ => reply::NOT_FOUND_SHORT.to_string(),
+                _ => Fixed::NotFoundShort.text(lang),
             };
             let mut blocks = vec![format!("<b>{}</b>", escape(question))];
-            blocks.extend(answer_html(&answer));
-            let message = one_message(blocks);
+            blocks.extend(answer_html(&answer, lang));
+            let message = one_message(blocks, lang);
             article(format!("e{i}"), question.clone(), description, message)
         })
         .collect()
 }
 
-/// The first of an answer's HTML messages (an inline result's message is one message).
-fn first_message(answer: &Answer) -> String {
-    answer_html(answer).into_iter().next().unwrap_or_default()
+/// The first of an answer's HTML messages in `lang` (an inline result's message is one
+/// message).
+fn first_message(answer: &Answer, lang: Lang) -> String {
+    answer_html(answer, lang)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }
 
 /// HTML blocks as one message within Telegram's limit: the first of the messages they pack
 /// into (an inline result carries one message).
-fn one_message(blocks: Vec<String>) -> String {
-    pack(blocks).into_iter().next().unwrap_or_default()
+fn one_message(blocks: Vec<String>, lang: Lang) -> String {
+    pack(blocks, lang).into_iter().next().unwrap_or_default()
 }
 
 /// A sentence's start as a title: at most [`TITLE_CHARS`] characters, cut at a word.

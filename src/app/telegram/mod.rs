@@ -45,6 +45,7 @@ use tracing::{info, warn};
 
 use crate::app::config::{BotToken, Config};
 use crate::app::logging::Secrets;
+use crate::chat::lang::Lang;
 use crate::engine::Engine;
 use commands::menu;
 pub use flood::Pace;
@@ -104,12 +105,7 @@ pub async fn run_paced(
     }
     let bot = client(token, config).await?;
     let me = check_token(&bot, config).await?;
-    if let Err(e) = bot.set_my_commands(menu()).await {
-        warn!(
-            "could not register the command menu: {}",
-            secrets.scrub(&e.to_string())
-        );
-    }
+    register_menus(&bot, secrets).await;
     info!(
         "@{} answers questions about {} article(s); press Ctrl-C to stop",
         me.username(),
@@ -179,6 +175,25 @@ pub async fn run_paced(
             delete_webhook(&bot, secrets).await;
             let listener = listen::listener(bot.clone(), POLL_TIMEOUT, Arc::clone(&state));
             dispatch(dispatcher(schema()), listener, &state, secrets, config).await
+        }
+    }
+}
+
+/// Registers the command menu with `setMyCommands` once per language: English for everyone
+/// (no `language_code`), and each other language for users whose app is set to it. A menu
+/// Telegram refuses is logged and the bot goes on.
+async fn register_menus(bot: &Bot, secrets: &Secrets) {
+    for lang in Lang::ALL {
+        let mut request = bot.set_my_commands(menu(lang));
+        if lang != Lang::En {
+            request = request.language_code(lang.code());
+        }
+        if let Err(e) = request.await {
+            warn!(
+                "could not register the command menu ({}): {}",
+                lang.code(),
+                secrets.scrub(&e.to_string())
+            );
         }
     }
 }

@@ -39,7 +39,8 @@ use super::metrics;
 use super::state::State;
 use super::stream;
 use crate::chat::buttons::{Action, Button};
-use crate::chat::reply;
+use crate::chat::lang::Lang;
+use crate::chat::reply::{self, Fixed};
 
 /// The longest one message waits out Telegram's 429 "retry after" answers in all. A wait
 /// asked for beyond it is not started: the message is given up at once (Telegram asks for
@@ -200,35 +201,66 @@ fn topic(msg: &Message) -> Option<ThreadId> {
 }
 
 /// The buttons under an answer: "More" and "Show paragraph" for answer `answer`, and "Read
-/// the article" when its article's metadata has a `url`.
+/// the article" when its article's metadata has a `url`, labelled in `lang`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Buttons {
     /// The answer the buttons act on (the chat context's answer id).
     pub answer: u64,
     /// The article's web address, when its metadata has one.
     pub url: Option<url::Url>,
+    /// The language of the labels.
+    pub lang: Lang,
 }
 
 /// The buttons of `buttons` in `chat`: "More" and "Show paragraph" (signed for the chat), and
 /// below them "Read the article" when there is a URL.
 pub fn answer_buttons(state: &State, chat: i64, buttons: &Buttons) -> InlineKeyboardMarkup {
     let answer = buttons.answer;
+    let label = |fixed: Fixed| fixed.text(buttons.lang);
     let data = |action| state.key.encode(chat, Button { action, answer });
     let mut rows = vec![vec![
-        InlineKeyboardButton::callback(reply::MORE_BUTTON, data(Action::More)),
-        InlineKeyboardButton::callback(reply::PARAGRAPH_BUTTON, data(Action::Paragraph)),
+        InlineKeyboardButton::callback(label(Fixed::MoreButton), data(Action::More)),
+        InlineKeyboardButton::callback(label(Fixed::ParagraphButton), data(Action::Paragraph)),
     ]];
     if let Some(url) = &buttons.url {
         rows.push(vec![InlineKeyboardButton::url(
-            reply::READ_ARTICLE_BUTTON,
+            label(Fixed::ReadArticleButton),
             url.clone(),
         )]);
     }
     InlineKeyboardMarkup::new(rows)
 }
 
+/// The buttons under a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Keyboard {
+    /// An answer's buttons.
+    Answer(Buttons),
+    /// One button for each language, labelled with its name (under `/language`).
+    Languages,
+}
+
+impl From<Buttons> for Keyboard {
+    fn from(buttons: Buttons) -> Self {
+        Keyboard::Answer(buttons)
+    }
+}
+
+/// The keyboard `keyboard` in `chat` (an answer's buttons are signed for the chat).
+fn markup(state: &State, chat: i64, keyboard: &Keyboard) -> InlineKeyboardMarkup {
+    match keyboard {
+        Keyboard::Answer(buttons) => answer_buttons(state, chat, buttons),
+        Keyboard::Languages => InlineKeyboardMarkup::new([Lang::ALL.map(|lang| {
+            InlineKeyboardButton::callback(
+                reply::language_name(lang),
+                super::buttons::language_data(lang),
+            )
+        })]),
+    }
+}
+
 /// Sends HTML messages to `target` (every part in its topic), the first replying to its
-/// message, the last carrying the buttons of answer `buttons` (signed for the chat the reply
+/// message, the last carrying `keyboard` (an answer's buttons signed for the chat the reply
 /// lands in). Retries as the module says; a chat the bot may not write to is logged once and
 /// skipped.
 ///
@@ -238,9 +270,9 @@ pub async fn send(
     state: &State,
     target: &Target,
     messages: Vec<String>,
-    buttons: Option<Buttons>,
+    keyboard: Option<Keyboard>,
 ) -> HandlerResult {
-    send_reply(bot, state, target, messages, buttons)
+    send_reply(bot, state, target, messages, keyboard)
         .await
         .map(|_| ())
 }
@@ -253,7 +285,7 @@ pub async fn send_reply(
     state: &State,
     target: &Target,
     messages: Vec<String>,
-    buttons: Option<Buttons>,
+    keyboard: Option<Keyboard>,
 ) -> Result<Option<MessageId>, HandlerError> {
     let mut first = None;
     let mut chat = target.chat;
@@ -263,7 +295,7 @@ pub async fn send_reply(
             html,
             thread: target.thread,
             reply_to: target.reply_to.filter(|_| i == 0),
-            buttons: buttons.clone().filter(|_| i == last),
+            keyboard: keyboard.clone().filter(|_| i == last),
         };
         let delivered = deliver(bot, state, &mut chat, part).await;
         if delivered.is_err() && i == 0 {
@@ -286,7 +318,7 @@ struct Part {
     thread: Option<ThreadId>,
     reply_to: Option<MessageId>,
     /// The buttons that go under it.
-    buttons: Option<Buttons>,
+    keyboard: Option<Keyboard>,
 }
 
 /// How a message ended when it was not given up.
@@ -479,7 +511,7 @@ fn payload(state: &State, chat: ChatId, part: &Part, plain: bool) -> SendMessage
         .reply_to
         .map(|id| ReplyParameters::new(id).allow_sending_without_reply());
     payload.reply_markup =
-        (part.buttons.as_ref()).map(|buttons| answer_buttons(state, chat.0, buttons).into());
+        (part.keyboard.as_ref()).map(|keyboard| markup(state, chat.0, keyboard).into());
     payload
 }
 
@@ -586,7 +618,7 @@ fn refusal(status: reqwest::StatusCode, text: &str) -> Refusal {
 }
 
 /// Runs a handler body, turning a panic into a log line and an apology at `target` (in its
-/// topic), so the chat's worker never dies (in teloxide 0.17 a dead worker makes the
+/// topic, in `lang`), so the chat's worker never dies (in teloxide 0.17 a dead worker makes the
 /// dispatcher panic on that chat's next update).
 ///
 /// The body and the apology are boxed: the dispatcher moves handler futures around by value,
@@ -596,6 +628,7 @@ pub fn guarded<'a>(
     bot: &'a BotT,
     state: &'a State,
     target: Target,
+    lang: Lang,
     body: impl Future<Output = HandlerResult> + Send + 'a,
 ) -> impl Future<Output = HandlerResult> + Send + 'a {
     let body = Box::pin(body);
@@ -605,7 +638,7 @@ pub fn guarded<'a>(
             Err(what) => {
                 error!("a handler panicked; the chat was told something went wrong");
                 debug!("the handler's panic: {what}");
-                let apology = text_html(reply::SOMETHING_WENT_WRONG);
+                let apology = text_html(&Fixed::SomethingWentWrong.text(lang), lang);
                 Box::pin(send(bot, state, &target, apology, None)).await
             }
         }
@@ -691,7 +724,7 @@ mod tests {
         .unwrap();
         let under = MaybeInaccessibleMessage::Regular(Box::new(question.clone()));
         for target in [Target::reply_to(&question), Target::under(&under)] {
-            let outcome = guarded(&bot, &state, target, async { panic!("boom") }).await;
+            let outcome = guarded(&bot, &state, target, Lang::En, async { panic!("boom") }).await;
             assert!(outcome.is_ok(), "{outcome:?}");
         }
         let sent = sent.lock().unwrap();

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use lru::LruCache;
-use teloxide::types::{ChatId, MessageId};
+use teloxide::types::{ChatId, MessageId, User};
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
@@ -20,6 +20,7 @@ use crate::app::config::{BotToken, Config};
 use crate::app::turns;
 use crate::app::unanswered::UnansweredLog;
 use crate::chat::Response;
+use crate::chat::lang::{Choice, Lang};
 use crate::engine::Engine;
 
 /// How many answered questions are remembered for edits.
@@ -151,29 +152,36 @@ impl State {
         self.admins.contains(&user)
     }
 
-    /// `/reload` from an admin: swaps in the new rules, or keeps the old ones and says why.
-    /// The log names the rules file by its full path; the chat by its file name only (people
-    /// in a group have no business with the server's folders).
-    pub(super) fn reload(&self) -> Response {
+    /// `/reload` from an admin: swaps in the new rules, or keeps the old ones and says why
+    /// (in `lang`; the log says it in English). The log names the rules file by its full
+    /// path; the chat by its file name only (people in a group have no business with the
+    /// server's folders).
+    pub(super) fn reload(&self, lang: Lang) -> Response {
         let reloaded = turns::reload(&self.engine(), self.faq_path.as_deref());
+        let logged = reloaded.response(Lang::En).to_plain(Lang::En);
+        let response = reloaded.response(lang);
         match reloaded.engine {
             Some(engine) => {
-                info!("{}", reloaded.response.to_plain());
+                info!("{logged}");
                 if let Ok(mut current) = self.engine.write() {
                     *current = Arc::new(engine);
                 }
                 // Inline results found with the old rules are not served again.
                 super::inline::forget_cached();
             }
-            None => error!(
-                "FAQ reload rejected: {}",
-                reloaded.response.to_plain().replace('\n', " ")
-            ),
+            None => error!("FAQ reload rejected: {}", logged.replace('\n', " ")),
         }
         match &self.faq_path {
-            Some(path) => file_name_only(reloaded.response, path),
-            None => reloaded.response,
+            Some(path) => file_name_only(response, path),
+            None => response,
         }
+    }
+
+    /// How to choose the reply language in `chat` for a message from `from`: the chat's
+    /// `/language` choice (from the store), else the sender's Telegram `language_code`.
+    pub(super) async fn choice(&self, chat: ChatId, from: Option<&User>) -> Choice {
+        let chosen = self.contexts.language(chat.0).await;
+        Choice::new(chosen, from.and_then(|u| u.language_code.as_deref()))
     }
 
     /// Appends an abstained question to the log, if logging is on.

@@ -4,6 +4,12 @@
 //! the same server (one replacing another during a deploy, say; two instances cannot poll
 //! one token at once). Contexts expire after the idle time in both.
 //!
+//! Each chat's `/language` choice is kept beside its context, but apart from it, as it is a
+//! setting rather than a conversation: it does not expire with the context and `/reset`
+//! keeps it. In memory it lasts until the bot restarts (the least recently chosen are
+//! forgotten past [`LANGUAGES_REMEMBERED`] chats); in Redis, under
+//! `article-qa:language:<chat id>` with no expiry, until `/language auto` clears it.
+//!
 //! Redis trouble never drops a question: a failed load answers without context and that
 //! context is not saved (so it cannot overwrite the real one when Redis comes back); after a
 //! failure the store does not try Redis again for [`REDIS_RETRY`], so a slow or dead server
@@ -16,6 +22,7 @@ use std::time::{Duration, Instant};
 use lru::LruCache;
 use tracing::warn;
 
+use crate::chat::lang::Lang;
 use crate::engine::conversation::Context;
 
 /// Most contexts kept in memory; each is under 4 KB, so the store stays under 40 MB even
@@ -25,8 +32,12 @@ pub const MEMORY_CAPACITY: usize = 10_000;
 pub const REDIS_TIMEOUT: Duration = Duration::from_millis(300);
 /// After a Redis failure, how long the store answers without context before trying again.
 pub const REDIS_RETRY: Duration = Duration::from_secs(5);
+/// Most chats whose `/language` choice is kept in memory (a few bytes each).
+pub const LANGUAGES_REMEMBERED: usize = 100_000;
 /// Key prefix of contexts in Redis.
 const KEY_PREFIX: &str = "article-qa:context:";
+/// Key prefix of the chats' `/language` choices in Redis.
+const LANGUAGE_PREFIX: &str = "article-qa:language:";
 
 /// The context store.
 pub enum ContextStore {
@@ -68,10 +79,31 @@ impl ContextStore {
         }
     }
 
-    /// Moves chat `from`'s context to chat `to` (a group upgraded to a supergroup gets a new
-    /// id). Nothing happens when `from` has no context, so a second notice of the same move
-    /// cannot wipe the moved one.
+    /// The language `/language` chose for the chat; `None` when it chose none (or Redis is
+    /// unavailable: the sender's language applies then).
+    pub async fn language(&self, chat: i64) -> Option<Lang> {
+        match self {
+            ContextStore::Memory(store) => store.language(chat),
+            ContextStore::Redis(store) => store.language(chat).await,
+        }
+    }
+
+    /// Keeps `lang` as the chat's `/language` choice; `None` forgets it (`/language auto`).
+    pub async fn set_language(&self, chat: i64, lang: Option<Lang>) {
+        match self {
+            ContextStore::Memory(store) => store.set_language(chat, lang),
+            ContextStore::Redis(store) => store.set_language(chat, lang).await,
+        }
+    }
+
+    /// Moves chat `from`'s context and language choice to chat `to` (a group upgraded to a
+    /// supergroup gets a new id). Nothing happens when `from` has none, so a second notice of
+    /// the same move cannot wipe the moved ones.
     pub async fn move_chat(&self, from: i64, to: i64) {
+        if let Some(lang) = self.language(from).await {
+            self.set_language(to, Some(lang)).await;
+            self.set_language(from, None).await;
+        }
         let Some(context) = self.load(from).await else {
             return;
         };
@@ -103,17 +135,35 @@ impl ContextStore {
     }
 }
 
-/// Contexts in memory, least recently used evicted first.
+/// Contexts in memory, least recently used evicted first; and the chats' language choices.
 pub struct MemoryStore {
     contexts: Mutex<LruCache<i64, Context>>,
+    /// Each chat's `/language` choice, least recently chosen forgotten first.
+    languages: Mutex<LruCache<i64, Lang>>,
 }
 
 impl MemoryStore {
-    /// A store of at most `capacity` contexts (at least one).
+    /// A store of at most `capacity` contexts (at least one) and
+    /// [`LANGUAGES_REMEMBERED`] language choices.
     pub fn new(capacity: usize) -> Self {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        let languages = NonZeroUsize::new(LANGUAGES_REMEMBERED).unwrap_or(NonZeroUsize::MIN);
         Self {
             contexts: Mutex::new(LruCache::new(capacity)),
+            languages: Mutex::new(LruCache::new(languages)),
+        }
+    }
+
+    fn language(&self, chat: i64) -> Option<Lang> {
+        self.languages.lock().ok()?.peek(&chat).copied()
+    }
+
+    fn set_language(&self, chat: i64, lang: Option<Lang>) {
+        if let Ok(mut languages) = self.languages.lock() {
+            match lang {
+                Some(lang) => languages.put(chat, lang),
+                None => languages.pop(&chat),
+            };
         }
     }
 
@@ -235,6 +285,23 @@ impl RedisStore {
         let _: Option<()> = self.run(redis::cmd("DEL").arg(key(chat)).clone()).await;
     }
 
+    async fn language(&self, chat: i64) -> Option<Lang> {
+        let key = language_key(chat);
+        let code: Option<String> = self.run(redis::cmd("GET").arg(key).clone()).await?;
+        Lang::from_code(&code?)
+    }
+
+    async fn set_language(&self, chat: i64, lang: Option<Lang>) {
+        let command = match lang {
+            Some(lang) => redis::cmd("SET")
+                .arg(language_key(chat))
+                .arg(lang.code())
+                .clone(),
+            None => redis::cmd("DEL").arg(language_key(chat)).clone(),
+        };
+        let _: Option<()> = self.run(command).await;
+    }
+
     /// True while Redis counts as down (less than [`REDIS_RETRY`] since it failed).
     fn is_down(&self) -> bool {
         let down = self.down_until.lock().ok().and_then(|d| *d);
@@ -263,6 +330,10 @@ impl RedisStore {
 
 fn key(chat: i64) -> String {
     format!("{KEY_PREFIX}{chat}")
+}
+
+fn language_key(chat: i64) -> String {
+    format!("{LANGUAGE_PREFIX}{chat}")
 }
 
 #[cfg(test)]
@@ -296,10 +367,26 @@ mod tests {
     async fn a_moved_context_is_under_the_new_chat_only_and_moving_twice_keeps_it() {
         let store = ContextStore::memory(10);
         store.save(1, context("a")).await;
+        store.set_language(1, Some(Lang::Ru)).await;
         store.move_chat(1, 2).await;
         store.move_chat(1, 2).await;
         assert_eq!(store.load(1).await, Some(Context::default()));
         assert_eq!(store.load(2).await.unwrap().turns[0].question, "a");
+        assert_eq!(store.language(1).await, None);
+        assert_eq!(store.language(2).await, Some(Lang::Ru));
+    }
+
+    #[tokio::test]
+    async fn a_language_choice_outlives_a_reset_and_is_forgotten_by_auto() {
+        let store = ContextStore::memory(10);
+        assert_eq!(store.language(1).await, None);
+        store.set_language(1, Some(Lang::Ar)).await;
+        store.save(1, context("a")).await;
+        store.clear(1).await;
+        assert_eq!(store.language(1).await, Some(Lang::Ar));
+        assert_eq!(store.language(2).await, None);
+        store.set_language(1, None).await;
+        assert_eq!(store.language(1).await, None);
     }
 
     #[tokio::test]
