@@ -287,8 +287,11 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Idle time after which a chat's conversation context expires.
     pub context_ttl: Duration,
-    /// The semantic stage's model and cache; `None` with `--lexical`.
+    /// The semantic stage's model; `None` with `--lexical`.
     pub semantic: Option<Semantic>,
+    /// Folder of cached sentence vectors and keyword indexes; `None` when no cache folder
+    /// can be found.
+    pub cache: Option<PathBuf>,
     /// The log filter (`RUST_LOG`), when set.
     pub log: Option<String>,
     /// Where the settings came from: the article folder's, the FAQ file's and the token's
@@ -318,13 +321,11 @@ pub struct ConfigSources {
     pub token_shadows_env_file: bool,
 }
 
-/// Where the semantic stage's model and vector cache are.
+/// Where the semantic stage's model is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Semantic {
     /// Folder of `config.json`, `tokenizer.json` and `model.safetensors`.
     pub model: PathBuf,
-    /// Folder of cached sentence vectors; `None` when no cache folder can be found.
-    pub cache: Option<PathBuf>,
 }
 
 impl Config {
@@ -403,6 +404,7 @@ impl Config {
             redis_url: var(REDIS_VAR),
             context_ttl: var(CONTEXT_VAR).map_or(Ok(DEFAULT_CONTEXT_TTL), |m| parse_ttl(&m))?,
             semantic: semantic(cli.lexical, &sources)?,
+            cache: cache_folder(&sources),
             max_update_age: var(MAX_AGE_VAR)
                 .map_or(Ok(Some(DEFAULT_MAX_UPDATE_AGE)), |m| parse_max_age(&m))?,
             log: var(LOG_VAR),
@@ -505,13 +507,19 @@ fn semantic<F: Fn(&str) -> Option<String>>(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("models/multilingual-e5-small"),
         |(path, _)| path,
     );
-    let cache = sources.path(CACHE_VAR).map(|(p, _)| p).or_else(|| {
+    Ok(Some(Semantic { model }))
+}
+
+/// The cache folder: `ARTICLE_QA_CACHE`, else `$XDG_CACHE_HOME/article-qa`, else
+/// `~/.cache/article-qa`; `None` when none of them is set.
+fn cache_folder<F: Fn(&str) -> Option<String>>(sources: &Sources<'_, F>) -> Option<PathBuf> {
+    let var = |name: &str| sources.value(name);
+    sources.path(CACHE_VAR).map(|(p, _)| p).or_else(|| {
         let base = var("XDG_CACHE_HOME")
             .map(PathBuf::from)
             .or_else(|| var("HOME").map(|home| Path::new(&home).join(".cache")))?;
         Some(base.join("article-qa"))
-    });
-    Ok(Some(Semantic { model, cache }))
+    })
 }
 
 /// `TELOXIDE_API_URL`'s value as a URL, without a trailing slash.

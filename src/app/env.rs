@@ -24,7 +24,7 @@ pub const MAX_AGE_VAR: &str = "ARTICLE_QA_MAX_UPDATE_MINUTES";
 pub const LEXICAL_VAR: &str = "ARTICLE_QA_LEXICAL";
 /// `ARTICLE_QA_MODEL`: the folder of the sentence model (multilingual-e5-small).
 pub const MODEL_VAR: &str = "ARTICLE_QA_MODEL";
-/// `ARTICLE_QA_CACHE`: where the articles' sentence vectors are cached.
+/// `ARTICLE_QA_CACHE`: where the articles' sentence vectors and keyword indexes are cached.
 pub const CACHE_VAR: &str = "ARTICLE_QA_CACHE";
 /// `RUST_LOG`: the log level (read by `tracing-subscriber`'s `EnvFilter`).
 pub const LOG_VAR: &str = "RUST_LOG";
@@ -117,7 +117,7 @@ pub const VARIABLES: &[Variable] = &[
     },
     Variable {
         name: CACHE_VAR,
-        meaning: "folder caching the articles' sentence vectors",
+        meaning: "folder caching the articles' sentence vectors and, for 2,000 sentences or more, their keyword index",
         default: "$XDG_CACHE_HOME/article-qa, else ~/.cache/article-qa",
     },
     Variable {

@@ -36,7 +36,8 @@ pub fn corpus(config: &Config) -> Result<Corpus> {
 ///
 /// Errors: as [`corpus`], and a FAQ rules file that cannot be read or fails its check.
 pub fn engine(config: &Config) -> Result<Engine> {
-    let engine = with_meaning(Engine::new(corpus(config)?), config)?;
+    let engine = Engine::with_index_cache(corpus(config)?, config.cache.as_deref());
+    let engine = with_meaning(engine, config)?;
     match &config.faq {
         Some(path) if config.faq_required || path.exists() => with_faq(&engine, path),
         _ => Ok(engine),
@@ -53,7 +54,7 @@ pub fn with_meaning(engine: Engine, config: &Config) -> Result<Engine> {
     };
     let encoder = encoder(&semantic.model)?;
     engine
-        .with_meaning(encoder, semantic.cache.as_deref())
+        .with_meaning(encoder, config.cache.as_deref())
         .context("cannot encode the articles' sentences")
 }
 
@@ -63,7 +64,7 @@ pub fn with_meaning(engine: Engine, config: &Config) -> Result<Engine> {
 /// run; `None` without the semantic stage, its model or a cache folder.
 pub fn remembering_encoder(config: &Config, capacity: usize) -> Option<(Arc<Encoder>, PathBuf)> {
     let semantic = config.semantic.as_ref()?;
-    let dir = semantic.cache.clone()?;
+    let dir = config.cache.clone()?;
     let encoder = encoder(&semantic.model).ok()?;
     encoder.set_query_memo(capacity);
     crate::embed::cache::load_queries(&encoder, &dir);

@@ -188,6 +188,18 @@ fn parse_queries(
     (at == body.len()).then_some(entries)
 }
 
+/// The part of the file at `path` before its trailing SHA-256, when the file is there and
+/// the checksum matches (as [`finish_and_write`] wrote it).
+pub fn read_checked(path: &Path) -> Option<Vec<u8>> {
+    let mut bytes = fs::read(path).ok()?;
+    let body_len = bytes.len().checked_sub(CHECKSUM)?;
+    if Sha256::digest(&bytes[..body_len]).as_slice() != &bytes[body_len..] {
+        return None;
+    }
+    bytes.truncate(body_len);
+    Some(bytes)
+}
+
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }
@@ -206,7 +218,12 @@ fn write(path: &Path, key: &[u8; 32], vectors: &[Vec<f32>], dim: usize) -> io::R
 }
 
 /// Appends the SHA-256 of `bytes` and writes them to `path` through a temporary file.
-fn finish_and_write(path: &Path, mut bytes: Vec<u8>) -> io::Result<()> {
+/// Writes `bytes` and their SHA-256 to `path` (its folder created if missing), through a
+/// temporary file and a rename, so a crash never leaves half a file under the name; other
+/// caches (the keyword index's) write their files this way too.
+///
+/// Errors: the folder or file cannot be written.
+pub fn finish_and_write(path: &Path, mut bytes: Vec<u8>) -> io::Result<()> {
     let sum = Sha256::digest(&bytes);
     bytes.extend_from_slice(&sum);
     if let Some(parent) = path.parent() {

@@ -5,6 +5,7 @@ pub mod answer;
 pub mod conversation;
 pub mod explain;
 pub mod faq;
+pub mod index_cache;
 pub mod meaning;
 pub mod qa;
 

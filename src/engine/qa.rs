@@ -40,8 +40,18 @@ pub struct Engine {
 impl Engine {
     /// Analyses and indexes `corpus` with the default parameters.
     pub fn new(corpus: Corpus) -> Self {
+        Self::with_index_cache(corpus, None)
+    }
+
+    /// As [`Engine::new`], the keyword index read from the cache folder `cache_dir` when a
+    /// valid file for this corpus is there, else built and saved there
+    /// ([`super::index_cache`]; small corpora are always built).
+    pub fn with_index_cache(corpus: Corpus, cache_dir: Option<&Path>) -> Self {
         let analyzer = Analyzer::new();
-        let index = ArticleIndex::build(&analyzer, &corpus);
+        let index = match cache_dir {
+            Some(dir) => super::index_cache::load_or_build(&analyzer, &corpus, dir).0,
+            None => ArticleIndex::build(&analyzer, &corpus),
+        };
         let fingerprint = fingerprint(&corpus);
         Self {
             fingerprint,

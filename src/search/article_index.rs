@@ -28,7 +28,7 @@ impl SentenceRef {
 }
 
 /// The corpus's sentences, analysed and indexed (units = sentences, groups = paragraphs).
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct ArticleIndex {
     /// The term index.
     pub terms: TermIndex,

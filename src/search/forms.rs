@@ -12,7 +12,7 @@ const RELATED_ENDINGS: &[&str] = &[
 ];
 
 /// The hashed forms of an index's vocabulary; terms are the index's term numbers.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FormIndex {
     /// Hash of a word one ending longer or shorter than an index word → (the index word's
     /// term, length in bytes of the shorter of the two words).
@@ -99,7 +99,7 @@ fn hash_skipping(word: &str, skip: usize) -> u64 {
 
 /// A multimap from 64-bit hashes to values: entries sorted by hash, with a table of where
 /// each bucket (the hash's top bits) starts, so a look-up reads one small run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct HashIndex<T> {
     entries: Vec<(u64, T)>,
     starts: Vec<u32>,

@@ -16,7 +16,7 @@ use crate::text::analyze::{Token, TokenKind};
 pub type TermId = u32;
 
 /// One unit's entry in a term's posting list.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct Posting {
     /// The unit holding the term.
     pub unit: u32,
@@ -25,7 +25,7 @@ pub struct Posting {
 }
 
 /// Per-unit facts kept for answer-type checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UnitTerm {
     /// The term.
     pub term: TermId,
@@ -49,7 +49,7 @@ pub const MAX_SURFACES: usize = 8;
 ///
 /// Per-term and per-unit lists are stored end to end ([`Rows`]): one allocation for each kind
 /// of list rather than one per term or unit.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TermIndex {
     ids: FxHashMap<String, TermId>,
     /// Every surface form seen → its term, for related matches between surface forms.
@@ -74,7 +74,7 @@ pub struct TermIndex {
 }
 
 /// Lists stored end to end: row `i` is `values[ends[i - 1]..ends[i]]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Rows<T> {
     values: Vec<T>,
     ends: Vec<u32>,

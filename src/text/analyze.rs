@@ -32,7 +32,7 @@ use crate::text::words::{IDIOMS, irregular};
 pub const MAX_ANALYZED_BYTES: usize = 4096;
 
 /// What kind of word a token is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TokenKind {
     /// An ordinary word.
     Word,

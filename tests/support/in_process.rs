@@ -27,6 +27,7 @@ pub fn spawn(fake: &FakeTelegram, redis: Option<&str>, service: Service) {
         redis_url: redis.map(String::from),
         context_ttl: DEFAULT_CONTEXT_TTL,
         semantic: None,
+        cache: None,
         log: None,
         sources: Default::default(),
         max_update_age: None,
