@@ -132,13 +132,18 @@ mod tests {
     fn summary(index: &ArticleIndex) -> String {
         let terms = &index.terms;
         let mut out = format!("{:?} {:?}\n", index.anaphoric, index.sentences);
+        let mut seen = std::collections::HashSet::new();
         for unit in 0..terms.unit_count() as u32 {
             out += &format!(
                 "{unit}: {:?} {:?}\n",
                 terms.unit_terms(unit),
                 terms.unit_sequence(unit)
             );
-            for t in terms.unit_terms(unit) {
+            for t in terms
+                .unit_terms(unit)
+                .iter()
+                .filter(|t| seen.insert(t.term))
+            {
                 let stem = terms.stem(t.term);
                 out += &format!(
                     "  {stem} {:?} {:?} {:?} {:?} {:?} {:?}\n",
