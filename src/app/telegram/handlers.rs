@@ -48,7 +48,6 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     let others = dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(answer_other);
     let migrations = dptree::filter_map(migration).endpoint(move_conversation);
     let messages = Update::filter_message()
-        .filter(from_a_person)
         .branch(migrations)
         .branch(commands)
         .branch(questions)
@@ -68,6 +67,8 @@ pub fn schema() -> UpdateHandler<HandlerError> {
                 state.backlog.taken(chat);
             }
         })
+        // Before the repeat check: another bot's message is not the chat's last question.
+        .filter(|update: Update| !from_a_bot(&update))
         .filter(|update: Update, state: Arc<State>| !is_repeat(&update, &state))
         .branch(messages)
         .branch(edits)
@@ -76,11 +77,15 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(inline)
 }
 
-/// False for a message another bot sent: two bots answering each other never stop. A group's
-/// anonymous admin and a channel's posts come from Telegram's own bot accounts with
+/// True for a message (or an edit of one) another bot sent: two bots answering each other
+/// never stop, and bridge bots relaying other chats are ignored too. A group's anonymous
+/// admin and messages sent as a channel come from Telegram's own bot accounts with
 /// `sender_chat` set; they are people's messages and kept.
-fn from_a_person(msg: Message) -> bool {
-    !msg.from.as_ref().is_some_and(|user| user.is_bot) || msg.sender_chat.is_some()
+fn from_a_bot(update: &Update) -> bool {
+    let (UpdateKind::Message(msg) | UpdateKind::EditedMessage(msg)) = &update.kind else {
+        return false;
+    };
+    msg.from.as_ref().is_some_and(|user| user.is_bot) && msg.sender_chat.is_none()
 }
 
 /// True for a question (a text, a caption or `/ask …`) repeating the chat's message before it

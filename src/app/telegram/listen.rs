@@ -88,8 +88,9 @@ pub struct Poller {
     /// Failed polls in a row (for the back-off).
     failures: u32,
     /// An answer could not be read as JSON: updates are asked for one at a time, to find the
-    /// one at fault and skip it by its id.
-    one_at_a_time: bool,
+    /// one at fault and skip it by its id; this many more single updates at most (the one at
+    /// fault is among the first [`BATCH`] of the answer that failed).
+    one_at_a_time: usize,
     /// The wait before the next poll, after a failure.
     pause: Option<Duration>,
     /// A poll has succeeded: the bot is running.
@@ -121,7 +122,7 @@ pub fn listener(
         flag,
         ready: VecDeque::new(),
         failures: 0,
-        one_at_a_time: false,
+        one_at_a_time: 0,
         pause: None,
         polled: false,
         conflict_since: None,
@@ -174,7 +175,7 @@ impl Poller {
                 self.offset,
                 self.allowed.clone(),
                 self.timeout,
-                self.one_at_a_time.then_some(1),
+                (self.one_at_a_time > 0).then_some(1),
             );
             let answer = tokio::select! {
                 answer = poll => Some(answer),
@@ -191,7 +192,12 @@ impl Poller {
                     // in turn each get every other poll through.
                     self.failures = 0;
                     self.polled = true;
-                    self.one_at_a_time &= !values.is_empty();
+                    // Back to batches once Telegram has nothing more, or the answer that
+                    // failed has been read through (it was not an update's fault).
+                    self.one_at_a_time = match values.is_empty() {
+                        true => 0,
+                        false => self.one_at_a_time.saturating_sub(1),
+                    };
                     self.read(values);
                 }
                 Err(RequestError::InvalidJson { source, raw })
@@ -230,7 +236,7 @@ impl Poller {
                 self.offset = self.offset.max(next);
             }
             if id.is_some_and(|id| !self.state.first_delivery(id)) {
-                debug!("update {id:?} delivered again; skipped");
+                info!("update {id:?} delivered again; skipped");
                 continue;
             }
             match take_in(&self.state, value, now) {
@@ -255,16 +261,20 @@ impl Poller {
     /// either, it is skipped by the id in its raw text. False when there is no id to skip by
     /// (not an update at all: an HTML page), which is then a failed poll like any other.
     fn unreadable(&mut self, error: &serde_json::Error, raw: &str) -> bool {
-        if !self.one_at_a_time {
+        // An answer cut short is no update's fault: retried as any failed poll.
+        if error.is_eof() {
+            return false;
+        }
+        if self.one_at_a_time == 0 {
             warn!(
                 "an answer of getUpdates could not be read (line {}, column {}); reading updates one at a time to find the one at fault",
                 error.line(),
                 error.column()
             );
-            self.one_at_a_time = true;
+            self.one_at_a_time = BATCH;
             return true;
         }
-        self.one_at_a_time = false;
+        self.one_at_a_time = 0;
         let next = first_update_id(raw)
             .filter(|&id| id >= i64::from(self.offset))
             .and_then(|id| {

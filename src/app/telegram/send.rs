@@ -53,9 +53,9 @@ pub const SERVER_ATTEMPTS: u32 = 5;
 /// attempt began (each attempt may take up to the HTTP client's 17 s timeout, so the last
 /// one may end up to that much later).
 pub const SERVER_RETRY_WINDOW: Duration = Duration::from_secs(30);
-/// How long a message already being sent when the bot is told to stop may still take (a Bot
-/// API that does not answer would otherwise hold the stop up for the HTTP client's 17 s
-/// timeout, past Docker's 10 s before SIGKILL).
+/// How long the messages already being sent when the bot is told to stop may still take, all
+/// together (a Bot API that does not answer would otherwise hold the stop up for the HTTP
+/// client's 17 s timeout, past Docker's 10 s before SIGKILL).
 pub const STOP_GRACE: Duration = Duration::from_secs(3);
 /// The wait after a 429 that names no `retry_after` (Telegram always names one).
 const FLOOD_WAIT_UNNAMED: Duration = Duration::from_secs(5);
@@ -357,7 +357,7 @@ async fn deliver(
         let payload = payload(state, *chat, &part, plain);
         let posted = tokio::select! {
             posted = post(bot, &payload) => posted,
-            () = stopping_for(shutdown, STOP_GRACE) => {
+            () = stop_grace_over(state) => {
                 return Err(Undelivered::ShuttingDown(format!(
                     "past {}s for Telegram to answer a message being sent",
                     STOP_GRACE.as_secs()
@@ -459,10 +459,12 @@ fn server_retry(failures: u32, since_first: Duration) -> Option<Duration> {
     (failures < SERVER_ATTEMPTS && since_first + backoff <= SERVER_RETRY_WINDOW).then_some(backoff)
 }
 
-/// Returns once the bot has been stopping for `grace`.
-async fn stopping_for(shutdown: &tokio_util::sync::CancellationToken, grace: Duration) {
-    shutdown.cancelled().await;
-    tokio::time::sleep(grace).await;
+/// Returns [`STOP_GRACE`] after a send first saw the bot stopping: one deadline for every
+/// message still being sent then or later, however many parts and resends there are.
+async fn stop_grace_over(state: &State) {
+    state.shutdown.cancelled().await;
+    let seen = *state.stop_seen.get_or_init(tokio::time::Instant::now);
+    tokio::time::sleep_until(seen + STOP_GRACE).await;
 }
 
 /// Sleeps for `wait`; false (at once) when the bot is stopping.

@@ -50,6 +50,9 @@ pub struct State {
     pub(super) key: Key,
     /// Cancelled when the bot stops: replies still waiting give up.
     pub(super) shutdown: CancellationToken,
+    /// When a message being sent first saw the bot stopping: every send still in flight gives
+    /// up [`STOP_GRACE`](super::send::STOP_GRACE) after it, together.
+    pub(super) stop_seen: std::sync::OnceLock<tokio::time::Instant>,
     /// Each chat's updates waiting to be handled.
     pub(super) backlog: Backlog,
     /// Each chat's last question, so a repeat within seconds is answered once.
@@ -102,6 +105,7 @@ impl State {
             ttl: config.context_ttl,
             key: Key::from_token(token.expose()),
             shutdown: CancellationToken::new(),
+            stop_seen: std::sync::OnceLock::new(),
             backlog: Backlog::default(),
             repeats: Repeats::default(),
             pacing: Pacing::new(pace),

@@ -14,7 +14,7 @@ use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
 use teloxide::types::Update;
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use tokio::sync::mpsc;
-use tracing::{debug, info};
+use tracing::info;
 
 use super::listen::{PollError, Taken, take_in};
 use super::state::State;
@@ -108,7 +108,7 @@ impl Inbox {
             let id = value.get("update_id").and_then(Value::as_i64);
             let id = id.and_then(|id| i32::try_from(id).ok());
             if self.stream.is_none() && id.is_some_and(|id| !self.state.first_delivery(id)) {
-                debug!("update {id:?} delivered again; skipped");
+                info!("update {id:?} delivered again; skipped");
                 continue;
             }
             let now = SystemTime::now()
