@@ -36,7 +36,7 @@ pub fn corpus(config: &Config) -> Result<Corpus> {
 ///
 /// Errors: as [`corpus`], and a FAQ rules file that cannot be read or fails its check.
 pub fn engine(config: &Config) -> Result<Engine> {
-    let engine = with_meaning(Engine::new(corpus(config)?), config)?;
+    let engine = with_meaning(Engine::new(corpus(config)?).per_article(), config)?;
     match &config.faq {
         Some(path) if config.faq_required || path.exists() => with_faq(&engine, path),
         _ => Ok(engine),

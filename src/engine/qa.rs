@@ -35,6 +35,10 @@ pub struct Engine {
     meaning: Option<Arc<Meaning>>,
     params: Params,
     fingerprint: u64,
+    /// With several articles, an engine for each one alone, in the corpus's order (what a
+    /// chat that chose one with `/article N` is answered from, [`Engine::scoped`]); empty
+    /// with one article.
+    parts: Arc<Vec<Engine>>,
 }
 
 impl Engine {
@@ -44,6 +48,7 @@ impl Engine {
         let index = ArticleIndex::build(&analyzer, &corpus);
         let fingerprint = fingerprint(&corpus);
         Self {
+            parts: Arc::new(Vec::new()),
             fingerprint,
             analyzer: Arc::new(analyzer),
             corpus: Arc::new(corpus),
@@ -63,9 +68,44 @@ impl Engine {
         encoder: Arc<Encoder>,
         cache_dir: Option<&Path>,
     ) -> Result<Self, EmbedError> {
+        let parts = (self.parts.iter())
+            .map(|part| part.clone().with_meaning(Arc::clone(&encoder), cache_dir))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.parts = Arc::new(parts);
         let meaning = Meaning::build(encoder, &self.corpus, &self.index, cache_dir)?;
         self.meaning = Some(Arc::new(meaning));
         Ok(self)
+    }
+
+    /// The same engine able to answer from one article alone ([`Engine::scoped`]): with
+    /// several articles, an engine for each (its index, its parameters and FAQ rules; call it
+    /// before [`Engine::with_meaning`], which encodes each article's sentences for its own
+    /// engine too). A chat front end calls it; `eval` does not need it. With one article it
+    /// changes nothing.
+    pub fn per_article(mut self) -> Self {
+        if self.corpus.articles.len() < 2 {
+            return self;
+        }
+        let parts = (self.corpus.articles.iter()).map(|article| {
+            let alone = Corpus {
+                articles: vec![article.clone()],
+            };
+            let part = Engine::new(alone).with_params(self.params.clone());
+            match &self.faq {
+                Some(faq) => part.with_shared_faq(Arc::clone(faq)),
+                None => part,
+            }
+        });
+        self.parts = Arc::new(parts.collect());
+        self
+    }
+
+    /// The engine that answers from article `article` alone (an index into the corpus's
+    /// articles, as [`Context::article`] holds it): itself with one article, or when `article`
+    /// is `None` or past the last article (all articles then), and when
+    /// [`Engine::per_article`] was not called.
+    pub fn scoped(&self, article: Option<usize>) -> &Engine {
+        article.and_then(|i| self.parts.get(i)).unwrap_or(self)
     }
 
     /// True when answers use the semantic stage beside the keywords.
@@ -82,8 +122,18 @@ impl Engine {
 
     /// The same articles with these FAQ rules (replacing any before).
     pub fn with_faq(&self, faq: Faq) -> Self {
+        self.with_shared_faq(Arc::new(faq))
+    }
+
+    /// [`Engine::with_faq`] for the engine and each of its [`Engine::scoped`] parts.
+    fn with_shared_faq(&self, faq: Arc<Faq>) -> Self {
+        let parts = self
+            .parts
+            .iter()
+            .map(|p| p.with_shared_faq(Arc::clone(&faq)));
         Self {
-            faq: Some(Arc::new(faq)),
+            parts: Arc::new(parts.collect()),
+            faq: Some(faq),
             ..self.clone()
         }
     }
@@ -138,6 +188,11 @@ impl Engine {
 
     /// The same engine with other scoring parameters (its FAQ rules too).
     pub fn with_params(mut self, params: Params) -> Self {
+        let parts = self
+            .parts
+            .iter()
+            .map(|p| p.clone().with_params(params.clone()));
+        self.parts = Arc::new(parts.collect());
         self.faq = self.faq.map(|faq| Arc::new(faq.with_params(&params)));
         self.params = params;
         self
@@ -319,7 +374,7 @@ impl Engine {
         ttl: Duration,
     ) -> Conversed {
         if context.expired(now, ttl) {
-            *context = Context::default();
+            *context = context.fresh();
         }
         context.updated = now;
         let tokens = self.analyze(question);
