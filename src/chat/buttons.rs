@@ -64,7 +64,8 @@ pub enum Pressed {
 }
 
 /// Carries out a button press on the chat's context ("More" marks what it shows) at `now`
-/// (seconds since the epoch); a context idle longer than `ttl` has expired.
+/// (seconds since the epoch), with the engine of the article the chat asks about
+/// ([`Engine::scoped`]); a context idle longer than `ttl` has expired.
 ///
 /// Errors: [`Refused::Stale`] when the context has expired or no longer holds that answer.
 pub fn press(
@@ -77,6 +78,8 @@ pub fn press(
     if context.expired(now, ttl) {
         return Err(Refused::Stale);
     }
+    // The answer came from the article the chat asks about (or from all of them).
+    let engine = engine.scoped(crate::chat::current_article(engine, context));
     let answer = context
         .answer
         .as_mut()
