@@ -90,6 +90,18 @@ pub const COMMANDS: &[CommandInfo] = &[
         build: |_| Command::About,
     },
     CommandInfo {
+        name: "articles",
+        description: Id::CommandArticles,
+        hidden: false,
+        build: |_| Command::Articles,
+    },
+    CommandInfo {
+        name: "article",
+        description: Id::CommandArticle,
+        hidden: false,
+        build: |args| Command::Article(args.trim().to_string()),
+    },
+    CommandInfo {
         name: "ask",
         description: Id::CommandAsk,
         hidden: false,
@@ -106,18 +118,6 @@ pub const COMMANDS: &[CommandInfo] = &[
         description: Id::CommandLanguage,
         hidden: false,
         build: |args| Command::Language(args.trim().to_string()),
-    },
-    CommandInfo {
-        name: "articles",
-        description: Id::CommandArticles,
-        hidden: false,
-        build: |_| Command::Articles,
-    },
-    CommandInfo {
-        name: "article",
-        description: Id::CommandArticle,
-        hidden: false,
-        build: |args| Command::Article(args.trim().to_string()),
     },
     CommandInfo {
         name: "reload",
@@ -392,6 +392,58 @@ mod tests {
                 .map(|i| i.name)
                 .collect::<Vec<_>>(),
             ["reload"]
+        );
+    }
+
+    #[test]
+    fn article_turns_choose_one_article_keep_it_over_reset_and_refuse_bad_numbers() {
+        use crate::corpus::{Article, ArticleMeta, Corpus};
+        let article = |name: &str, text: &str| {
+            let path = std::path::Path::new(name);
+            Article::parse(name, path, text.into(), ArticleMeta::default()).unwrap()
+        };
+        let corpus = Corpus {
+            articles: vec![
+                article("call", "Bogdanov led the delegation to Damascus.\n"),
+                article("tram", "Ana Horvat led the delegation of engineers.\n"),
+            ],
+        };
+        let engine = Engine::new(corpus).per_article();
+        let ttl = Duration::from_secs(60);
+        let mut context = Context::default();
+        let mut choice = Choice::default();
+        let mut say = |line: &str, context: &mut Context| {
+            respond(&engine, &Turn::parse(line), context, &mut choice, 1, ttl).to_plain(Lang::En)
+        };
+        let both = say("Who led the delegation?", &mut context);
+        assert!(
+            both.contains("From “Call”:") && both.contains("From “Tram”:"),
+            "{both}"
+        );
+        assert!(say("/article 2", &mut context).contains("“Tram” now"));
+        assert_eq!(context.article, Some(1));
+        let one = say("Who led the delegation?", &mut context);
+        assert!(one.contains("Horvat") && !one.contains("Bogdanov"), "{one}");
+        say("/reset", &mut context);
+        assert_eq!(context.article, Some(1), "/reset keeps the chosen article");
+        assert!(say("/about", &mut context).starts_with("“Tram”\n"));
+        for bad in ["/article 3", "/article 0", "/article x", "/article -1"] {
+            let refused = say(bad, &mut context);
+            assert!(
+                refused.starts_with("There is no article"),
+                "{bad}: {refused}"
+            );
+            assert_eq!(refused.lines().count(), 1, "{refused}");
+        }
+        assert_eq!(context.article, Some(1), "a refused number changes nothing");
+        assert!(say("/article ALL", &mut context).contains("all 2 articles"));
+        assert_eq!(context.article, None);
+        // A choice the articles no longer have (a context from before a restart) means all.
+        context.article = Some(7);
+        let again = say("Who led the delegation?", &mut context);
+        assert!(
+            again.contains("Bogdanov") && again.contains("Horvat"),
+            "{again}"
         );
     }
 
