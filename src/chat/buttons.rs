@@ -183,6 +183,53 @@ mod tests {
     }
 
     #[test]
+    fn presses_in_a_chat_asking_about_one_article_stay_in_that_article() {
+        use crate::corpus::{Article, ArticleMeta, Corpus};
+        let article = |name: &str, text: &str| {
+            let path = std::path::Path::new(name);
+            Article::parse(name, path, text.into(), ArticleMeta::default()).unwrap()
+        };
+        let corpus = Corpus {
+            articles: vec![
+                article(
+                    "call",
+                    "Bogdanov led the delegation. The delegation met officials.\n",
+                ),
+                article(
+                    "tram",
+                    "Horvat led the delegation. The delegation saw the tram.\n",
+                ),
+            ],
+        };
+        let engine = Engine::new(corpus).per_article();
+        let ttl = Duration::from_secs(60);
+        let mut context = Context {
+            article: Some(1),
+            ..Context::default()
+        };
+        let scoped = engine.scoped(context.article);
+        scoped.converse("Who led the delegation?", &mut context, 100, ttl);
+        let id = context.answer.as_ref().unwrap().id;
+        let paragraph = Button {
+            action: Action::Paragraph,
+            answer: id,
+        };
+        match press(&engine, &mut context, paragraph, 101, ttl) {
+            Ok(Pressed::Paragraph { title, text, .. }) => {
+                assert_eq!(title, "Tram");
+                assert!(text.starts_with("Horvat"), "{text}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Another article chosen since: the answer's buttons are stale.
+        context.article = Some(0);
+        assert_eq!(
+            press(&engine, &mut context, paragraph, 102, ttl),
+            Err(Refused::Stale)
+        );
+    }
+
+    #[test]
     fn buttons_of_an_answer_before_a_reset_or_from_other_articles_are_stale() {
         use crate::corpus::Corpus;
         let text = "Bogdanov led the delegation to Damascus. The delegation met officials.\n";
