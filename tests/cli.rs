@@ -532,7 +532,8 @@ fn a_hard_wrapped_article_answers_the_dev_questions_as_the_original_does() {
         };
         assert_eq!(figures(&on_wrapped), figures(&on_original));
     }
-    // Without metadata, the wrapped first line is no title: the title comes from the name.
+    // Without metadata, the wrapped first line is no title: the title comes from the name,
+    // its words capitalised as a headline.
     std::fs::remove_file(dir.path().join(format!("{name}.meta.toml"))).unwrap();
     let out = article_qa(
         &[
@@ -549,7 +550,7 @@ fn a_hard_wrapped_article_answers_the_dev_questions_as_the_original_does() {
     );
     let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(
-        json["sentences"][0]["title"], "Putin al sharaa phone call",
+        json["sentences"][0]["title"], "Putin Al Sharaa Phone Call",
         "{json}"
     );
     assert!(

@@ -180,7 +180,9 @@ fn the_command_menu_is_registered_in_each_language() {
     };
     assert_eq!(
         names(0),
-        ["start", "help", "about", "ask", "reset", "language"]
+        [
+            "start", "help", "about", "articles", "article", "ask", "reset", "language"
+        ]
     );
     assert_eq!(names(1), names(0));
     assert_eq!(names(2), names(0));

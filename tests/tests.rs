@@ -2,6 +2,7 @@
 //! test per regression question, the command line, and the Telegram bot against a fake Bot
 //! API.
 
+mod articles;
 mod cli;
 mod common;
 mod conversation;

@@ -36,7 +36,8 @@ pub fn corpus(config: &Config) -> Result<Corpus> {
 ///
 /// Errors: as [`corpus`], and a FAQ rules file that cannot be read or fails its check.
 pub fn engine(config: &Config) -> Result<Engine> {
-    let engine = Engine::with_index_cache(corpus(config)?, config.cache.as_deref());
+    let cache = config.cache.as_deref();
+    let engine = Engine::with_index_cache(corpus(config)?, cache).per_article(cache);
     let engine = with_meaning(engine, config)?;
     match &config.faq {
         Some(path) if config.faq_required || path.exists() => with_faq(&engine, path),

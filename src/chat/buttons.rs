@@ -64,7 +64,8 @@ pub enum Pressed {
 }
 
 /// Carries out a button press on the chat's context ("More" marks what it shows) at `now`
-/// (seconds since the epoch); a context idle longer than `ttl` has expired.
+/// (seconds since the epoch), with the engine of the article the chat asks about
+/// ([`Engine::scoped`]); a context idle longer than `ttl` has expired.
 ///
 /// Errors: [`Refused::Stale`] when the context has expired or no longer holds that answer.
 pub fn press(
@@ -77,6 +78,8 @@ pub fn press(
     if context.expired(now, ttl) {
         return Err(Refused::Stale);
     }
+    // The answer came from the article the chat asks about (or from all of them).
+    let engine = engine.scoped(crate::chat::current_article(engine, context));
     let answer = context
         .answer
         .as_mut()
@@ -176,6 +179,53 @@ mod tests {
             press(&engine, &mut context, paragraph, 100 + 61, ttl),
             Err(Refused::Stale),
             "expired"
+        );
+    }
+
+    #[test]
+    fn presses_in_a_chat_asking_about_one_article_stay_in_that_article() {
+        use crate::corpus::{Article, ArticleMeta, Corpus};
+        let article = |name: &str, text: &str| {
+            let path = std::path::Path::new(name);
+            Article::parse(name, path, text.into(), ArticleMeta::default()).unwrap()
+        };
+        let corpus = Corpus {
+            articles: vec![
+                article(
+                    "call",
+                    "Bogdanov led the delegation. The delegation met officials.\n",
+                ),
+                article(
+                    "tram",
+                    "Horvat led the delegation. The delegation saw the tram.\n",
+                ),
+            ],
+        };
+        let engine = Engine::new(corpus).per_article(None);
+        let ttl = Duration::from_secs(60);
+        let mut context = Context {
+            article: Some(1),
+            ..Context::default()
+        };
+        let scoped = engine.scoped(context.article);
+        scoped.converse("Who led the delegation?", &mut context, 100, ttl);
+        let id = context.answer.as_ref().unwrap().id;
+        let paragraph = Button {
+            action: Action::Paragraph,
+            answer: id,
+        };
+        match press(&engine, &mut context, paragraph, 101, ttl) {
+            Ok(Pressed::Paragraph { title, text, .. }) => {
+                assert_eq!(title, "Tram");
+                assert!(text.starts_with("Horvat"), "{text}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Another article chosen since: the answer's buttons are stale.
+        context.article = Some(0);
+        assert_eq!(
+            press(&engine, &mut context, paragraph, 102, ttl),
+            Err(Refused::Stale)
         );
     }
 

@@ -75,6 +75,10 @@ message_ids! {
     CommandLanguage = "command-language",
     /// … of `/reload` (not listed).
     CommandReload = "command-reload",
+    /// … of `/articles`.
+    CommandArticles = "command-articles",
+    /// … of `/article`.
+    CommandArticle = "command-article",
     /// The article does not answer.
     NotFound = "not-found",
     /// The article does not answer, short (inline results).
@@ -85,6 +89,8 @@ message_ids! {
     InlineFaq = "inline-faq",
     /// The line under an article answer; `$titles` the articles quoted.
     AnswerFrom = "answer-from",
+    /// Above one article's quotes in an answer quoting several; `$title` its title.
+    AnswerGroup = "answer-group",
     /// `/about`: `$date`.
     AboutDate = "about-date",
     /// `/about`: `$source`.
@@ -107,6 +113,8 @@ message_ids! {
     ButtonParagraph = "button-paragraph",
     /// The button that opens the article's web page.
     ButtonReadArticle = "button-read-article",
+    /// The button under `/articles` that asks about every article.
+    ButtonAllArticles = "button-all-articles",
     /// "More" when everything has been shown.
     NothingMore = "nothing-more",
     /// A button of an older answer.
@@ -151,6 +159,24 @@ message_ids! {
     LanguageChangedAuto = "language-changed-auto",
     /// `/language xx` for a language the bot does not have; `$code` what was sent.
     LanguageUnknown = "language-unknown",
+    /// `/start` with several articles: below their list, how to choose one.
+    StartChoose = "start-choose",
+    /// `/articles`: above the list; `$count` how many.
+    ArticlesTitle = "articles-title",
+    /// `/articles`: one article's size; `$paragraphs` a count.
+    ArticlesParagraphs = "articles-paragraphs",
+    /// `/articles`: the chat asks about article `$number` (its `$title`).
+    ArticlesCurrentOne = "articles-current-one",
+    /// `/articles`: the chat asks about every article.
+    ArticlesCurrentAll = "articles-current-all",
+    /// `/articles`: how to choose.
+    ArticlesChoose = "articles-choose",
+    /// `/article N` done; `$title` the article's title.
+    ArticleChosen = "article-chosen",
+    /// `/article all` done; `$count` how many articles.
+    ArticleAll = "article-all",
+    /// `/article x` for no such article; `$arg` what was sent, `$count` how many there are.
+    ArticleUnknown = "article-unknown",
 }
 
 /// The `.ftl` source of `lang`.
@@ -272,6 +298,9 @@ mod tests {
         ];
         let mut args = args.to_vec();
         args.push(("code", "xx".into()));
+        args.push(("title", "“A”".into()));
+        args.push(("number", 2.into()));
+        args.push(("arg", "x".into()));
         for lang in Lang::ALL {
             for &id in Id::ALL {
                 let (text, errors) = formatted(lang, id, &args).expect("defined");

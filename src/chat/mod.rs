@@ -41,6 +41,13 @@ pub enum Command {
     /// `ru`, `ar`, or `auto` to follow each sender's app language); the text after the
     /// command, trimmed.
     Language(String),
+    /// `/articles`: list the articles (number, title, date, paragraphs) and which one the chat
+    /// asks about.
+    Articles,
+    /// `/article N` or `/article all`: ask about article N alone (numbered from 1, as
+    /// `/articles` lists them), or about all of them again; the text after the command,
+    /// trimmed (empty: as `/articles`).
+    Article(String),
     /// `/reload`: reload the FAQ rules file. Only a front end can carry it out, and only for
     /// someone it allows (see [`respond`]); not listed in `/help` or the menu.
     Reload,
@@ -81,6 +88,18 @@ pub const COMMANDS: &[CommandInfo] = &[
         description: Id::CommandAbout,
         hidden: false,
         build: |_| Command::About,
+    },
+    CommandInfo {
+        name: "articles",
+        description: Id::CommandArticles,
+        hidden: false,
+        build: |_| Command::Articles,
+    },
+    CommandInfo {
+        name: "article",
+        description: Id::CommandArticle,
+        hidden: false,
+        build: |args| Command::Article(args.trim().to_string()),
     },
     CommandInfo {
         name: "ask",
@@ -160,6 +179,9 @@ pub enum Response {
     /// Fixed text offering the languages to choose from (`/language` without a language the
     /// bot has); a front end may offer them as buttons too.
     LanguageOptions(String),
+    /// The list of articles (`/articles`); a front end may offer a button for each article
+    /// and one for all of them, a press doing what `/article N` (`/article all`) does.
+    ArticleOptions(String),
     /// The engine's answer to a question.
     Answer(Answer),
     /// A command the bot does not offer to this person (groups stay silent).
@@ -167,7 +189,9 @@ pub enum Response {
 }
 
 /// Answers one turn in a chat's conversation `context` (updated: questions are remembered,
-/// `/reset` empties it; `now` in seconds since the epoch, `ttl` the idle time after which it
+/// `/reset` empties it but for the article chosen, `/article` chooses the article and starts
+/// a new conversation; questions are answered from that article alone, see
+/// [`Engine::scoped`]; `now` in seconds since the epoch, `ttl` the idle time after which it
 /// expires), in the language `choice` gives. `/language` shows or changes `choice.chat`:
 /// the front end keeps the chat's choice and saves it when it changed. Fixed text comes in
 /// the chat's language (after a change, the new one); render an answer in `choice.lang()`.
@@ -185,10 +209,11 @@ pub fn respond(
     ttl: Duration,
 ) -> Response {
     let lang = choice.lang();
+    let current = current_article(engine, context);
     match turn {
         Turn::Command(Command::Reload) | Turn::UnknownCommand => Response::UnknownCommand,
         Turn::Command(Command::Reset) => {
-            *context = Context::default();
+            *context = context.fresh();
             Response::Text(Fixed::Reset.text(lang))
         }
         Turn::Command(Command::Start) => {
@@ -196,8 +221,12 @@ pub fn respond(
         }
         Turn::Command(Command::Help) => Response::Text(reply::Help(lang).to_string()),
         Turn::Command(Command::About) => {
-            Response::Text(reply::About(engine.corpus(), lang).to_string())
+            Response::Text(reply::About(engine.corpus(), current, lang).to_string())
         }
+        Turn::Command(Command::Articles) => {
+            Response::ArticleOptions(reply::Articles(engine.corpus(), current, lang).to_string())
+        }
+        Turn::Command(Command::Article(arg)) => choose_article(engine, arg, context, lang),
         Turn::Command(Command::Language(code)) => choose_language(code, choice),
         Turn::Command(Command::Ask(question)) | Turn::Question(question)
             if question.trim().is_empty() =>
@@ -205,9 +234,43 @@ pub fn respond(
             Response::Text(Fixed::AskWhat.text(lang))
         }
         Turn::Command(Command::Ask(question)) | Turn::Question(question) => {
+            let engine = engine.scoped(current);
             Response::Answer(engine.converse(question, context, now, ttl).answer)
         }
     }
+}
+
+/// The article `context` asks about, as an index into `engine`'s articles: `None` for all
+/// of them, and for a choice that no longer fits (the articles changed since).
+pub fn current_article(engine: &Engine, context: &Context) -> Option<usize> {
+    context
+        .article
+        .filter(|&i| i < engine.corpus().articles.len())
+}
+
+/// `/article arg`: `all` asks about every article again, a number from 1 to the number of
+/// articles about that one alone (either starts a new conversation, so no earlier question
+/// leaks into the other article); nothing lists the articles, as `/articles` does; anything
+/// else is refused in one line.
+fn choose_article(engine: &Engine, arg: &str, context: &mut Context, lang: Lang) -> Response {
+    let corpus = engine.corpus();
+    let count = corpus.articles.len();
+    let chosen = match arg.trim() {
+        "" => {
+            let current = current_article(engine, context);
+            return Response::ArticleOptions(reply::Articles(corpus, current, lang).to_string());
+        }
+        all if all.eq_ignore_ascii_case("all") => None,
+        number => match number.parse::<usize>() {
+            Ok(n) if (1..=count).contains(&n) => Some(n - 1),
+            _ => return Response::Text(reply::article_unknown(number, count, lang)),
+        },
+    };
+    *context = Context {
+        article: chosen,
+        ..Context::default()
+    };
+    Response::Text(reply::article_chosen(corpus, chosen, lang))
 }
 
 /// `/language code`: an empty `code` shows the chat's language and the options; `auto`
@@ -253,7 +316,9 @@ impl Response {
     /// its language).
     pub fn to_plain(&self, lang: Lang) -> String {
         match self {
-            Response::Text(text) | Response::LanguageOptions(text) => text.clone(),
+            Response::Text(text)
+            | Response::LanguageOptions(text)
+            | Response::ArticleOptions(text) => text.clone(),
             Response::Answer(answer) => reply::Plain(answer, lang).to_string(),
             Response::UnknownCommand => Fixed::UnknownCommand.text(lang),
         }
@@ -262,7 +327,10 @@ impl Response {
     /// `"article"`, `"faq"`, `"none"` for answers; `"text"` for fixed text (for logs).
     pub fn source(&self) -> &'static str {
         match self {
-            Response::Text(_) | Response::LanguageOptions(_) | Response::UnknownCommand => "text",
+            Response::Text(_)
+            | Response::LanguageOptions(_)
+            | Response::ArticleOptions(_)
+            | Response::UnknownCommand => "text",
             Response::Answer(answer) => answer.source(),
         }
     }
@@ -324,6 +392,58 @@ mod tests {
                 .map(|i| i.name)
                 .collect::<Vec<_>>(),
             ["reload"]
+        );
+    }
+
+    #[test]
+    fn article_turns_choose_one_article_keep_it_over_reset_and_refuse_bad_numbers() {
+        use crate::corpus::{Article, ArticleMeta, Corpus};
+        let article = |name: &str, text: &str| {
+            let path = std::path::Path::new(name);
+            Article::parse(name, path, text.into(), ArticleMeta::default()).unwrap()
+        };
+        let corpus = Corpus {
+            articles: vec![
+                article("call", "Bogdanov led the delegation to Damascus.\n"),
+                article("tram", "Ana Horvat led the delegation of engineers.\n"),
+            ],
+        };
+        let engine = Engine::new(corpus).per_article(None);
+        let ttl = Duration::from_secs(60);
+        let mut context = Context::default();
+        let mut choice = Choice::default();
+        let mut say = |line: &str, context: &mut Context| {
+            respond(&engine, &Turn::parse(line), context, &mut choice, 1, ttl).to_plain(Lang::En)
+        };
+        let both = say("Who led the delegation?", &mut context);
+        assert!(
+            both.contains("From “Call”:") && both.contains("From “Tram”:"),
+            "{both}"
+        );
+        assert!(say("/article 2", &mut context).contains("“Tram” now"));
+        assert_eq!(context.article, Some(1));
+        let one = say("Who led the delegation?", &mut context);
+        assert!(one.contains("Horvat") && !one.contains("Bogdanov"), "{one}");
+        say("/reset", &mut context);
+        assert_eq!(context.article, Some(1), "/reset keeps the chosen article");
+        assert!(say("/about", &mut context).starts_with("“Tram”\n"));
+        for bad in ["/article 3", "/article 0", "/article x", "/article -1"] {
+            let refused = say(bad, &mut context);
+            assert!(
+                refused.starts_with("There is no article"),
+                "{bad}: {refused}"
+            );
+            assert_eq!(refused.lines().count(), 1, "{refused}");
+        }
+        assert_eq!(context.article, Some(1), "a refused number changes nothing");
+        assert!(say("/article ALL", &mut context).contains("all 2 articles"));
+        assert_eq!(context.article, None);
+        // A choice the articles no longer have (a context from before a restart) means all.
+        context.article = Some(7);
+        let again = say("Who led the delegation?", &mut context);
+        assert!(
+            again.contains("Bogdanov") && again.contains("Horvat"),
+            "{again}"
         );
     }
 

@@ -43,6 +43,8 @@ pub enum Fixed {
     ParagraphButton,
     /// Label of the button under an answer that opens the article's web page.
     ReadArticleButton,
+    /// Label of the button under `/articles` that asks about every article.
+    AllArticlesButton,
     /// A "More" press when everything relevant has been shown.
     NothingMore,
     /// A press on a button of an older answer.
@@ -67,7 +69,7 @@ pub enum Fixed {
 
 impl Fixed {
     /// Every fixed text.
-    pub const ALL: [Fixed; 20] = [
+    pub const ALL: [Fixed; 21] = [
         Fixed::NotFound,
         Fixed::NotFoundShort,
         Fixed::InlineNotFound,
@@ -78,6 +80,7 @@ impl Fixed {
         Fixed::MoreButton,
         Fixed::ParagraphButton,
         Fixed::ReadArticleButton,
+        Fixed::AllArticlesButton,
         Fixed::NothingMore,
         Fixed::StaleButton,
         Fixed::InvalidButton,
@@ -103,6 +106,7 @@ impl Fixed {
             Fixed::MoreButton => Id::ButtonMore,
             Fixed::ParagraphButton => Id::ButtonParagraph,
             Fixed::ReadArticleButton => Id::ButtonReadArticle,
+            Fixed::AllArticlesButton => Id::ButtonAllArticles,
             Fixed::NothingMore => Id::NothingMore,
             Fixed::StaleButton => Id::ButtonStale,
             Fixed::InvalidButton => Id::ButtonInvalid,
@@ -165,10 +169,23 @@ impl Display for Plain<'_> {
         let Plain(answer, lang) = *self;
         match answer {
             Answer::Article(quotes) => {
-                for quote in quotes {
-                    writeln!(f, "¶{}  {}", quote.paragraph, unwrapped(&quote.text))?;
+                let groups = by_article(quotes);
+                if groups.len() < 2 {
+                    for quote in quotes {
+                        writeln!(f, "¶{}  {}", quote.paragraph, unwrapped(&quote.text))?;
+                    }
+                    return f.write_str(&from_line(quotes, lang));
                 }
-                f.write_str(&from_line(quotes, lang))
+                for (i, (title, quotes)) in groups.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("\n\n")?;
+                    }
+                    f.write_str(&group_line(title, lang))?;
+                    for quote in quotes {
+                        write!(f, "\n¶{}  {}", quote.paragraph, unwrapped(&quote.text))?;
+                    }
+                }
+                Ok(())
             }
             Answer::Faq(faq) => {
                 write!(f, "{}", faq.text.trim())?;
@@ -189,6 +206,34 @@ pub fn from_line(quotes: &[Quote], lang: Lang) -> String {
     own(
         lang,
         say_with(lang, Id::AnswerFrom, &[("titles", titles.into())]),
+    )
+}
+
+/// An answer's `quotes` grouped by the article they come from, in the order each article
+/// first appears, each group's quotes in their order: (the article's title, its quotes). An
+/// answer quoting two articles shows each group under its title ([`group_line`]), so a
+/// reader can tell which ¶1 is which.
+pub fn by_article(quotes: &[Quote]) -> Vec<(&str, Vec<&Quote>)> {
+    let mut groups: Vec<(&str, &str, Vec<&Quote>)> = Vec::new();
+    for quote in quotes {
+        match groups
+            .iter_mut()
+            .find(|(name, _, _)| *name == quote.article)
+        {
+            Some((_, _, group)) => group.push(quote),
+            None => groups.push((&quote.article, &quote.title, vec![quote])),
+        }
+    }
+    groups.into_iter().map(|(_, t, g)| (t, g)).collect()
+}
+
+/// The line above one article's quotes in an answer quoting several, in `lang`
+/// (`From “Title”:`).
+pub fn group_line(title: &str, lang: Lang) -> String {
+    let title = format!("“{title}”");
+    own(
+        lang,
+        say_with(lang, Id::AnswerGroup, &[("title", title.into())]),
     )
 }
 
@@ -214,14 +259,18 @@ impl Display for Sources<'_> {
     }
 }
 
-/// The article facts `/about` shows, in `lang`.
-pub struct About<'a>(pub &'a Corpus, pub Lang);
+/// The article facts `/about` shows, in `lang`: of the article the chat asks about (an index
+/// into the corpus's articles), else of every article.
+pub struct About<'a>(pub &'a Corpus, pub Option<usize>, pub Lang);
 
 impl Display for About<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let About(corpus, lang) = *self;
+        let About(corpus, current, lang) = *self;
         let mut text = String::new();
-        for (i, article) in corpus.articles.iter().enumerate() {
+        let described = (corpus.articles.iter().enumerate())
+            .filter(|(i, _)| current.is_none_or(|c| c == *i))
+            .map(|(_, article)| article);
+        for (i, article) in described.enumerate() {
             if i > 0 {
                 text.push_str("\n\n");
             }
@@ -259,7 +308,8 @@ impl Display for About<'_> {
 }
 
 /// The `/start` greeting in `lang`: names the articles and gives three example questions
-/// (the articles' own, else three kinds of question).
+/// (the articles' own, else, with one article, three kinds of question); with several, says
+/// how to list and choose them (`/articles`, `/article N`).
 pub struct Start<'a>(pub &'a Corpus, pub Lang);
 
 impl Display for Start<'_> {
@@ -273,12 +323,17 @@ impl Display for Start<'_> {
             ("count", titles.len().into()),
         ];
         let mut text = say_with(lang, Id::StartHello, &hello);
-        write!(text, "\n\n{}\n", say(lang, Id::StartTry))?;
+        // Several articles: how to choose one, and no made-up kinds of question.
+        let several = corpus.articles.len() > 1;
+        if several {
+            write!(text, "\n{}", say(lang, Id::StartChoose))?;
+        }
         let listed: Vec<Cow<'_, str>> = (corpus.articles.iter())
             .flat_map(|a| a.meta.examples.iter().map(|e| foreign(lang, e)))
             .take(3)
             .collect();
         let examples = match listed.is_empty() {
+            true if several => Vec::new(),
             true => [
                 Id::StartExampleWho,
                 Id::StartExampleWhen,
@@ -288,8 +343,14 @@ impl Display for Start<'_> {
             .into(),
             false => listed,
         };
+        if !examples.is_empty() {
+            write!(text, "\n\n{}\n", say(lang, Id::StartTry))?;
+        }
         for example in examples {
             writeln!(text, "• {example}")?;
+        }
+        if !text.ends_with('\n') {
+            text.push('\n');
         }
         write!(text, "\n{}", say(lang, Id::StartHelp))?;
         write_own(f, lang, text)
@@ -425,6 +486,69 @@ impl Display for LanguageUnknown<'_> {
     }
 }
 
+/// `/articles` in `lang`: the title, then `N. “Title” — date, P paragraphs` a line for each
+/// article (no date when the metadata has none), then which one the chat asks about
+/// (`current`, an index into the corpus's articles, or all) and how to choose.
+pub struct Articles<'a>(pub &'a Corpus, pub Option<usize>, pub Lang);
+
+impl Display for Articles<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Articles(corpus, current, lang) = *self;
+        let count = [("count", corpus.articles.len().into())];
+        let mut text = say_with(lang, Id::ArticlesTitle, &count);
+        text.push('\n');
+        for (i, article) in corpus.articles.iter().enumerate() {
+            let title = foreign(lang, &format!("“{}”", article.title)).into_owned();
+            let size = [("paragraphs", article.paragraphs.len().into())];
+            let size = say_with(lang, Id::ArticlesParagraphs, &size);
+            let date = (article.meta.date.as_deref()).map(|d| foreign(lang, d).into_owned());
+            match date {
+                Some(date) => write!(text, "\n{}. {title} — {date}, {size}", i + 1)?,
+                None => write!(text, "\n{}. {title} — {size}", i + 1)?,
+            }
+        }
+        let now = match current.and_then(|i| Some((i, corpus.articles.get(i)?))) {
+            Some((i, article)) => {
+                let args = [
+                    ("number", (i + 1).into()),
+                    ("title", format!("“{}”", article.title).into()),
+                ];
+                say_with(lang, Id::ArticlesCurrentOne, &args)
+            }
+            None => say(lang, Id::ArticlesCurrentAll),
+        };
+        write!(text, "\n\n{now} {}", say(lang, Id::ArticlesChoose))?;
+        write_own(f, lang, text)
+    }
+}
+
+/// Longest part of an unknown `/article` argument repeated back, in characters.
+const ARTICLE_ARG_SHOWN: usize = 16;
+
+/// `/article arg` for no article of the `count` there are, in `lang` (one line, repeating at
+/// most [`ARTICLE_ARG_SHOWN`] characters of `arg`).
+pub fn article_unknown(arg: &str, count: usize, lang: Lang) -> String {
+    let arg: String = arg.chars().take(ARTICLE_ARG_SHOWN).collect();
+    let args = [("arg", arg.into()), ("count", count.into())];
+    own(lang, say_with(lang, Id::ArticleUnknown, &args))
+}
+
+/// `/article N` or `/article all` done, in `lang`: names the article `chosen` (an index into
+/// the corpus's articles), or says all are asked about again.
+pub fn article_chosen(corpus: &Corpus, chosen: Option<usize>, lang: Lang) -> String {
+    let text = match chosen.and_then(|i| corpus.articles.get(i)) {
+        Some(article) => {
+            let title = format!("“{}”", article.title);
+            say_with(lang, Id::ArticleChosen, &[("title", title.into())])
+        }
+        None => {
+            let count = [("count", corpus.articles.len().into())];
+            say_with(lang, Id::ArticleAll, &count)
+        }
+    };
+    own(lang, text)
+}
+
 /// Inline mode: the description under a quoted sentence, where it stands: `“Title”, ¶4`.
 pub struct InlinePlace<'a>(pub &'a Quote);
 
@@ -507,6 +631,50 @@ mod tests {
         }
         let quotes = [quote("B"), quote("A")];
         assert_eq!(from_line(&quotes, Lang::En), "— from “B”, “A”");
+    }
+
+    fn quote_of(article: &str, title: &str, paragraph: usize, text: &str) -> Quote {
+        Quote {
+            text: text.into(),
+            article: article.into(),
+            title: title.into(),
+            paragraph,
+            sentence: 1,
+            score: 1.0,
+        }
+    }
+
+    #[test]
+    fn quotes_of_two_articles_are_grouped_under_each_title() {
+        let quotes = [
+            quote_of("b", "Bridge", 1, "The bridge opened."),
+            quote_of("a", "Call", 1, "Putin called."),
+            quote_of("b", "Bridge", 4, "It cost a lot."),
+        ];
+        let groups = by_article(&quotes);
+        let shape: Vec<(&str, Vec<usize>)> = (groups.iter())
+            .map(|(t, q)| (*t, q.iter().map(|q| q.paragraph).collect()))
+            .collect();
+        assert_eq!(shape, [("Bridge", vec![1, 4]), ("Call", vec![1])]);
+        let plain = Plain(&Answer::Article(quotes.to_vec()), Lang::En).to_string();
+        assert_eq!(
+            plain,
+            "From “Bridge”:\n¶1  The bridge opened.\n¶4  It cost a lot.\n\n\
+             From “Call”:\n¶1  Putin called."
+        );
+        let russian = Plain(&Answer::Article(quotes.to_vec()), Lang::Ru).to_string();
+        assert!(russian.starts_with("Из статьи “Bridge”:\n¶1"), "{russian}");
+    }
+
+    #[test]
+    fn quotes_of_one_article_keep_the_line_under_them() {
+        let quotes = [
+            quote_of("a", "Call", 2, "Putin called."),
+            quote_of("a", "Call", 1, "Yes."),
+        ];
+        assert_eq!(by_article(&quotes).len(), 1);
+        let plain = Plain(&Answer::Article(quotes.to_vec()), Lang::En).to_string();
+        assert_eq!(plain, "¶2  Putin called.\n¶1  Yes.\n— from “Call”");
     }
 
     #[test]

@@ -25,7 +25,8 @@ pub struct Article {
     /// Where it was read from (empty for articles parsed from a string).
     pub path: PathBuf,
     /// Headline: from the metadata, else a heading line at the top (a short line that does not
-    /// end a sentence, standing alone as the first paragraph), else the file name.
+    /// end a sentence, standing alone as the first paragraph), else the file name with its
+    /// words capitalised as a headline (`talks-in-the-gulf` → `Talks in the Gulf`).
     pub title: String,
     /// The metadata file's contents (all fields optional).
     pub meta: ArticleMeta,
@@ -192,20 +193,46 @@ impl Corpus {
     }
 }
 
-/// A title from a file name: `putin-calls_syria` → `Putin calls syria` (`Article` when empty).
+/// Words a headline keeps in lower case unless they come first or last (articles, short
+/// conjunctions and prepositions), as English headline style has them.
+const MINOR_WORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on",
+    "or", "per", "the", "to", "via", "vs", "with",
+];
+
+/// A title from a file name, its words capitalised as a headline: `putin-calls_syria` →
+/// `Putin Calls Syria`, `talks-in-the-gulf` → `Talks in the Gulf`. Minor words
+/// ([`MINOR_WORDS`]) stay lower case except first and last; a word with a capital of its own
+/// (`NATO`, `McCain`, `iPhone`) is kept as written. `Article` when `name` has no word.
 fn title_from_name(name: &str) -> String {
     let words: Vec<&str> = name
         .split(|c: char| c == '-' || c == '_' || c.is_whitespace())
         .filter(|w| !w.is_empty())
         .collect();
-    let mut title = words.join(" ");
-    if let Some(first) = title.get(..1) {
-        title = first.to_uppercase() + &title[1..];
+    let last = words.len().saturating_sub(1);
+    let titled: Vec<String> = (words.iter().enumerate())
+        .map(|(i, word)| {
+            let minor = i != 0 && i != last && MINOR_WORDS.contains(&word.to_lowercase().as_str());
+            match (word.chars().any(char::is_uppercase), minor) {
+                (true, _) => word.to_string(),
+                (false, true) => word.to_lowercase(),
+                (false, false) => capitalised(word),
+            }
+        })
+        .collect();
+    match titled.is_empty() {
+        true => "Article".to_string(),
+        false => titled.join(" "),
     }
-    if title.is_empty() {
-        "Article".to_string()
-    } else {
-        title
+}
+
+/// `word` with its first character in upper case (all of it: `ß` becomes `SS`), the rest as
+/// it is.
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -223,6 +250,51 @@ mod tests {
         let s = &article.paragraphs[0].sentences[1];
         assert_eq!(article.sentence_text(s), "Second sentence.");
         assert_eq!(s.number, 2);
+    }
+
+    #[test]
+    fn a_title_from_the_file_name_is_capitalised_as_a_headline() {
+        for (name, title) in [
+            ("putin-al-sharaa-phone-call", "Putin Al Sharaa Phone Call"),
+            ("talks-in-the-gulf", "Talks in the Gulf"),
+            ("the_end_of_the-war", "The End of the War"),
+            ("what-it-is-for", "What It Is For"),
+            ("nato-and-the-EU", "Nato and the EU"),
+            ("mcCain  iPhone", "mcCain iPhone"),
+            ("über-straße", "Über Straße"),
+            ("2025-budget", "2025 Budget"),
+            ("of", "Of"),
+            ("--", "Article"),
+            ("", "Article"),
+        ] {
+            assert_eq!(title_from_name(name), title, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn without_metadata_the_title_is_a_heading_line_else_the_file_name() {
+        let parse = |name: &str, text: &str| {
+            Article::parse(name, Path::new(name), text.into(), ArticleMeta::default())
+                .unwrap()
+                .title
+        };
+        assert_eq!(
+            parse(
+                "bridge-plan",
+                "Bridge plan approved\nThe council voted on Monday.\n"
+            ),
+            "Bridge plan approved"
+        );
+        assert_eq!(
+            parse("bridge-plan-for-the-city", "The council voted on Monday.\n"),
+            "Bridge Plan for the City"
+        );
+        let meta = ArticleMeta {
+            title: Some("From the metadata".into()),
+            ..ArticleMeta::default()
+        };
+        let article = Article::parse("x", Path::new("x"), "Heading\nText here.\n".into(), meta);
+        assert_eq!(article.unwrap().title, "From the metadata");
     }
 
     #[test]
@@ -297,7 +369,7 @@ mod tests {
         };
         let text = "Russian President Vladimir Putin has held a high-level phone\nconversation with the new leader. Led by Deputy Foreign Minister Mikhail\nBogdanov, the delegation met officials. The\nUnited States has yet to respond.\n\nA second paragraph ends here.\n";
         let article = parse(text);
-        assert_eq!(article.title, "A b");
+        assert_eq!(article.title, "A B");
         let sentences: Vec<String> = article.paragraphs[0]
             .sentences
             .iter()

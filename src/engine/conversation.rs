@@ -74,6 +74,22 @@ pub struct Context {
     pub next_id: u64,
     /// When the chat last spoke, in seconds since the Unix epoch.
     pub updated: u64,
+    /// The article the chat asks about (`/article N`: an index into the corpus's articles,
+    /// from 0), or `None` for all of them. Kept when the conversation is forgotten
+    /// ([`Context::fresh`]: `/reset`, an expired context).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<usize>,
+}
+
+impl Context {
+    /// A new conversation in the same chat: nothing remembered but the article it asks
+    /// about.
+    pub fn fresh(&self) -> Context {
+        Context {
+            article: self.article,
+            ..Context::default()
+        }
+    }
 }
 
 /// Why a question was or was not answered in context (shown by `ask --explain`).

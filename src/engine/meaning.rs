@@ -64,6 +64,17 @@ impl Meaning {
         })
     }
 
+    /// The vectors of units `units` alone, renumbered from 0 (the semantic stage of one
+    /// article's engine, [`ArticleIndex::units_of_article`]).
+    pub fn part(&self, units: std::ops::Range<usize>) -> Meaning {
+        let take = |all: &[Vec<f32>]| all.get(units.clone()).unwrap_or_default().to_vec();
+        Meaning {
+            encoder: Arc::clone(&self.encoder),
+            vectors: take(&self.vectors),
+            windows: take(&self.windows),
+        }
+    }
+
     /// The similarity of `question` to every sentence, by unit:
     /// `(1 − w) · cos(q, sentence) + w · cos(q, window)` with `w` = `window_weight`
     /// ([`Params::window_weight`]); empty when the encoder fails, which a loaded model does

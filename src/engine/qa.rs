@@ -35,6 +35,10 @@ pub struct Engine {
     meaning: Option<Arc<Meaning>>,
     params: Params,
     fingerprint: u64,
+    /// With several articles, an engine for each one alone, in the corpus's order (what a
+    /// chat that chose one with `/article N` is answered from, [`Engine::scoped`]); empty
+    /// with one article.
+    parts: Arc<Vec<Engine>>,
 }
 
 impl Engine {
@@ -54,6 +58,7 @@ impl Engine {
         };
         let fingerprint = fingerprint(&corpus);
         Self {
+            parts: Arc::new(Vec::new()),
             fingerprint,
             analyzer: Arc::new(analyzer),
             corpus: Arc::new(corpus),
@@ -74,8 +79,49 @@ impl Engine {
         cache_dir: Option<&Path>,
     ) -> Result<Self, EmbedError> {
         let meaning = Meaning::build(encoder, &self.corpus, &self.index, cache_dir)?;
+        // Each article's engine takes its sentences' vectors from the whole: they are the
+        // same sentences with the same neighbours, so nothing is encoded twice.
+        let parts = (self.parts.iter().enumerate()).map(|(article, part)| {
+            let units = self.index.units_of_article(article);
+            let mut part = part.clone();
+            part.meaning = Some(Arc::new(meaning.part(units)));
+            part
+        });
+        self.parts = Arc::new(parts.collect());
         self.meaning = Some(Arc::new(meaning));
         Ok(self)
+    }
+
+    /// The same engine able to answer from one article alone ([`Engine::scoped`]): with
+    /// several articles, an engine for each (its index, its parameters and FAQ rules; call it
+    /// before [`Engine::with_meaning`], which gives each article's engine its sentences'
+    /// vectors). Each article's index is read from `cache_dir` as
+    /// [`Engine::with_index_cache`] does. A chat front end calls it; `eval` does not need
+    /// it. With one article it changes nothing.
+    pub fn per_article(mut self, cache_dir: Option<&Path>) -> Self {
+        if self.corpus.articles.len() < 2 {
+            return self;
+        }
+        let parts = (self.corpus.articles.iter()).map(|article| {
+            let alone = Corpus {
+                articles: vec![article.clone()],
+            };
+            let part = Engine::with_index_cache(alone, cache_dir).with_params(self.params);
+            match &self.faq {
+                Some(faq) => part.with_shared_faq(Arc::clone(faq)),
+                None => part,
+            }
+        });
+        self.parts = Arc::new(parts.collect());
+        self
+    }
+
+    /// The engine that answers from article `article` alone (an index into the corpus's
+    /// articles, as [`Context::article`] holds it): itself with one article, or when `article`
+    /// is `None` or past the last article (all articles then), and when
+    /// [`Engine::per_article`] was not called.
+    pub fn scoped(&self, article: Option<usize>) -> &Engine {
+        article.and_then(|i| self.parts.get(i)).unwrap_or(self)
     }
 
     /// True when answers use the semantic stage beside the keywords.
@@ -92,8 +138,18 @@ impl Engine {
 
     /// The same articles with these FAQ rules (replacing any before).
     pub fn with_faq(&self, faq: Faq) -> Self {
+        self.with_shared_faq(Arc::new(faq))
+    }
+
+    /// [`Engine::with_faq`] for the engine and each of its [`Engine::scoped`] parts.
+    fn with_shared_faq(&self, faq: Arc<Faq>) -> Self {
+        let parts = self
+            .parts
+            .iter()
+            .map(|p| p.with_shared_faq(Arc::clone(&faq)));
         Self {
-            faq: Some(Arc::new(faq)),
+            parts: Arc::new(parts.collect()),
+            faq: Some(faq),
             ..self.clone()
         }
     }
@@ -148,6 +204,8 @@ impl Engine {
 
     /// The same engine with other scoring parameters (its FAQ rules too).
     pub fn with_params(mut self, params: Params) -> Self {
+        let parts = self.parts.iter().map(|p| p.clone().with_params(params));
+        self.parts = Arc::new(parts.collect());
         self.faq = self.faq.map(|faq| Arc::new(faq.with_params(&params)));
         self.params = params;
         self
@@ -329,7 +387,7 @@ impl Engine {
         ttl: Duration,
     ) -> Conversed {
         if context.expired(now, ttl) {
-            *context = Context::default();
+            *context = context.fresh();
         }
         context.updated = now;
         let tokens = self.analyze(question);

@@ -47,6 +47,18 @@ impl ArticleIndex {
         Some(unit as u32)
     }
 
+    /// The units of article `article`'s sentences: one run, as units follow the corpus's
+    /// order (empty past the last article).
+    pub fn units_of_article(&self, article: usize) -> std::ops::Range<usize> {
+        let first = self
+            .sentences
+            .partition_point(|s| (s.article as usize) < article);
+        let end = self
+            .sentences
+            .partition_point(|s| (s.article as usize) <= article);
+        first..end
+    }
+
     /// Analyses and indexes every sentence of `corpus`.
     pub fn build(analyzer: &Analyzer, corpus: &Corpus) -> Self {
         let mut sentences = Vec::new();

@@ -202,3 +202,43 @@ fn token_ids_match_the_tokenizers_crate() {
         assert_eq!(ours, theirs.get_ids(), "{text:?}");
     }
 }
+
+/// With several articles, the engine a chat uses for one article (`/article N`) takes that
+/// article's sentence vectors from the whole corpus's: its answers, scores included, are
+/// those of an engine built on that article alone.
+#[test]
+fn one_articles_engine_answers_as_that_article_alone_with_the_semantic_stage() {
+    use article_qa::corpus::{Article, ArticleMeta, Corpus};
+    use article_qa::engine::Engine;
+    use std::sync::Arc;
+    let corpus = |texts: &[(&str, &str)]| Corpus {
+        articles: (texts.iter())
+            .map(|(name, text)| {
+                let meta = ArticleMeta::default();
+                Article::parse(name, Path::new(name), text.to_string(), meta).unwrap()
+            })
+            .collect(),
+    };
+    let call = "Bogdanov led the Russian delegation to Damascus.\n\n\
+                The delegation met the new leaders of Syria.\n";
+    let tram = "A team of engineers led by Ana Horvat inspected the tram line.\n\n\
+                The line opens to passengers in May, the council said.\n";
+    let encoder = Arc::new(Encoder::load(&root().join("models/multilingual-e5-small")).unwrap());
+    let meaning = |engine: Engine| engine.with_meaning(Arc::clone(&encoder), None).unwrap();
+    let both = corpus(&[("call", call), ("tram", tram)]);
+    let whole = meaning(Engine::new(both).per_article(None));
+    let alone = meaning(Engine::new(corpus(&[("tram", tram)])));
+    for question in [
+        "Who headed the team?",
+        "When can people ride it?",
+        "Кто возглавил группу?",
+    ] {
+        let scoped = whole.scoped(Some(1)).answer(question);
+        assert_eq!(scoped, alone.answer(question), "{question}");
+    }
+    let from_both = whole.answer("Who led the delegation?");
+    assert!(
+        format!("{from_both:?}").contains("Bogdanov"),
+        "{from_both:?}"
+    );
+}

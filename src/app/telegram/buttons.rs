@@ -8,6 +8,8 @@
 //!
 //! The language buttons under `/language` are `1l` and the language's code (`1lru`),
 //! unsigned: pressing one does what `/language ru` does, which anyone in the chat may send.
+//! The article buttons under `/articles` are `1a` and the article's number (`1a2`) or `all`
+//! (`1aall`), unsigned for the same reason: a press does what `/article 2` does.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -88,6 +90,23 @@ pub fn language_of(data: &str) -> Option<Lang> {
     Lang::ALL.into_iter().find(|lang| lang.code() == code)
 }
 
+/// The callback data of the button under `/articles` that chooses article `number` (from
+/// 1), or every article when `None` (`1a2`, `1aall`).
+pub fn article_data(number: Option<usize>) -> String {
+    match number {
+        Some(number) => format!("{VERSION}a{number}"),
+        None => format!("{VERSION}aall"),
+    }
+}
+
+/// What an article button's callback data asks `/article` for: the number as sent, or
+/// `all`; `None` for any other data. A number the articles lack is refused by `/article`.
+pub fn article_of(data: &str) -> Option<String> {
+    let arg = data.strip_prefix(VERSION)?.strip_prefix('a')?;
+    let number = !arg.is_empty() && arg.len() <= 6 && arg.bytes().all(|b| b.is_ascii_digit());
+    (number || arg == "all").then(|| arg.to_string())
+}
+
 /// Reads `1m17`: the version, the action and the answer number.
 fn parse_body(body: &str) -> Result<Button, Refused> {
     let mut chars = body.chars();
@@ -142,6 +161,28 @@ mod tests {
         ] {
             assert_eq!(language_of(data), None, "{data:?}");
         }
+    }
+
+    #[test]
+    fn article_buttons_carry_a_number_or_all_and_nothing_else_reads_as_one() {
+        assert_eq!(article_of(&article_data(Some(2))).as_deref(), Some("2"));
+        assert_eq!(article_of(&article_data(None)).as_deref(), Some("all"));
+        for data in [
+            "1a",
+            "1ax",
+            "1a-1",
+            "1a1234567",
+            "2a1",
+            "1l2",
+            "1m17.ad595018331e18ef",
+        ] {
+            assert_eq!(article_of(data), None, "{data:?}");
+        }
+        let key = Key::from_token("123:abc");
+        assert_eq!(
+            key.decode(42, &article_data(Some(1))),
+            Err(Refused::Malformed)
+        );
     }
 
     #[test]

@@ -59,6 +59,9 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     let languages = Update::filter_callback_query()
         .filter_map(|query: CallbackQuery| super::buttons::language_of(query.data.as_deref()?))
         .endpoint(answer_language_button);
+    let articles = Update::filter_callback_query()
+        .filter_map(|query: CallbackQuery| super::buttons::article_of(query.data.as_deref()?))
+        .endpoint(answer_article_button);
     let callbacks = Update::filter_callback_query().endpoint(answer_button);
     let inline = Update::filter_inline_query().endpoint(super::inline::answer_inline);
     dptree::entry()
@@ -73,6 +76,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(messages)
         .branch(edits)
         .branch(languages)
+        .branch(articles)
         .branch(callbacks)
         .branch(inline)
 }
@@ -264,6 +268,7 @@ async fn answer_turn(
     let html = response_html(&response, choice.lang());
     let keyboard = match response {
         Response::LanguageOptions(_) => Some(Keyboard::Languages),
+        Response::ArticleOptions(_) => article_buttons(state, choice.lang()),
         _ => buttons.map(Keyboard::from),
     };
     let sent = send_reply(bot, state, &Target::reply_to(msg), html, keyboard).await?;
@@ -387,7 +392,8 @@ async fn respond_in_context(
                 }
                 _ => None,
             };
-            if *turn == Turn::Command(Command::Reset) {
+            // A reset context that keeps only the chat's article is saved, not cleared.
+            if *turn == Turn::Command(Command::Reset) && context == Default::default() {
                 state.contexts.clear(chat.0).await;
             } else {
                 state.contexts.save(chat.0, context).await;
@@ -501,6 +507,38 @@ async fn answer_language_button(
         .await?;
     }
     answered.map(|_| ()).map_err(HandlerError::from)
+}
+
+/// A press on an article button under `/articles`: answered at once, then carried out as
+/// `/article <arg>` in the chat of the message it is under.
+async fn answer_article_button(
+    bot: BotT,
+    query: CallbackQuery,
+    arg: String,
+    state: Arc<State>,
+) -> HandlerResult {
+    let answered = bot.answer_callback_query(query.id.clone()).await;
+    if let Some(message) = &query.message {
+        let target = Target::under(message);
+        let mut choice = state.choice(target.chat, Some(&query.from)).await;
+        guarded(&bot, &state, target, choice.lang(), async {
+            let turn = Turn::Command(Command::Article(arg));
+            let (response, _) = respond_in_context(&state, target.chat, &turn, &mut choice).await;
+            let html = response_html(&response, choice.lang());
+            send(&bot, &state, &target, html, None).await
+        })
+        .await?;
+    }
+    answered.map(|_| ()).map_err(HandlerError::from)
+}
+
+/// The buttons under `/articles`, labelled in `lang`: one for each article and one for all,
+/// when there are several articles.
+fn article_buttons(state: &State, lang: Lang) -> Option<Keyboard> {
+    let engine = state.engine();
+    let articles = &engine.corpus().articles;
+    let titles: Vec<String> = articles.iter().map(|a| a.title.clone()).collect();
+    (titles.len() > 1).then_some(Keyboard::Articles(titles, lang))
 }
 
 /// Checks and carries out a press: the reply to send (in `lang`) and the answer whose

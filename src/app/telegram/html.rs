@@ -20,7 +20,9 @@ pub const TELEGRAM_LIMIT: usize = 4096;
 /// empty.
 pub fn response_html(response: &Response, lang: Lang) -> Vec<String> {
     match response {
-        Response::Text(text) | Response::LanguageOptions(text) => text_html(text, lang),
+        Response::Text(text) | Response::LanguageOptions(text) | Response::ArticleOptions(text) => {
+            text_html(text, lang)
+        }
         Response::Answer(answer) => answer_html(answer, lang),
         Response::UnknownCommand => text_html(&Fixed::UnknownCommand.text(lang), lang),
     }
@@ -54,10 +56,19 @@ pub fn answer_html(answer: &Answer, lang: Lang) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
     match answer {
         Answer::Article(quotes) => {
-            for quote in quotes {
-                blocks.push(quote_html(quote));
+            let groups = reply::by_article(quotes);
+            if groups.len() < 2 {
+                blocks.extend(quotes.iter().map(quote_html));
+                blocks.push(source_html(quotes, lang));
             }
-            blocks.push(source_html(quotes, lang));
+            // Quotes of several articles: each article's under its title.
+            for (title, quotes) in groups.iter().filter(|_| groups.len() > 1) {
+                blocks.push(format!(
+                    "<b>{}</b>",
+                    escape(&reply::group_line(title, lang))
+                ));
+                blocks.extend(quotes.iter().map(|quote| quote_html(quote)));
+            }
         }
         Answer::Faq(faq) => {
             blocks.push(escape(faq.text.trim()));
@@ -353,6 +364,26 @@ mod tests {
         let answer = Answer::Article(vec![quote("1 < 2 & <b>bold</b>")]);
         let plain = visible_text(&answer_html(&answer, EN).join(""));
         assert!(plain.contains("1 < 2 & <b>bold</b>"), "{plain}");
+    }
+
+    #[test]
+    fn quotes_of_two_articles_stand_under_their_escaped_titles() {
+        let mut other = quote("Rain & wind.");
+        other.article = "b".into();
+        other.title = "Weather <today>".into();
+        other.paragraph = 1;
+        let mut first = quote("It rained.");
+        first.paragraph = 1;
+        let answer = Answer::Article(vec![first, other]);
+        let html = answer_html(&answer, EN);
+        assert_eq!(
+            html,
+            [
+                "<b>From “A &lt;b&gt;title&lt;/b&gt;”:</b>\n\n<blockquote>It rained.</blockquote>¶1\n\n\
+              <b>From “Weather &lt;today&gt;”:</b>\n\n<blockquote>Rain &amp; wind.</blockquote>¶1"
+            ]
+        );
+        assert!(!html[0].contains("— from"), "{html:?}");
     }
 
     #[test]

@@ -238,6 +238,42 @@ pub enum Keyboard {
     Answer(Buttons),
     /// One button for each language, labelled with its name (under `/language`).
     Languages,
+    /// Under `/articles`: one button for each article, labelled with its number and title,
+    /// and one for all of them (labelled in the language given).
+    Articles(Vec<String>, Lang),
+}
+
+/// Most article buttons under `/articles` (Telegram allows 100 buttons in a keyboard); with
+/// more articles there are none, and `/article N` is the way.
+pub const MAX_ARTICLE_BUTTONS: usize = 50;
+
+/// Longest article title on a button, in characters (longer ones end in `…`).
+const BUTTON_TITLE_CHARS: usize = 40;
+
+/// The keyboard under `/articles` for articles with these `titles`, in `lang`: a row for each
+/// article (`2 · Title`), then "All articles"; `None` past [`MAX_ARTICLE_BUTTONS`].
+pub fn article_keyboard(titles: &[String], lang: Lang) -> Option<InlineKeyboardMarkup> {
+    if titles.len() > MAX_ARTICLE_BUTTONS {
+        return None;
+    }
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = (titles.iter().enumerate())
+        .map(|(i, title)| {
+            let mut short: String = title.chars().take(BUTTON_TITLE_CHARS).collect();
+            if title.chars().count() > BUTTON_TITLE_CHARS {
+                short.push('…');
+            }
+            let data = super::buttons::article_data(Some(i + 1));
+            vec![InlineKeyboardButton::callback(
+                format!("{} · {short}", i + 1),
+                data,
+            )]
+        })
+        .collect();
+    rows.push(vec![InlineKeyboardButton::callback(
+        Fixed::AllArticlesButton.text(lang),
+        super::buttons::article_data(None),
+    )]);
+    Some(InlineKeyboardMarkup::new(rows))
 }
 
 impl From<Buttons> for Keyboard {
@@ -256,6 +292,7 @@ fn markup(state: &State, chat: i64, keyboard: &Keyboard) -> InlineKeyboardMarkup
                 super::buttons::language_data(lang),
             )
         })]),
+        Keyboard::Articles(titles, lang) => article_keyboard(titles, *lang).unwrap_or_default(),
     }
 }
 

@@ -26,6 +26,8 @@ command-ask = اطرح سؤالًا، مثلًا: /ask من ترأس الوفد 
 command-reset = نسيان هذه المحادثة ليبدأ السؤال التالي من جديد.
 command-language = اختيار لغة الردود: الإنجليزية أو الروسية أو العربية.
 command-reload = إعادة تحميل ملف قواعد الأسئلة الشائعة (للمشرفين فقط؛ غير مدرج).
+command-articles = اعرض المقالات التي أجيب منها.
+command-article = اختر المقال الذي أجيب منه: /article 2 أو /article all.
 
 ## الإجابات
 
@@ -34,6 +36,7 @@ not-found-short = لا يذكر المقال ذلك.
 inline-not-found = لا يذكر المقال ذلك
 inline-faq = من أجوبة البوت عن الأسئلة الشائعة
 answer-from = — من { $titles }
+answer-group = من { $title }:
 
 ## /about
 
@@ -51,6 +54,7 @@ no-memory = لا أستطيع الوصول إلى ذاكرة المحادثة ا
 button-more = المزيد
 button-paragraph = الفقرة كاملة
 button-read-article = اقرأ المقال
+button-all-articles = كل المقالات
 nothing-more = هذا كل ما في المقال عن ذلك.
 button-stale = انتهت صلاحية هذا الزر. اسأل مرة أخرى من فضلك.
 button-invalid = هذا الزر غير صالح هنا.
@@ -82,3 +86,15 @@ language-auto = لغة تطبيق كل شخص
 language-changed = تم — لغة الردود في هذه المحادثة الآن: { $language }.
 language-changed-auto = تم — سأرد مجددًا بلغة تطبيق كل شخص (وبالإنجليزية إن لم تكن من لغاتي).
 language-unknown = لا أعرف اللغة «{ $code }».
+
+## /articles و /article
+
+start-choose = أرسل /articles لتراها، أو /article <رقم> لتسأل عن واحد منها.
+articles-title = المقالات التي أجيب منها (عددها { $count }):
+articles-paragraphs = عدد الفقرات: { $paragraphs }
+articles-current-one = في هذه المحادثة أجيب من المقال رقم { $number }، { $title }.
+articles-current-all = في هذه المحادثة أجيب منها كلها.
+articles-choose = أرسل /article <رقم> لتسأل عن واحد منها، أو /article all لتسأل عنها كلها.
+article-chosen = تم — في هذه المحادثة أجيب الآن من { $title }. أرسل /article all لتسأل عن كل المقالات من جديد.
+article-all = تم — في هذه المحادثة أجيب من جديد من المقالات كلها ({ $count }).
+article-unknown = لا يوجد مقال «{ $arg }». أرسل /article مع رقم من 1 إلى { $count }، أو /article all.

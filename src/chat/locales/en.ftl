@@ -26,6 +26,8 @@ command-ask = Ask a question, e.g. /ask Who led the Russian delegation?
 command-reset = Forget this conversation, so the next question starts fresh.
 command-language = Choose the language of my replies: English, Russian or Arabic.
 command-reload = Reload the FAQ rules file (admins only; not listed).
+command-articles = List the articles I answer from.
+command-article = Choose the article I answer from: /article 2, or /article all.
 
 ## Answers
 
@@ -34,6 +36,7 @@ not-found-short = The article does not say.
 inline-not-found = The article does not say
 inline-faq = From the bot's answers to common questions
 answer-from = — from { $titles }
+answer-group = From { $title }:
 
 ## /about
 
@@ -58,6 +61,7 @@ no-memory = I can't reach my conversation memory right now, so each question is 
 button-more = More
 button-paragraph = Show paragraph
 button-read-article = Read the article
+button-all-articles = All articles
 nothing-more = That's all the article has on this.
 button-stale = This button has expired. Please ask again.
 button-invalid = This button is not valid here.
@@ -93,3 +97,23 @@ language-auto = each person's app language
 language-changed = Done — I reply in { $language } in this chat from now on.
 language-changed-auto = Done — I reply in each person's app language again (in English when it is none of mine).
 language-unknown = I don't know the language “{ $code }”.
+
+## /articles and /article
+
+start-choose = Send /articles to see them, or /article <number> to ask about one.
+articles-title =
+    { $count ->
+        [one] The article I answer from:
+       *[other] The { $count } articles I answer from:
+    }
+articles-paragraphs =
+    { $paragraphs } { $paragraphs ->
+        [one] paragraph
+       *[other] paragraphs
+    }
+articles-current-one = In this chat I answer from article { $number }, { $title }.
+articles-current-all = In this chat I answer from all of them.
+articles-choose = Send /article <number> to ask about one, or /article all for all of them.
+article-chosen = Done — in this chat I answer from { $title } now. Send /article all to ask about every article again.
+article-all = Done — in this chat I answer from all { $count } articles again.
+article-unknown = There is no article “{ $arg }”. Send /article with a number from 1 to { $count }, or /article all.

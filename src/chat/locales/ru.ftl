@@ -28,6 +28,8 @@ command-ask = Задать вопрос, например: /ask Кто возг�
 command-reset = Забыть этот разговор, чтобы следующий вопрос начался с чистого листа.
 command-language = Выбрать язык ответов: английский, русский или арабский.
 command-reload = Перезагрузить файл правил FAQ (только для админов; не показывается).
+command-articles = Показать статьи, по которым я отвечаю.
+command-article = Выбрать статью для ответов: /article 2 или /article all.
 
 ## Ответы
 
@@ -36,6 +38,7 @@ not-found-short = В статье об этом не сказано.
 inline-not-found = В статье об этом не сказано
 inline-faq = Из ответов бота на частые вопросы
 answer-from = — из { $titles }
+answer-group = Из статьи { $title }:
 
 ## /about
 
@@ -62,6 +65,7 @@ no-memory = Сейчас мне недоступна память разгово
 button-more = Ещё
 button-paragraph = Весь абзац
 button-read-article = Читать статью
+button-all-articles = Все статьи
 nothing-more = Больше в статье об этом ничего нет.
 button-stale = Эта кнопка устарела. Задайте вопрос ещё раз.
 button-invalid = Эта кнопка здесь недействительна.
@@ -98,3 +102,24 @@ language-auto = язык приложения каждого собеседни�
 language-changed = Готово — язык ответов в этом чате теперь { $language }.
 language-changed-auto = Готово — снова отвечаю на языке приложения каждого собеседника (по-английски, если такого языка у меня нет).
 language-unknown = Я не знаю языка «{ $code }».
+
+## /articles и /article
+
+start-choose = Отправьте /articles, чтобы увидеть их, или /article <номер>, чтобы спрашивать об одной.
+articles-title =
+    { $count ->
+        [one] Статья, по которой я отвечаю:
+       *[other] Статьи, по которым я отвечаю ({ $count }):
+    }
+articles-paragraphs =
+    { $paragraphs } { $paragraphs ->
+        [one] абзац
+        [few] абзаца
+       *[many] абзацев
+    }
+articles-current-one = В этом чате я отвечаю по статье { $number }, { $title }.
+articles-current-all = В этом чате я отвечаю по всем статьям.
+articles-choose = Отправьте /article <номер>, чтобы спрашивать об одной, или /article all — обо всех.
+article-chosen = Готово — теперь в этом чате я отвечаю по статье { $title }. Отправьте /article all, чтобы снова спрашивать обо всех.
+article-all = Готово — в этом чате я снова отвечаю по всем статьям ({ $count }).
+article-unknown = Статьи «{ $arg }» нет. Отправьте /article с номером от 1 до { $count } или /article all.
