@@ -101,8 +101,14 @@ message_ids! {
     AboutNoSource = "about-no-source",
     /// `/about`: `$paragraphs` and `$sentences`, counts.
     AboutSize = "about-size",
-    /// `/ask` without a question.
+    /// `/ask` without a question: `$example`, an example question.
     AskWhat = "ask-what",
+    /// `/ask` without a question, and no example question to give.
+    AskWhatPlain = "ask-what-plain",
+    /// A message with nothing but the bot's name: `$example`, an example question.
+    AskMention = "ask-mention",
+    /// A message with nothing but the bot's name, and no example question to give.
+    AskMentionPlain = "ask-mention-plain",
     /// `/reset` done.
     ResetDone = "reset-done",
     /// `/reset` while the conversation store cannot be reached.
@@ -301,6 +307,7 @@ mod tests {
         args.push(("title", "“A”".into()));
         args.push(("number", 2.into()));
         args.push(("arg", "x".into()));
+        args.push(("example", "Who led the delegation?".into()));
         for lang in Lang::ALL {
             for &id in Id::ALL {
                 let (text, errors) = formatted(lang, id, &args).expect("defined");

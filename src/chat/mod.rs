@@ -228,10 +228,11 @@ pub fn respond(
         }
         Turn::Command(Command::Article(arg)) => choose_article(engine, arg, context, lang),
         Turn::Command(Command::Language(code)) => choose_language(code, choice),
-        Turn::Command(Command::Ask(question)) | Turn::Question(question)
-            if question.trim().is_empty() =>
-        {
-            Response::Text(Fixed::AskWhat.text(lang))
+        Turn::Command(Command::Ask(question)) if question.trim().is_empty() => {
+            Response::Text(reply::ask_what(engine.corpus(), current, true, lang))
+        }
+        Turn::Question(question) if question.trim().is_empty() => {
+            Response::Text(reply::ask_what(engine.corpus(), current, false, lang))
         }
         Turn::Command(Command::Ask(question)) | Turn::Question(question) => {
             let engine = engine.scoped(current);
@@ -445,6 +446,55 @@ mod tests {
             again.contains("Bogdanov") && again.contains("Horvat"),
             "{again}"
         );
+    }
+
+    #[test]
+    fn asking_nothing_is_shown_how_to_ask_with_the_articles_own_example() {
+        use crate::corpus::{Article, ArticleMeta, Corpus};
+        let article = |name: &str, examples: &[&str]| {
+            let meta = ArticleMeta {
+                examples: examples.iter().map(|e| e.to_string()).collect(),
+                ..ArticleMeta::default()
+            };
+            let text = "Ana Horvat led the engineers.\n".to_string();
+            Article::parse(name, std::path::Path::new(name), text, meta).unwrap()
+        };
+        let ttl = Duration::from_secs(60);
+        let reply = |corpus: &Corpus, turn: Turn, lang: Lang| {
+            let engine = Engine::new(corpus.clone());
+            let mut choice = Choice {
+                chat: Some(lang),
+                ..Choice::default()
+            };
+            let mut context = Context::default();
+            respond(&engine, &turn, &mut context, &mut choice, 1, ttl).to_plain(lang)
+        };
+        let with_example = Corpus {
+            articles: vec![article("tram", &["Who led the engineers?"])],
+        };
+        let command = reply(&with_example, Turn::parse("/ask"), Lang::En);
+        assert!(
+            command.ends_with("/ask Who led the engineers?"),
+            "{command}"
+        );
+        let mention = reply(&with_example, Turn::Question("  ".into()), Lang::En);
+        assert!(
+            mention.starts_with("What would you like to know")
+                && mention.ends_with("Who led the engineers?")
+                && !mention.contains("/ask"),
+            "{mention}"
+        );
+        let russian = reply(&with_example, Turn::parse("/ask"), Lang::Ru);
+        assert!(russian.starts_with("Напишите вопрос"), "{russian}");
+        // No example questions: no made-up one (least of all another article's).
+        let without = Corpus {
+            articles: vec![article("tram", &[])],
+        };
+        for turn in [Turn::parse("/ask"), Turn::Question(String::new())] {
+            let text = reply(&without, turn, Lang::En);
+            assert!(text.contains("article") && !text.contains("Who"), "{text}");
+            assert_eq!(text.lines().count(), 1, "{text}");
+        }
     }
 
     #[test]

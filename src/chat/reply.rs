@@ -31,8 +31,6 @@ pub enum Fixed {
     InlineNotFound,
     /// Inline mode: the description under an answer from the FAQ rules.
     InlineFaq,
-    /// `/ask` with no question.
-    AskWhat,
     /// `/reset` done.
     Reset,
     /// `/reset` while the conversation store (Redis) cannot be reached.
@@ -69,12 +67,11 @@ pub enum Fixed {
 
 impl Fixed {
     /// Every fixed text.
-    pub const ALL: [Fixed; 21] = [
+    pub const ALL: [Fixed; 20] = [
         Fixed::NotFound,
         Fixed::NotFoundShort,
         Fixed::InlineNotFound,
         Fixed::InlineFaq,
-        Fixed::AskWhat,
         Fixed::Reset,
         Fixed::NoMemory,
         Fixed::MoreButton,
@@ -100,7 +97,6 @@ impl Fixed {
             Fixed::NotFoundShort => Id::NotFoundShort,
             Fixed::InlineNotFound => Id::InlineNotFound,
             Fixed::InlineFaq => Id::InlineFaq,
-            Fixed::AskWhat => Id::AskWhat,
             Fixed::Reset => Id::ResetDone,
             Fixed::NoMemory => Id::NoMemory,
             Fixed::MoreButton => Id::ButtonMore,
@@ -524,6 +520,30 @@ impl Display for Articles<'_> {
 
 /// Longest part of an unknown `/article` argument repeated back, in characters.
 const ARTICLE_ARG_SHOWN: usize = 16;
+
+/// What to say to `/ask` with no question (`command`), or to a message with nothing but the
+/// bot's name, in `lang`: how to ask, with the first example question of the article the
+/// chat asks about (`current`, else of the first article with examples), when there is one.
+pub fn ask_what(corpus: &Corpus, current: Option<usize>, command: bool, lang: Lang) -> String {
+    let chosen = current.and_then(|i| corpus.articles.get(i));
+    let example = match chosen {
+        Some(article) => article.meta.examples.first(),
+        None => (corpus.articles.iter()).find_map(|a| a.meta.examples.first()),
+    };
+    let text = match (example, command) {
+        (Some(example), command) => {
+            let id = if command { Id::AskWhat } else { Id::AskMention };
+            say_with(
+                lang,
+                id,
+                &[("example", foreign(lang, example).into_owned().into())],
+            )
+        }
+        (None, true) => say(lang, Id::AskWhatPlain),
+        (None, false) => say(lang, Id::AskMentionPlain),
+    };
+    own(lang, text)
+}
 
 /// `/article arg` for no article of the `count` there are, in `lang` (one line, repeating at
 /// most [`ARTICLE_ARG_SHOWN`] characters of `arg`).

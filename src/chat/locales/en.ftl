@@ -22,7 +22,7 @@ help-groups = In groups, use /ask <question>, mention me, or reply to my message
 command-start = Say hello and show example questions.
 command-help = Show what I can do.
 command-about = Show the article's title, date, source and size.
-command-ask = Ask a question, e.g. /ask Who led the Russian delegation?
+command-ask = Ask a question about the article: /ask and your question
 command-reset = Forget this conversation, so the next question starts fresh.
 command-language = Choose the language of my replies: English, Russian or Arabic.
 command-reload = Reload the FAQ rules file (admins only; not listed).
@@ -55,7 +55,10 @@ about-size =
 
 ## Commands, buttons and hints
 
-ask-what = Ask me something after the command, for example: /ask Who led the Russian delegation?
+ask-what = Ask me something after the command, for example: /ask { $example }
+ask-what-plain = Ask me something about the article after the command: /ask and your question.
+ask-mention = What would you like to know about the article? For example: { $example }
+ask-mention-plain = What would you like to know about the article? Write your question after my name.
 reset-done = Done — I've forgotten our conversation. Your next question starts fresh.
 no-memory = I can't reach my conversation memory right now, so each question is answered on its own until it is back.
 button-more = More
