@@ -10,8 +10,9 @@ use crate::conversation::{callback_answer, press};
 use crate::support::fake_telegram::Chat;
 use crate::telegram::{WAIT, started_with_seeds, text_of};
 
-/// The shipped article (with its metadata) and a second one without metadata or heading,
-/// whose title comes from its file name; it sorts after the shipped one, so it is number 2.
+/// The shipped article (with its metadata and FAQ rules) and a second one without metadata
+/// or heading, whose title comes from its file name; it sorts after the shipped one, so it
+/// is number 2.
 fn two_articles() -> Vec<(&'static str, String)> {
     let repo = env!("CARGO_MANIFEST_DIR");
     let read = |name: &str| std::fs::read_to_string(format!("{repo}/seeds/{name}")).unwrap();
@@ -24,6 +25,7 @@ fn two_articles() -> Vec<(&'static str, String)> {
             "putin-al-sharaa-phone-call.meta.toml",
             read("putin-al-sharaa-phone-call.meta.toml"),
         ),
+        ("faq.toml", read("faq.toml")),
         (
             "zagreb-tram-line-for-the-city.txt",
             "A delegation of engineers led by Ana Horvat inspected the new tram line on Monday.\n\n\
@@ -104,6 +106,12 @@ fn articles_lists_them_and_article_2_answers_from_the_second_alone_until_article
         format!("{ZAGREB}\nSource: not recorded\n2 paragraphs, 2 sentences")
     );
 
+    // The shipped FAQ rule that sums up the article quotes article 1: not for article 2.
+    let asked = fake.push_text(&chat, "What is this article about?");
+    let sent = fake.wait_reply_to(1301, asked, WAIT);
+    let topic = text_of(sent.last().unwrap());
+    assert!(!topic.contains("Putin"), "{topic}");
+
     // /articles says which one the chat asks about; bad numbers get one line each.
     fake.push_text(&chat, "/article 99");
     fake.push_text(&chat, "/article x");
@@ -154,6 +162,10 @@ fn articles_lists_them_and_article_2_answers_from_the_second_alone_until_article
         )
     );
     assert!(!texts[1].contains("Horvat"), "{}", texts[1]);
+    let asked = fake.push_text(&chat, "What is this article about?");
+    let sent = fake.wait_reply_to(1301, asked, WAIT);
+    let topic = text_of(sent.last().unwrap());
+    assert!(topic.contains("Vladimir Putin has held"), "{topic}");
 }
 
 #[test]

@@ -22,6 +22,16 @@ pub const FSI: char = '\u{2068}';
 /// POP DIRECTIONAL ISOLATE: ends the isolate begun last.
 pub const PDI: char = '\u{2069}';
 
+/// `text` without control characters and without the marks that change the direction of
+/// what follows (embeddings, overrides, isolates, RLM/LRM/ALM): what someone typed, safe to
+/// repeat inside the bot's own line.
+pub fn without_controls(text: &str) -> String {
+    let directional = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    text.chars()
+        .filter(|&c| !c.is_control() && !directional(c))
+        .collect()
+}
+
 /// `text` wrapped in FSI … PDI: a text from elsewhere (an article title, an example
 /// question) keeps its own direction inside a right-to-left text.
 pub fn isolate(text: &str) -> String {

@@ -217,7 +217,7 @@ pub fn respond(
             Response::Text(Fixed::Reset.text(lang))
         }
         Turn::Command(Command::Start) => {
-            Response::Text(reply::Start(engine.corpus(), lang).to_string())
+            Response::Text(reply::Start(engine.corpus(), current, lang).to_string())
         }
         Turn::Command(Command::Help) => Response::Text(reply::Help(lang).to_string()),
         Turn::Command(Command::About) => {
@@ -262,7 +262,7 @@ fn choose_article(engine: &Engine, arg: &str, context: &mut Context, lang: Lang)
             return Response::ArticleOptions(reply::Articles(corpus, current, lang).to_string());
         }
         all if all.eq_ignore_ascii_case("all") => None,
-        number => match number.parse::<usize>() {
+        number => match western_digits(number).parse::<usize>() {
             Ok(n) if (1..=count).contains(&n) => Some(n - 1),
             _ => return Response::Text(reply::article_unknown(number, count, lang)),
         },
@@ -272,6 +272,18 @@ fn choose_article(engine: &Engine, arg: &str, context: &mut Context, lang: Lang)
         ..Context::default()
     };
     Response::Text(reply::article_chosen(corpus, chosen, lang))
+}
+
+/// `number` with Arabic-Indic and Persian digits (٣, ۳) as the digits 0–9, as an Arabic
+/// keyboard types them.
+fn western_digits(number: &str) -> String {
+    (number.chars())
+        .map(|c| match c {
+            '\u{660}'..='\u{669}' => char::from(b'0' + (c as u32 - 0x660) as u8),
+            '\u{6F0}'..='\u{6F9}' => char::from(b'0' + (c as u32 - 0x6F0) as u8),
+            c => c,
+        })
+        .collect()
 }
 
 /// `/language code`: an empty `code` shows the chat's language and the options; `auto`
@@ -437,6 +449,17 @@ mod tests {
             assert_eq!(refused.lines().count(), 1, "{refused}");
         }
         assert_eq!(context.article, Some(1), "a refused number changes nothing");
+        // What was typed is repeated without the marks that would turn the line around.
+        let reversed = say("/article \u{202E}abc\u{7}", &mut context);
+        assert!(
+            reversed.starts_with("There is no article “abc”."),
+            "{reversed:?}"
+        );
+        // Digits as an Arabic keyboard types them.
+        say("/article ١", &mut context);
+        assert_eq!(context.article, Some(0));
+        say("/article ۲", &mut context);
+        assert_eq!(context.article, Some(1));
         assert!(say("/article ALL", &mut context).contains("all 2 articles"));
         assert_eq!(context.article, None);
         // A choice the articles no longer have (a context from before a restart) means all.

@@ -304,13 +304,15 @@ impl Display for About<'_> {
 }
 
 /// The `/start` greeting in `lang`: names the articles and gives three example questions
-/// (the articles' own, else, with one article, three kinds of question); with several, says
-/// how to list and choose them (`/articles`, `/article N`).
-pub struct Start<'a>(pub &'a Corpus, pub Lang);
+/// (those of the article the chat asks about, else the articles' own, else, with one
+/// article, three kinds of question); with several, says how to list and choose them
+/// (`/articles`, `/article N`). The `Option<usize>` is the chat's article, as
+/// [`crate::chat::current_article`] gives it.
+pub struct Start<'a>(pub &'a Corpus, pub Option<usize>, pub Lang);
 
 impl Display for Start<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Start(corpus, lang) = *self;
+        let Start(corpus, current, lang) = *self;
         let titles: Vec<String> = (corpus.articles.iter())
             .map(|a| format!("“{}”", a.title))
             .collect();
@@ -324,7 +326,9 @@ impl Display for Start<'_> {
         if several {
             write!(text, "\n{}", say(lang, Id::StartChoose))?;
         }
+        let chosen = current.and_then(|i| corpus.articles.get(i));
         let listed: Vec<Cow<'_, str>> = (corpus.articles.iter())
+            .filter(|a| chosen.is_none_or(|chosen| std::ptr::eq(*a, chosen)))
             .flat_map(|a| a.meta.examples.iter().map(|e| foreign(lang, e)))
             .take(3)
             .collect();
@@ -536,7 +540,8 @@ pub fn ask_what(corpus: &Corpus, current: Option<usize>, command: bool, lang: La
             say_with(
                 lang,
                 id,
-                &[("example", foreign(lang, example).into_owned().into())],
+                // Fluent isolates the example in a right-to-left language.
+                &[("example", example.as_str().into())],
             )
         }
         (None, true) => say(lang, Id::AskWhatPlain),
@@ -548,7 +553,9 @@ pub fn ask_what(corpus: &Corpus, current: Option<usize>, command: bool, lang: La
 /// `/article arg` for no article of the `count` there are, in `lang` (one line, repeating at
 /// most [`ARTICLE_ARG_SHOWN`] characters of `arg`).
 pub fn article_unknown(arg: &str, count: usize, lang: Lang) -> String {
-    let arg: String = arg.chars().take(ARTICLE_ARG_SHOWN).collect();
+    let arg: String = (bidi::without_controls(arg).chars())
+        .take(ARTICLE_ARG_SHOWN)
+        .collect();
     let args = [("arg", arg.into()), ("count", count.into())];
     own(lang, say_with(lang, Id::ArticleUnknown, &args))
 }
@@ -726,6 +733,30 @@ mod tests {
     }
 
     #[test]
+    fn start_in_a_chat_asking_about_one_article_suggests_that_articles_questions() {
+        use crate::corpus::{Article, ArticleMeta};
+        let article = |name: &str, example: &str| {
+            let meta = ArticleMeta {
+                examples: vec![example.to_string()],
+                ..ArticleMeta::default()
+            };
+            let text = format!("{name} is in the news.\n");
+            Article::parse(name, std::path::Path::new(name), text, meta).unwrap()
+        };
+        let corpus = Corpus {
+            articles: vec![
+                article("call", "Who called whom?"),
+                article("tram", "When does the tram open?"),
+            ],
+        };
+        let all = Start(&corpus, None, Lang::En).to_string();
+        assert!(all.contains("• Who called whom?") && all.contains("• When does the tram"));
+        let one = Start(&corpus, Some(1), Lang::En).to_string();
+        assert!(one.contains("• When does the tram open?"), "{one}");
+        assert!(!one.contains("Who called whom?"), "{one}");
+    }
+
+    #[test]
     fn arabic_lines_start_right_to_left_with_commands_isolated_and_titles_whole() {
         let help = Help(Lang::Ar).to_string();
         for line in help.lines() {
@@ -733,7 +764,7 @@ mod tests {
         }
         assert!(help.contains("\u{2066}/start\u{2069} — "), "{help}");
         let corpus = Corpus::from_text("t", "Bogdanov led the delegation to Damascus.\n").unwrap();
-        let start = Start(&corpus, Lang::Ar).to_string();
+        let start = Start(&corpus, None, Lang::Ar).to_string();
         let title = format!("“{}”", corpus.articles[0].title);
         assert!(start.contains(&bidi::isolate(&title)), "{start}");
         assert!(start.contains("\u{2066}/help\u{2069}"), "{start}");

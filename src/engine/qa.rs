@@ -2,8 +2,8 @@
 //! call that answers a question ([`Engine::answer`], or [`Engine::converse`] in a chat's
 //! context). Telegram, the console chat and `ask` only render what it returns.
 
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::corpus::Corpus;
@@ -35,10 +35,33 @@ pub struct Engine {
     meaning: Option<Arc<Meaning>>,
     params: Params,
     fingerprint: u64,
-    /// With several articles, an engine for each one alone, in the corpus's order (what a
-    /// chat that chose one with `/article N` is answered from, [`Engine::scoped`]); empty
-    /// with one article.
-    parts: Arc<Vec<Engine>>,
+    /// With several articles, an engine for each one alone, made on first use (what a chat
+    /// that chose one with `/article N` is answered from, [`Engine::scoped`]).
+    parts: Arc<Parts>,
+}
+
+/// The engines of each article alone ([`Engine::per_article`]): one cell per article, in the
+/// corpus's order, filled by [`Engine::scoped`] the first time a chat asks about it; none
+/// with one article or before [`Engine::per_article`].
+#[derive(Debug, Default)]
+struct Parts {
+    cells: Vec<OnceLock<Engine>>,
+    /// Where an article's keyword index is cached ([`Engine::with_index_cache`]).
+    cache_dir: Option<PathBuf>,
+}
+
+impl Parts {
+    /// Cells for `count` articles, none made yet.
+    fn new(count: usize, cache_dir: Option<PathBuf>) -> Self {
+        let cells = (0..count).map(|_| OnceLock::new()).collect();
+        Self { cells, cache_dir }
+    }
+
+    /// The same articles with nothing made: for an engine whose rules, parameters or
+    /// semantic stage changed, so its parts are made again from it.
+    fn emptied(&self) -> Arc<Self> {
+        Arc::new(Self::new(self.cells.len(), self.cache_dir.clone()))
+    }
 }
 
 impl Engine {
@@ -58,7 +81,7 @@ impl Engine {
         };
         let fingerprint = fingerprint(&corpus);
         Self {
-            parts: Arc::new(Vec::new()),
+            parts: Arc::default(),
             fingerprint,
             analyzer: Arc::new(analyzer),
             corpus: Arc::new(corpus),
@@ -79,49 +102,48 @@ impl Engine {
         cache_dir: Option<&Path>,
     ) -> Result<Self, EmbedError> {
         let meaning = Meaning::build(encoder, &self.corpus, &self.index, cache_dir)?;
-        // Each article's engine takes its sentences' vectors from the whole: they are the
-        // same sentences with the same neighbours, so nothing is encoded twice.
-        let parts = (self.parts.iter().enumerate()).map(|(article, part)| {
-            let units = self.index.units_of_article(article);
-            let mut part = part.clone();
-            part.meaning = Some(Arc::new(meaning.part(units)));
-            part
-        });
-        self.parts = Arc::new(parts.collect());
         self.meaning = Some(Arc::new(meaning));
+        self.parts = self.parts.emptied();
         Ok(self)
     }
 
     /// The same engine able to answer from one article alone ([`Engine::scoped`]): with
-    /// several articles, an engine for each (its index, its parameters and FAQ rules; call it
-    /// before [`Engine::with_meaning`], which gives each article's engine its sentences'
-    /// vectors). Each article's index is read from `cache_dir` as
-    /// [`Engine::with_index_cache`] does. A chat front end calls it; `eval` does not need
-    /// it. With one article it changes nothing.
+    /// several articles, an engine for each is made from this one the first time a chat asks
+    /// about that article (its keyword index read from `cache_dir` as
+    /// [`Engine::with_index_cache`] does; its sentence vectors taken from this engine's, not
+    /// encoded again; the same parameters and FAQ rules). Costs nothing until then; with one
+    /// article it changes nothing.
     pub fn per_article(mut self, cache_dir: Option<&Path>) -> Self {
-        if self.corpus.articles.len() < 2 {
-            return self;
+        let count = self.corpus.articles.len();
+        if count >= 2 {
+            self.parts = Arc::new(Parts::new(count, cache_dir.map(Path::to_path_buf)));
         }
-        let parts = (self.corpus.articles.iter()).map(|article| {
-            let alone = Corpus {
-                articles: vec![article.clone()],
-            };
-            let part = Engine::with_index_cache(alone, cache_dir).with_params(self.params);
-            match &self.faq {
-                Some(faq) => part.with_shared_faq(Arc::clone(faq)),
-                None => part,
-            }
-        });
-        self.parts = Arc::new(parts.collect());
         self
     }
 
     /// The engine that answers from article `article` alone (an index into the corpus's
-    /// articles, as [`Context::article`] holds it): itself with one article, or when `article`
-    /// is `None` or past the last article (all articles then), and when
-    /// [`Engine::per_article`] was not called.
+    /// articles, as [`Context::article`] holds it), made now if no chat asked about it
+    /// before: itself with one article, when `article` is `None` or past the last article
+    /// (all articles then), and when [`Engine::per_article`] was not called.
     pub fn scoped(&self, article: Option<usize>) -> &Engine {
-        article.and_then(|i| self.parts.get(i)).unwrap_or(self)
+        match article.and_then(|i| Some((i, self.parts.cells.get(i)?))) {
+            Some((i, cell)) => cell.get_or_init(|| self.part(i)),
+            None => self,
+        }
+    }
+
+    /// The engine of article `i` alone, made from this one.
+    fn part(&self, i: usize) -> Engine {
+        let alone = Corpus {
+            articles: self.corpus.articles.get(i).cloned().into_iter().collect(),
+        };
+        let cache_dir = self.parts.cache_dir.as_deref();
+        let mut part = Engine::with_index_cache(alone, cache_dir).with_params(self.params);
+        // The same sentences with the same neighbours: their vectors are the whole's.
+        let units = self.index.units_of_article(i);
+        part.meaning = (self.meaning.as_ref()).map(|meaning| Arc::new(meaning.part(units)));
+        part.faq = self.faq.clone();
+        part
     }
 
     /// True when answers use the semantic stage beside the keywords.
@@ -138,18 +160,9 @@ impl Engine {
 
     /// The same articles with these FAQ rules (replacing any before).
     pub fn with_faq(&self, faq: Faq) -> Self {
-        self.with_shared_faq(Arc::new(faq))
-    }
-
-    /// [`Engine::with_faq`] for the engine and each of its [`Engine::scoped`] parts.
-    fn with_shared_faq(&self, faq: Arc<Faq>) -> Self {
-        let parts = self
-            .parts
-            .iter()
-            .map(|p| p.with_shared_faq(Arc::clone(&faq)));
         Self {
-            parts: Arc::new(parts.collect()),
-            faq: Some(faq),
+            parts: self.parts.emptied(),
+            faq: Some(Arc::new(faq)),
             ..self.clone()
         }
     }
@@ -204,8 +217,7 @@ impl Engine {
 
     /// The same engine with other scoring parameters (its FAQ rules too).
     pub fn with_params(mut self, params: Params) -> Self {
-        let parts = self.parts.iter().map(|p| p.clone().with_params(params));
-        self.parts = Arc::new(parts.collect());
+        self.parts = self.parts.emptied();
         self.faq = self.faq.map(|faq| Arc::new(faq.with_params(&params)));
         self.params = params;
         self
@@ -476,9 +488,15 @@ impl Engine {
 
     /// The FAQ rule's answer to a question, when one matches well enough (the context is kept
     /// as it was). Words the article knows are not matched fuzzily against the rules.
+    /// A rule that quotes an article this engine does not have (one article's engine,
+    /// [`Engine::scoped`], and a rule about another) does not answer here.
     fn faq_reply(&self, tokens: &[Token]) -> Option<Conversed> {
         let faq = self.faq()?;
-        let best = faq.best_of(tokens.to_vec(), &|stem| self.index().terms.contains(stem))?;
+        let known = |stem: &str| self.index().terms.contains(stem);
+        let ours = |rule: &faq::Rule| {
+            (rule.quotes.iter()).all(|q| self.corpus.articles.iter().any(|a| a.name == q.article))
+        };
+        let best = faq.best_of(tokens.to_vec(), &known, &ours)?;
         Some(Conversed {
             answer: faq.answer(&best),
             decision: Decision::Faq,

@@ -533,12 +533,14 @@ async fn answer_article_button(
 }
 
 /// The buttons under `/articles`, labelled in `lang`: one for each article and one for all,
-/// when there are several articles.
+/// when there are several articles and no more than a keyboard holds.
 fn article_buttons(state: &State, lang: Lang) -> Option<Keyboard> {
     let engine = state.engine();
     let articles = &engine.corpus().articles;
     let titles: Vec<String> = articles.iter().map(|a| a.title.clone()).collect();
-    (titles.len() > 1).then_some(Keyboard::Articles(titles, lang))
+    // Past the buttons a keyboard holds, the list alone (no empty keyboard).
+    let fits = (2..=super::send::MAX_ARTICLE_BUTTONS).contains(&titles.len());
+    fits.then_some(Keyboard::Articles(titles, lang))
 }
 
 /// Checks and carries out a press: the reply to send (in `lang`) and the answer whose

@@ -109,14 +109,21 @@ impl Faq {
     /// The rule that answers `question`: the best-scoring rule whose threshold the score
     /// reaches; `None` when no rule matches well enough.
     pub fn best(&self, question: &str) -> Option<RuleScore> {
-        self.best_of(self.analyzer.analyze(question), &|_| false)
+        self.best_of(self.analyzer.analyze(question), &|_| false, &|_| true)
     }
 
-    /// [`Faq::best`] for a question already analysed.
-    pub fn best_of(&self, tokens: Vec<Token>, known: &dyn Fn(&str) -> bool) -> Option<RuleScore> {
-        self.scores_of(tokens, known)
-            .into_iter()
-            .find(|s| s.score >= self.rules[s.rule].threshold)
+    /// [`Faq::best`] for a question already analysed, among the rules `allowed` lets answer
+    /// (those whose threshold is reached but are not allowed are passed over).
+    pub fn best_of(
+        &self,
+        tokens: Vec<Token>,
+        known: &dyn Fn(&str) -> bool,
+        allowed: &dyn Fn(&Rule) -> bool,
+    ) -> Option<RuleScore> {
+        self.scores_of(tokens, known).into_iter().find(|s| {
+            let rule = &self.rules[s.rule];
+            s.score >= rule.threshold && allowed(rule)
+        })
     }
 
     /// The answer a rule gives.
