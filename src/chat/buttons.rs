@@ -204,10 +204,10 @@ mod tests {
         let engine = Engine::new(corpus).per_article(None);
         let ttl = Duration::from_secs(60);
         let mut context = Context {
-            article: Some(1),
+            article: Some("tram".into()),
             ..Context::default()
         };
-        let scoped = engine.scoped(context.article);
+        let scoped = engine.scoped(Some(1));
         scoped.converse("Who led the delegation?", &mut context, 100, ttl);
         let id = context.answer.as_ref().unwrap().id;
         let paragraph = Button {
@@ -222,7 +222,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // Another article chosen since: the answer's buttons are stale.
-        context.article = Some(0);
+        context.article = Some("call".into());
         assert_eq!(
             press(&engine, &mut context, paragraph, 102, ttl),
             Err(Refused::Stale)

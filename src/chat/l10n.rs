@@ -113,6 +113,8 @@ message_ids! {
     ResetDone = "reset-done",
     /// `/reset` while the conversation store cannot be reached.
     NoMemory = "no-memory",
+    /// `/article N` while the conversation store cannot be reached.
+    NoMemoryArticle = "no-memory-article",
     /// The button that shows more sentences.
     ButtonMore = "button-more",
     /// The button that shows the whole paragraph.

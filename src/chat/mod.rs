@@ -242,11 +242,10 @@ pub fn respond(
 }
 
 /// The article `context` asks about, as an index into `engine`'s articles: `None` for all
-/// of them, and for a choice that no longer fits (the articles changed since).
+/// of them, and for an article the seeds no longer have.
 pub fn current_article(engine: &Engine, context: &Context) -> Option<usize> {
-    context
-        .article
-        .filter(|&i| i < engine.corpus().articles.len())
+    let name = context.article.as_deref()?;
+    (engine.corpus().articles.iter()).position(|a| a.name == name)
 }
 
 /// `/article arg`: `all` asks about every article again, a number from 1 to the number of
@@ -268,7 +267,7 @@ fn choose_article(engine: &Engine, arg: &str, context: &mut Context, lang: Lang)
         },
     };
     *context = Context {
-        article: chosen,
+        article: chosen.map(|i| corpus.articles[i].name.clone()),
         ..Context::default()
     };
     Response::Text(reply::article_chosen(corpus, chosen, lang))
@@ -309,8 +308,8 @@ fn choose_language(code: &str, choice: &mut Choice) -> Response {
 }
 
 /// [`respond`] when the conversation context cannot be loaded (the context store is down):
-/// the turn is answered as if the chat were new, and `/reset` says plainly that there is
-/// nothing it can clear.
+/// the turn is answered as if the chat were new, `/reset` says plainly that there is
+/// nothing it can clear, and `/article N` (or `all`) that no choice can be kept now.
 pub fn respond_without_memory(
     engine: &Engine,
     turn: &Turn,
@@ -320,6 +319,11 @@ pub fn respond_without_memory(
 ) -> Response {
     if *turn == Turn::Command(Command::Reset) {
         return Response::Text(Fixed::NoMemory.text(choice.lang()));
+    }
+    if let Turn::Command(Command::Article(arg)) = turn
+        && !arg.trim().is_empty()
+    {
+        return Response::Text(Fixed::NoMemoryArticle.text(choice.lang()));
     }
     respond(engine, turn, &mut Context::default(), choice, now, ttl)
 }
@@ -434,11 +438,15 @@ mod tests {
             "{both}"
         );
         assert!(say("/article 2", &mut context).contains("“Tram” now"));
-        assert_eq!(context.article, Some(1));
+        assert_eq!(context.article.as_deref(), Some("tram"));
         let one = say("Who led the delegation?", &mut context);
         assert!(one.contains("Horvat") && !one.contains("Bogdanov"), "{one}");
         say("/reset", &mut context);
-        assert_eq!(context.article, Some(1), "/reset keeps the chosen article");
+        assert_eq!(
+            context.article.as_deref(),
+            Some("tram"),
+            "/reset keeps the chosen article"
+        );
         assert!(say("/about", &mut context).starts_with("“Tram”\n"));
         for bad in ["/article 3", "/article 0", "/article x", "/article -1"] {
             let refused = say(bad, &mut context);
@@ -448,7 +456,11 @@ mod tests {
             );
             assert_eq!(refused.lines().count(), 1, "{refused}");
         }
-        assert_eq!(context.article, Some(1), "a refused number changes nothing");
+        assert_eq!(
+            context.article.as_deref(),
+            Some("tram"),
+            "a refused number changes nothing"
+        );
         // What was typed is repeated without the marks that would turn the line around.
         let reversed = say("/article \u{202E}abc\u{7}", &mut context);
         assert!(
@@ -457,17 +469,36 @@ mod tests {
         );
         // Digits as an Arabic keyboard types them.
         say("/article ١", &mut context);
-        assert_eq!(context.article, Some(0));
+        assert_eq!(context.article.as_deref(), Some("call"));
         say("/article ۲", &mut context);
-        assert_eq!(context.article, Some(1));
+        assert_eq!(context.article.as_deref(), Some("tram"));
         assert!(say("/article ALL", &mut context).contains("all 2 articles"));
         assert_eq!(context.article, None);
-        // A choice the articles no longer have (a context from before a restart) means all.
-        context.article = Some(7);
+        // An article the seeds no longer have (a context from before a restart) means all.
+        context.article = Some("gone".into());
         let again = say("Who led the delegation?", &mut context);
         assert!(
             again.contains("Bogdanov") && again.contains("Horvat"),
             "{again}"
+        );
+        // An article added before the chosen one (so numbered before it) changes nothing.
+        say("/article 2", &mut context);
+        // With the conversation store down no choice can be kept, and the reply says so.
+        let down = respond_without_memory(&engine, &Turn::parse("/article 1"), &mut choice, 2, ttl);
+        assert!(down.to_plain(Lang::En).contains("can't keep an article"));
+        let grown = Corpus {
+            articles: vec![
+                article("a-bridge", "Ivo Kos led the delegation of builders.\n"),
+                article("call", "Bogdanov led the delegation to Damascus.\n"),
+                article("tram", "Ana Horvat led the delegation of engineers.\n"),
+            ],
+        };
+        let engine = Engine::new(grown).per_article(None);
+        let turn = Turn::parse("Who led the delegation?");
+        let after = respond(&engine, &turn, &mut context, &mut choice, 2, ttl).to_plain(Lang::En);
+        assert!(
+            after.contains("Horvat") && !after.contains("Kos"),
+            "{after}"
         );
     }
 

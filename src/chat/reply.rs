@@ -35,6 +35,8 @@ pub enum Fixed {
     Reset,
     /// `/reset` while the conversation store (Redis) cannot be reached.
     NoMemory,
+    /// `/article N` while the conversation store (Redis) cannot be reached.
+    NoMemoryArticle,
     /// Label of the button that shows more sentences.
     MoreButton,
     /// Label of the button that shows the whole paragraph.
@@ -67,13 +69,14 @@ pub enum Fixed {
 
 impl Fixed {
     /// Every fixed text.
-    pub const ALL: [Fixed; 20] = [
+    pub const ALL: [Fixed; 21] = [
         Fixed::NotFound,
         Fixed::NotFoundShort,
         Fixed::InlineNotFound,
         Fixed::InlineFaq,
         Fixed::Reset,
         Fixed::NoMemory,
+        Fixed::NoMemoryArticle,
         Fixed::MoreButton,
         Fixed::ParagraphButton,
         Fixed::ReadArticleButton,
@@ -99,6 +102,7 @@ impl Fixed {
             Fixed::InlineFaq => Id::InlineFaq,
             Fixed::Reset => Id::ResetDone,
             Fixed::NoMemory => Id::NoMemory,
+            Fixed::NoMemoryArticle => Id::NoMemoryArticle,
             Fixed::MoreButton => Id::ButtonMore,
             Fixed::ParagraphButton => Id::ButtonParagraph,
             Fixed::ReadArticleButton => Id::ButtonReadArticle,

@@ -74,11 +74,12 @@ pub struct Context {
     pub next_id: u64,
     /// When the chat last spoke, in seconds since the Unix epoch.
     pub updated: u64,
-    /// The article the chat asks about (`/article N`: an index into the corpus's articles,
-    /// from 0), or `None` for all of them. Kept when the conversation is forgotten
-    /// ([`Context::fresh`]: `/reset`, an expired context).
+    /// The article the chat asks about (`/article N`), by its name (the file name without
+    /// `.txt`, so an article added to the seeds, which renumbers them, does not move the
+    /// chat to another one), or `None` for all of them. Kept when the conversation is
+    /// forgotten ([`Context::fresh`]: `/reset`, an expired context).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub article: Option<usize>,
+    pub article: Option<String>,
 }
 
 impl Context {
@@ -86,7 +87,7 @@ impl Context {
     /// about.
     pub fn fresh(&self) -> Context {
         Context {
-            article: self.article,
+            article: self.article.clone(),
             ..Context::default()
         }
     }

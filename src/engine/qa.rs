@@ -122,7 +122,7 @@ impl Engine {
     }
 
     /// The engine that answers from article `article` alone (an index into the corpus's
-    /// articles, as [`Context::article`] holds it), made now if no chat asked about it
+    /// articles; a chat keeps the article's name in [`Context::article`]), made now if no chat asked about it
     /// before: itself with one article, when `article` is `None` or past the last article
     /// (all articles then), and when [`Engine::per_article`] was not called.
     pub fn scoped(&self, article: Option<usize>) -> &Engine {

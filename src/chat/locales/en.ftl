@@ -61,6 +61,7 @@ ask-mention = What would you like to know about the article? For example: { $exa
 ask-mention-plain = What would you like to know about the article? Write your question after my name.
 reset-done = Done — I've forgotten our conversation. Your next question starts fresh.
 no-memory = I can't reach my conversation memory right now, so each question is answered on its own until it is back.
+no-memory-article = I can't reach my conversation memory right now, so I can't keep an article for this chat: I answer from all of them until it is back.
 button-more = More
 button-paragraph = Show paragraph
 button-read-article = Read the article
