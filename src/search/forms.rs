@@ -24,9 +24,12 @@ pub struct FormIndex {
 impl FormIndex {
     /// Builds the index from the vocabulary: `words` are every stem and surface form with
     /// its term; `stems` are the terms' stems, by term number.
-    pub fn build<'a>(words: impl Iterator<Item = (&'a str, u32)>, stems: &[String]) -> Self {
+    pub fn build<'a>(
+        words: impl Iterator<Item = (&'a str, u32)>,
+        stems: impl Iterator<Item = &'a str>,
+    ) -> Self {
         let mut deletes = Vec::new();
-        for (id, stem) in stems.iter().enumerate() {
+        for (id, stem) in stems.enumerate() {
             if stem.chars().all(char::is_alphabetic) {
                 let id = id as u32;
                 deletes.push((hash_skipping(stem, usize::MAX), id));

@@ -54,7 +54,8 @@ pub struct TermIndex {
     ids: FxHashMap<String, TermId>,
     /// Every surface form seen → its term, for related matches between surface forms.
     surface_ids: FxHashMap<String, TermId>,
-    stems: Vec<String>,
+    /// Each term's stem, by term number, end to end in one string.
+    stems: Strings,
     surfaces: Rows<String>,
     /// Related and fuzzy forms of the vocabulary, for the matcher.
     forms: FormIndex,
@@ -71,6 +72,44 @@ pub struct TermIndex {
     group_len: Vec<f32>,
     avg_unit_len: f32,
     avg_group_len: f32,
+}
+
+/// Strings stored end to end in one: string `i` is `text[ends[i - 1]..ends[i]]` (one
+/// allocation for the vocabulary, not one per word).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Strings {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    /// Appends a string.
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// String `i`.
+    fn get(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |b| self.ends[b] as usize);
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// How many strings.
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Every string, in order.
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Gives back the room grown past the strings.
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
 }
 
 /// Lists stored end to end: row `i` is `values[ends[i - 1]..ends[i]]`.
@@ -260,7 +299,7 @@ impl TermIndexBuilder {
             None => {
                 let id = index.stems.len() as TermId;
                 index.ids.insert(token.stem.clone(), id);
-                index.stems.push(token.stem.clone());
+                index.stems.push(&token.stem);
                 self.surfaces.push(Vec::new());
                 self.group_counts.push(0);
                 id
@@ -314,7 +353,8 @@ impl TermIndexBuilder {
         index.avg_unit_len = (index.unit_len.iter().sum::<f32>() / units).max(1.0);
         index.avg_group_len = (index.group_len.iter().sum::<f32>() / groups).max(1.0);
         let words = index.ids.iter().chain(index.surface_ids.iter());
-        index.forms = FormIndex::build(words.map(|(w, &t)| (w.as_str(), t)), &index.stems);
+        index.stems.shrink_to_fit();
+        index.forms = FormIndex::build(words.map(|(w, &t)| (w.as_str(), t)), index.stems.iter());
         index
     }
 }
@@ -362,7 +402,7 @@ impl TermIndex {
 
     /// The stem of a term.
     pub fn stem(&self, term: TermId) -> &str {
-        &self.stems[term as usize]
+        self.stems.get(term as usize)
     }
 
     /// The units holding a term.
