@@ -4,7 +4,9 @@
 //! same run. article-qa runs unpaced there (`Pace::Unlimited`): Telegram's pacing, about 20
 //! messages a second in all, would be all the benchmark measured. Also prints reply latency
 //! percentiles and the resident memory of the real `article-qa` binary, which paces its
-//! replies as against Telegram, under a quarter of that load.
+//! replies as against Telegram, under a quarter of that load; and a soak of that binary with
+//! its sentence model (the default): 20 questions a second from new chats for 30 s, each
+//! reply's latency from its question's arrival at the fake server.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
@@ -141,6 +143,87 @@ fn benches(c: &mut Criterion) {
         );
     }
     binary_memory(&questions);
+    soak();
+}
+
+/// Questions a second in the soak, and for how long.
+const SOAK_RATE: u32 = 20;
+const SOAK_SECONDS: u32 = 30;
+
+/// The soak: the real binary with the semantic stage on (its vectors cached in a folder of
+/// its own first), sent [`SOAK_RATE`] questions a second for [`SOAK_SECONDS`] s at an even
+/// pace, each from a chat of its own (open loop: a slow reply does not slow the questions)
+/// and each different (SQuAD's questions, `tests/data/squad`), so every one is encoded, none
+/// served from the bot's memo of question vectors. Prints the reply latency's p50, p99 and
+/// maximum, and the binary's peak resident memory.
+fn soak() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/squad/questions.jsonl");
+    let text = std::fs::read_to_string(path).expect("SQuAD questions");
+    let mut questions: Vec<String> = (text.lines())
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter_map(|item| Some(item["question"].as_str()?.trim().to_string()))
+        .collect();
+    questions.sort();
+    questions.dedup();
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().display().to_string();
+    let fake = FakeTelegram::start();
+    let bot = BotProcess::launch(
+        &fake,
+        Launch {
+            env: vec![
+                ("ARTICLE_QA_LEXICAL".into(), "0".into()),
+                ("ARTICLE_QA_CACHE".into(), cache_dir),
+            ],
+            ..Launch::default()
+        },
+    );
+    fake.wait_for(Duration::from_secs(120), |r| r.method == "getUpdates")
+        .expect("bot polls");
+    fake.clear_requests();
+    let total = (SOAK_RATE * SOAK_SECONDS) as usize;
+    assert!(questions.len() >= total, "{} questions", questions.len());
+    let gap = Duration::from_secs(1) / SOAK_RATE;
+    let mut pushed_at = std::collections::HashMap::new();
+    let start = Instant::now();
+    for i in 0..total {
+        let due = start + gap * i as u32;
+        std::thread::sleep(due.saturating_duration_since(Instant::now()));
+        let chat = Chat::private(900_000 + i as i64);
+        pushed_at.insert(chat.id, Instant::now());
+        fake.push_text(&chat, &questions[i % questions.len()]);
+    }
+    let mut latencies = Vec::with_capacity(total);
+    let (mut seen, mut signalled) = (0, 0);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while latencies.len() < total && Instant::now() < deadline {
+        signalled = fake.wait_sent_count(signalled, Duration::from_millis(100));
+        let replies = fake.requests_of("sendMessage", seen);
+        seen += replies.len();
+        for reply in replies {
+            let chat_id = reply.body["chat_id"].as_i64().unwrap_or_default();
+            if let Some(pushed) = pushed_at.remove(&chat_id) {
+                latencies.push(reply.at.saturating_duration_since(pushed));
+            }
+        }
+    }
+    latencies.sort();
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", bot_pid(&bot))).unwrap_or_default();
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .unwrap_or("");
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "soak, article-qa with its sentence model, {SOAK_RATE} questions/s for {SOAK_SECONDS} s: \
+         {} of {total} answered, reply latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {rss}",
+        latencies.len(),
+        ms(percentile(&latencies, 0.50)),
+        ms(percentile(&latencies, 0.99)),
+        ms(latencies.last().copied().unwrap_or_default()),
+    );
 }
 
 /// Criterion's measurement of each bot; returns each one's reply latencies, sorted.

@@ -485,36 +485,34 @@ async fn answer_button(bot: BotT, query: CallbackQuery, state: Arc<State>) -> Ha
     answered.map(|_| ()).map_err(HandlerError::from)
 }
 
-/// A press on a language button under `/language`: answered at once, then carried out as
-/// `/language <code>` in the chat of the message it is under (a message Telegram no longer
-/// shows the bot changes nothing).
+/// A press on a language button under `/language`: carried out as `/language <code>`.
 async fn answer_language_button(
     bot: BotT,
     query: CallbackQuery,
     lang: Lang,
     state: Arc<State>,
 ) -> HandlerResult {
-    let answered = bot.answer_callback_query(query.id.clone()).await;
-    if let Some(message) = &query.message {
-        let target = Target::under(message);
-        let mut choice = state.choice(target.chat, Some(&query.from)).await;
-        guarded(&bot, &state, target, choice.lang(), async {
-            let turn = Turn::Command(Command::Language(lang.code().to_string()));
-            let (response, _) = respond_in_context(&state, target.chat, &turn, &mut choice).await;
-            let html = response_html(&response, choice.lang());
-            send(&bot, &state, &target, html, None).await
-        })
-        .await?;
-    }
-    answered.map(|_| ()).map_err(HandlerError::from)
+    let command = Command::Language(lang.code().to_string());
+    answer_command_button(bot, query, command, state).await
 }
 
-/// A press on an article button under `/articles`: answered at once, then carried out as
-/// `/article <arg>` in the chat of the message it is under.
+/// A press on an article button under `/articles`: carried out as `/article <arg>`.
 async fn answer_article_button(
     bot: BotT,
     query: CallbackQuery,
     arg: String,
+    state: Arc<State>,
+) -> HandlerResult {
+    answer_command_button(bot, query, Command::Article(arg), state).await
+}
+
+/// A press on a button that stands for a command: answered at once, then carried out as
+/// `command` in the chat of the message it is under (a message Telegram no longer shows the
+/// bot changes nothing).
+async fn answer_command_button(
+    bot: BotT,
+    query: CallbackQuery,
+    command: Command,
     state: Arc<State>,
 ) -> HandlerResult {
     let answered = bot.answer_callback_query(query.id.clone()).await;
@@ -522,7 +520,7 @@ async fn answer_article_button(
         let target = Target::under(message);
         let mut choice = state.choice(target.chat, Some(&query.from)).await;
         guarded(&bot, &state, target, choice.lang(), async {
-            let turn = Turn::Command(Command::Article(arg));
+            let turn = Turn::Command(command);
             let (response, _) = respond_in_context(&state, target.chat, &turn, &mut choice).await;
             let html = response_html(&response, choice.lang());
             send(&bot, &state, &target, html, None).await
