@@ -33,8 +33,7 @@ fn batch(fake: &FakeTelegram, questions: &[String], updates: usize) -> (Duration
     let first = 1_000 + BATCHES.fetch_add(1, Ordering::Relaxed) * CHATS;
     let chats: Vec<Chat> = (1..=CHATS).map(|i| Chat::private(first + i)).collect();
     fake.clear_requests();
-    let mut seen = 0;
-    let mut signalled = fake.wait_sent_count(usize::MAX, Duration::ZERO);
+    let mut replies = Replies::new(fake);
     let mut pushed_at: std::collections::HashMap<i64, Instant> = std::collections::HashMap::new();
     let mut latencies = Vec::with_capacity(updates);
     let mut asked = 0;
@@ -48,15 +47,8 @@ fn batch(fake: &FakeTelegram, questions: &[String], updates: usize) -> (Duration
     }
     let deadline = start + Duration::from_secs(120);
     while latencies.len() < updates && Instant::now() < deadline {
-        signalled = fake.wait_sent_count(signalled, Duration::from_millis(100));
-        let replies = fake.requests_of("sendMessage", seen);
-        seen += replies.len();
-        for reply in replies {
-            let chat_id = reply.body["chat_id"].as_i64().unwrap_or_default();
-            let Some(pushed) = pushed_at.remove(&chat_id) else {
-                continue;
-            };
-            latencies.push(reply.at.saturating_duration_since(pushed));
+        for (chat_id, latency) in replies.next(fake, &mut pushed_at) {
+            latencies.push(latency);
             if asked < updates {
                 let chat = chats.iter().find(|c| c.id == chat_id).unwrap();
                 pushed_at.insert(chat_id, Instant::now());
@@ -74,6 +66,41 @@ fn batch(fake: &FakeTelegram, questions: &[String], updates: usize) -> (Duration
         }
     }
     (start.elapsed(), latencies)
+}
+
+/// Reads the replies the fake server records, in order, a batch at a time.
+struct Replies {
+    /// `sendMessage` requests read so far.
+    seen: usize,
+    /// The fake's count of sent messages last waited for.
+    signalled: usize,
+}
+
+impl Replies {
+    /// A reader of the replies recorded from now on (after [`FakeTelegram::clear_requests`]).
+    fn new(fake: &FakeTelegram) -> Self {
+        let signalled = fake.wait_sent_count(usize::MAX, Duration::ZERO);
+        Self { seen: 0, signalled }
+    }
+
+    /// Waits up to 100 ms for new replies; for each one to a chat in `pushed_at` (whose
+    /// entry is removed), the chat and the time from its question's push to the reply.
+    fn next(
+        &mut self,
+        fake: &FakeTelegram,
+        pushed_at: &mut std::collections::HashMap<i64, Instant>,
+    ) -> Vec<(i64, Duration)> {
+        self.signalled = fake.wait_sent_count(self.signalled, Duration::from_millis(100));
+        let replies = fake.requests_of("sendMessage", self.seen);
+        self.seen += replies.len();
+        (replies.into_iter())
+            .filter_map(|reply| {
+                let chat_id = reply.body["chat_id"].as_i64().unwrap_or_default();
+                let pushed = pushed_at.remove(&chat_id)?;
+                Some((chat_id, reply.at.saturating_duration_since(pushed)))
+            })
+            .collect()
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -182,6 +209,7 @@ fn soak() {
     fake.wait_for(Duration::from_secs(120), |r| r.method == "getUpdates")
         .expect("bot polls");
     fake.clear_requests();
+    let mut replies = Replies::new(&fake);
     let total = (SOAK_RATE * SOAK_SECONDS) as usize;
     assert!(questions.len() >= total, "{} questions", questions.len());
     let gap = Duration::from_secs(1) / SOAK_RATE;
@@ -195,18 +223,10 @@ fn soak() {
         fake.push_text(&chat, &questions[i % questions.len()]);
     }
     let mut latencies = Vec::with_capacity(total);
-    let (mut seen, mut signalled) = (0, 0);
     let deadline = Instant::now() + Duration::from_secs(60);
     while latencies.len() < total && Instant::now() < deadline {
-        signalled = fake.wait_sent_count(signalled, Duration::from_millis(100));
-        let replies = fake.requests_of("sendMessage", seen);
-        seen += replies.len();
-        for reply in replies {
-            let chat_id = reply.body["chat_id"].as_i64().unwrap_or_default();
-            if let Some(pushed) = pushed_at.remove(&chat_id) {
-                latencies.push(reply.at.saturating_duration_since(pushed));
-            }
-        }
+        let answered = replies.next(&fake, &mut pushed_at);
+        latencies.extend(answered.into_iter().map(|(_, latency)| latency));
     }
     latencies.sort();
     let status =
