@@ -317,7 +317,11 @@ pub struct Start<'a>(pub &'a Corpus, pub Option<usize>, pub Lang);
 impl Display for Start<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Start(corpus, current, lang) = *self;
+        // A chat asking about one article is greeted with that article alone.
+        let chosen = current.and_then(|i| corpus.articles.get(i));
+        let asked = |a: &&crate::corpus::Article| chosen.is_none_or(|c| std::ptr::eq(*a, c));
         let titles: Vec<String> = (corpus.articles.iter())
+            .filter(asked)
             .map(|a| format!("“{}”", a.title))
             .collect();
         let hello = [
@@ -330,9 +334,8 @@ impl Display for Start<'_> {
         if several {
             write!(text, "\n{}", say(lang, Id::StartChoose))?;
         }
-        let chosen = current.and_then(|i| corpus.articles.get(i));
         let listed: Vec<Cow<'_, str>> = (corpus.articles.iter())
-            .filter(|a| chosen.is_none_or(|chosen| std::ptr::eq(*a, chosen)))
+            .filter(asked)
             .flat_map(|a| a.meta.examples.iter().map(|e| foreign(lang, e)))
             .take(3)
             .collect();
@@ -757,6 +760,7 @@ mod tests {
         assert!(all.contains("• Who called whom?") && all.contains("• When does the tram"));
         let one = Start(&corpus, Some(1), Lang::En).to_string();
         assert!(one.contains("• When does the tram open?"), "{one}");
+        assert!(one.contains("“Tram”") && !one.contains("“Call”"), "{one}");
         assert!(!one.contains("Who called whom?"), "{one}");
     }
 
