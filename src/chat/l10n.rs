@@ -83,6 +83,8 @@ message_ids! {
     NotFound = "not-found",
     /// The article does not answer, short (inline results).
     NotFoundShort = "not-found-short",
+    /// The question is in a script the bot cannot read.
+    UnknownScript = "unknown-script",
     /// Inline mode: the title of the one result when the article does not answer.
     InlineNotFound = "inline-not-found",
     /// Inline mode: the description under an FAQ answer.

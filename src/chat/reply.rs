@@ -18,7 +18,7 @@ use crate::chat::lang::{Choice, Lang};
 use crate::chat::{COMMANDS, CommandInfo};
 use crate::corpus::Corpus;
 use crate::corpus::unwrapped;
-use crate::engine::{Answer, Quote};
+use crate::engine::{Abstention, Answer, Quote};
 
 /// A text of the bot that takes no arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,8 @@ pub enum Fixed {
     NotFound,
     /// The article does not answer, in a few words (`article-qa ask`, inline results).
     NotFoundShort,
+    /// The question is in a script the bot cannot read (a chat's reply).
+    UnknownScript,
     /// Inline mode: the title of the one result when the article does not answer.
     InlineNotFound,
     /// Inline mode: the description under an answer from the FAQ rules.
@@ -69,9 +71,10 @@ pub enum Fixed {
 
 impl Fixed {
     /// Every fixed text.
-    pub const ALL: [Fixed; 21] = [
+    pub const ALL: [Fixed; 22] = [
         Fixed::NotFound,
         Fixed::NotFoundShort,
+        Fixed::UnknownScript,
         Fixed::InlineNotFound,
         Fixed::InlineFaq,
         Fixed::Reset,
@@ -93,11 +96,20 @@ impl Fixed {
         Fixed::NoToken,
     ];
 
+    /// A chat's reply when the engine abstains for `why`.
+    pub fn refusal(why: Abstention) -> Fixed {
+        match why {
+            Abstention::UnknownScript => Fixed::UnknownScript,
+            _ => Fixed::NotFound,
+        }
+    }
+
     /// Its message in the `.ftl` files.
     fn id(self) -> Id {
         match self {
             Fixed::NotFound => Id::NotFound,
             Fixed::NotFoundShort => Id::NotFoundShort,
+            Fixed::UnknownScript => Id::UnknownScript,
             Fixed::InlineNotFound => Id::InlineNotFound,
             Fixed::InlineFaq => Id::InlineFaq,
             Fixed::Reset => Id::ResetDone,
@@ -194,7 +206,7 @@ impl Display for Plain<'_> {
                 }
                 Ok(())
             }
-            Answer::NotFound(_) => f.write_str(&Fixed::NotFound.text(lang)),
+            Answer::NotFound(why) => f.write_str(&Fixed::refusal(*why).text(lang)),
         }
     }
 }

@@ -108,6 +108,14 @@ impl Encoder {
         Ok(self.token_ids(text, query)?.len())
     }
 
+    /// Share (0..=1) of the words of `text` the model's vocabulary cannot spell (they hold
+    /// a character no token covers): near 1 for a language in a script the shipped
+    /// vocabulary leaves out (Hebrew, Chinese), whose vectors mean nothing. Errors as
+    /// [`Encoder::encode_query`].
+    pub fn unknown_share(&self, text: &str) -> Result<f32> {
+        self.tokenizer.unknown_share(text)
+    }
+
     /// The vector of a question (`"query: "` prefix), `dim()` values, unit length.
     ///
     /// Any text is accepted (empty, emoji, right-to-left, control characters). Errors

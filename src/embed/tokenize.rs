@@ -119,6 +119,33 @@ impl Tokenizer {
         Ok(ids)
     }
 
+    /// Share (0..=1) of the words of `text` that hold a character no piece covers
+    /// (`<unk>`): 1 for a script the vocabulary was pruned of (Hebrew, Chinese), near 0 for
+    /// English, Russian or Arabic; 0 for a text with no word.
+    pub fn unknown_share(&self, text: &str) -> Result<f32> {
+        let mut normalized = NormalizedString::from(text);
+        self.normalizer
+            .normalize(&mut normalized)
+            .map_err(EmbedError::tokenizer)?;
+        let mut words = PreTokenizedString::from(normalized);
+        self.pre_tokenizer
+            .pre_tokenize(&mut words)
+            .map_err(EmbedError::tokenizer)?;
+        let (mut unknown, mut all) = (0usize, 0usize);
+        let mut ids = Vec::new();
+        for (word, _, _) in words.get_splits(OffsetReferential::Normalized, OffsetType::Byte) {
+            ids.clear();
+            self.viterbi(word, &mut ids);
+            all += 1;
+            unknown += usize::from(ids.contains(&self.unk.0));
+        }
+        Ok(if all == 0 {
+            0.0
+        } else {
+            unknown as f32 / all as f32
+        })
+    }
+
     /// Appends the best-scoring split of `word` into pieces; a run of characters no piece
     /// covers becomes one `<unk>`.
     fn viterbi(&self, word: &str, out: &mut Vec<u32>) {

@@ -49,6 +49,10 @@ pub enum Abstention {
     LowCoverage,
     /// It asks for an age ("How old…?") and no sentence found holds one.
     NoNumber,
+    /// It is written in a script the sentence model cannot read (Hebrew, Chinese: its
+    /// vocabulary keeps what English, Russian and Arabic need), and none of its words occurs
+    /// in the article.
+    UnknownScript,
 }
 
 /// A maintainer-written FAQ answer.

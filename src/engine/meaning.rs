@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::corpus::{Corpus, unwrapped};
 use crate::embed::{EmbedError, Encoder, cache, cosine};
 use crate::search::article_index::ArticleIndex;
+use crate::search::params::Params;
 
 /// Sentence vectors of one corpus and the encoder that made them.
 pub struct Meaning {
@@ -76,19 +77,21 @@ impl Meaning {
     }
 
     /// The similarity of `question` to every sentence, by unit:
-    /// `(1 − w) · cos(q, sentence) + w · cos(q, window)` with `w` = `window_weight`
-    /// ([`Params::window_weight`]); empty when the encoder fails, which a loaded model does
-    /// not do.
-    ///
-    /// [`Params::window_weight`]: crate::search::params::Params::window_weight
-    pub fn cosines(&self, question: &str, window_weight: f32) -> Vec<f32> {
-        let Ok(q) = self.encoder.encode_query(question) else {
-            return Vec::new();
-        };
-        let w = window_weight;
-        (self.vectors.iter().zip(&self.windows))
+    /// `(1 − w) · cos(q, sentence) + w · cos(q, window)` with `w` = [`Params::window_weight`].
+    /// `None` when the model cannot read the question (at least
+    /// [`Params::unknown_script_share`] of its words hold characters its vocabulary lacks)
+    /// or the encoder fails, which a loaded model does not do.
+    pub fn cosines(&self, question: &str, params: &Params) -> Option<Vec<f32>> {
+        let unknown = self.encoder.unknown_share(question).ok()?;
+        if unknown >= params.unknown_script_share {
+            return None;
+        }
+        let q = self.encoder.encode_query(question).ok()?;
+        let w = params.window_weight;
+        let cosines = (self.vectors.iter().zip(&self.windows))
             .map(|(s, around)| (1.0 - w) * cosine(&q, s) + w * cosine(&q, around))
-            .collect()
+            .collect();
+        Some(cosines)
     }
 }
 

@@ -152,11 +152,10 @@ impl Engine {
         self.meaning.is_some()
     }
 
-    /// The cosine of `text` with every sentence, when the semantic stage is on.
+    /// The cosine of `text` with every sentence, when the semantic stage is on and its
+    /// model can read `text`.
     fn cosines(&self, text: &str) -> Option<Vec<f32>> {
-        self.meaning
-            .as_ref()
-            .map(|m| m.cosines(text, self.params.window_weight))
+        self.meaning.as_ref()?.cosines(text, &self.params)
     }
 
     /// The same articles with these FAQ rules (replacing any before).
@@ -318,7 +317,10 @@ impl Engine {
         // Only small words ("not", "before") found in the article is no match: "not json"
         // is not about the sentences that say "not".
         let content_matched = content.any(|q| !q.matches.is_empty());
-        let refused = if ranking.hits.is_empty() || !content_matched {
+        // With the semantic stage on, no vectors means its model cannot read the question.
+        let refused = if self.has_meaning() && cosines.is_none() && !content_matched {
+            Some(Abstention::UnknownScript)
+        } else if ranking.hits.is_empty() || !content_matched {
             Some(Abstention::NoMatch)
         } else if ranking.coverage < self.params.threshold {
             Some(Abstention::LowCoverage)

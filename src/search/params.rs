@@ -195,6 +195,10 @@ params! {
     /// language, or a paraphrase in other words): its best cosine must stand this far above
     /// the mean.
     semantic_margin_unmatched: f32 = 0.035,
+    /// Semantic stage: a question is not read by meaning when at least this share (0..=1) of
+    /// its words hold a character the model's vocabulary has no token for (a script it was
+    /// not given, such as Hebrew): its vector would mean nothing.
+    unknown_script_share: f32 = 0.5,
     /// How well a question must match a FAQ rule (0..=1) when the rule sets no threshold.
     faq_threshold: f32 = 0.7,
     /// Two FAQ rules whose scores for a question differ by less than this are a near-tie.

@@ -87,6 +87,44 @@ fn russian_question_ranks_the_english_sentence_first() {
     assert_eq!(sentences[best], sentences[2]);
 }
 
+/// A question in a script the pruned vocabulary leaves out (Hebrew, Chinese) is not read by
+/// meaning: its vector is that of `<unk>`s, close to whatever sentence. The bot says it
+/// cannot read the alphabet instead of quoting a sentence at random; Russian, Arabic and
+/// English with an emoji are read as before.
+#[test]
+fn a_question_in_a_script_the_model_cannot_read_is_refused_as_such() {
+    use article_qa::chat::lang::Lang;
+    use article_qa::chat::reply::Plain;
+    use article_qa::corpus::Corpus;
+    use article_qa::engine::{Abstention, Answer, Engine};
+    use std::sync::Arc;
+    let enc = encoder();
+    let share = |text: &str| enc.unknown_share(text).expect("share");
+    assert_eq!(share("מי הוביל את המשלחת הרוסית?"), 1.0);
+    assert_eq!(share("Кто возглавлял делегацию? 🙂"), 0.0);
+    assert_eq!(share(""), 0.0);
+    let corpus = Corpus::from_text(
+        "call",
+        "Bogdanov led the Russian delegation to Damascus.\n\n\
+         Russia keeps a naval base at Tartus and an air base at Hmeimim.\n",
+    )
+    .expect("corpus");
+    let model = Encoder::load(&root().join("models/multilingual-e5-small")).expect("model");
+    let engine = Engine::new(corpus)
+        .with_meaning(Arc::new(model), None)
+        .expect("vectors");
+    for question in ["מי הוביל את המשלחת הרוסית?", "谁领导了俄罗斯代表团？"] {
+        let answer = engine.answer(question);
+        assert_eq!(answer, Answer::NotFound(Abstention::UnknownScript), "{question}");
+        let reply = Plain(&answer, Lang::En).to_string();
+        assert!(reply.contains("English, Russian or Arabic"), "{reply}");
+    }
+    let russian = engine.answer("Кто возглавлял российскую делегацию?");
+    assert!(russian.quotes()[0].text.contains("Bogdanov"), "{russian:?}");
+    let arabic = engine.answer("من قاد الوفد الروسي؟");
+    assert_ne!(arabic, Answer::NotFound(Abstention::UnknownScript));
+}
+
 #[test]
 fn batched_passages_equal_single_ones() {
     let sentences = [

@@ -76,7 +76,7 @@ pub fn answer_html(answer: &Answer, lang: Lang) -> Vec<String> {
                 blocks.push(quote_html(quote));
             }
         }
-        Answer::NotFound(_) => blocks.push(escape(&Fixed::NotFound.text(lang))),
+        Answer::NotFound(why) => blocks.push(escape(&Fixed::refusal(*why).text(lang))),
     }
     pack(blocks, lang)
 }
