@@ -3,7 +3,7 @@
 
 use crate::corpus::{Article, Corpus, Paragraph, Sentence};
 use crate::search::index::{TermIndex, TermIndexBuilder};
-use crate::text::analyze::{Analyzer, Token, with_bigrams};
+use crate::text::analyze::{Analyzer, StemMemo, Token, with_bigrams};
 
 /// Where one unit of the index stands in the corpus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -59,36 +59,143 @@ impl ArticleIndex {
         first..end
     }
 
-    /// Analyses and indexes every sentence of `corpus`.
+    /// Analyses and indexes every sentence of `corpus`. From [`PIPELINE_SENTENCES`]
+    /// sentences, on a machine with more than one core, a second thread analyses the
+    /// sentences while this one indexes them (the same index either way).
     pub fn build(analyzer: &Analyzer, corpus: &Corpus) -> Self {
-        let mut sentences = Vec::new();
-        let mut anaphoric = Vec::new();
-        let mut terms = TermIndexBuilder::default();
-        let mut previous: Vec<Token> = Vec::new();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let sentences: usize = (corpus.articles.iter())
+            .map(|a| {
+                a.paragraphs
+                    .iter()
+                    .map(|p| p.sentences.len())
+                    .sum::<usize>()
+            })
+            .sum();
+        Self::build_with(
+            analyzer,
+            corpus,
+            sentences >= PIPELINE_SENTENCES && cores > 1,
+        )
+    }
+
+    /// [`ArticleIndex::build`], `pipelined` or not.
+    fn build_with(analyzer: &Analyzer, corpus: &Corpus, pipelined: bool) -> Self {
+        let mut units = Vec::new();
         let mut group = 0u32;
         for (a, article) in corpus.articles.iter().enumerate() {
             for (p, paragraph) in article.paragraphs.iter().enumerate() {
-                for (s, sentence) in paragraph.sentences.iter().enumerate() {
-                    sentences.push(SentenceRef {
+                for s in 0..paragraph.sentences.len() {
+                    let at = SentenceRef {
                         article: a as u32,
                         paragraph: p as u32,
                         sentence: s as u32,
-                    });
-                    let tokens =
-                        with_bigrams(analyzer.analyze_document(article.sentence_text(sentence)));
-                    anaphoric.push(s > 0 && points_back(&tokens, &previous));
-                    terms.push(group, &tokens);
-                    previous = tokens;
+                    };
+                    units.push((at, group));
                 }
                 group += 1;
             }
         }
-        let terms = terms.finish();
-        Self {
-            terms,
-            anaphoric,
-            sentences,
+        let analyse = |memo: &mut StemMemo, at: SentenceRef| {
+            let (article, _, sentence) = at.locate(corpus).expect("a sentence of this corpus");
+            with_bigrams(analyzer.analyze_document(article.sentence_text(sentence), memo))
+        };
+        let indexed = if pipelined {
+            Indexed::pipelined(&units, analyse)
+        } else {
+            let mut indexed = Indexed::default();
+            let mut memo = StemMemo::default();
+            for &(at, group) in &units {
+                indexed.push(at, group, analyse(&mut memo, at));
+            }
+            indexed
+        };
+        let index = Self {
+            terms: indexed.terms.finish(),
+            anaphoric: indexed.anaphoric,
+            sentences: indexed.sentences,
+        };
+        if pipelined {
+            give_back_freed_memory();
         }
+        index
+    }
+}
+
+/// Returns to the operating system the memory a large build freed (its token lists, the
+/// analysing thread's allocator arena), which glibc would otherwise keep resident.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` takes no pointer and only releases free heap pages.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// From this many sentences [`ArticleIndex::build`] analyses on a second thread.
+pub const PIPELINE_SENTENCES: usize = 2_000;
+/// Sentences analysed per batch handed from the analysing thread to the indexing one.
+const BATCH_SENTENCES: usize = 256;
+
+/// An [`ArticleIndex`] being built, a sentence at a time in corpus order.
+#[derive(Default)]
+struct Indexed {
+    terms: TermIndexBuilder,
+    anaphoric: Vec<bool>,
+    sentences: Vec<SentenceRef>,
+    /// The tokens of the sentence before.
+    previous: Vec<Token>,
+}
+
+impl Indexed {
+    /// Adds the sentence at `at`, in paragraph `group`, analysed into `tokens`; gives back
+    /// the tokens of the sentence before, no longer needed.
+    fn push(&mut self, at: SentenceRef, group: u32, tokens: Vec<Token>) -> Vec<Token> {
+        self.sentences.push(at);
+        (self.anaphoric).push(at.sentence > 0 && points_back(&tokens, &self.previous));
+        self.terms.push(group, &tokens);
+        std::mem::replace(&mut self.previous, tokens)
+    }
+
+    /// Indexes `units` (where each sentence stands, its paragraph) as a second thread
+    /// analyses them with `analyse`, [`BATCH_SENTENCES`] at a time.
+    fn pipelined<F>(units: &[(SentenceRef, u32)], analyse: F) -> Self
+    where
+        F: Fn(&mut StemMemo, SentenceRef) -> Vec<Token> + Send,
+    {
+        let mut indexed = Indexed::default();
+        std::thread::scope(|scope| {
+            let (batches, received) = std::sync::mpsc::sync_channel(2);
+            // The tokens go back to the thread that made them to be freed there: freed here,
+            // they would contend for that thread's allocator arena (the build ran slower).
+            let (spent, returned) = std::sync::mpsc::channel::<Vec<Vec<Token>>>();
+            scope.spawn(move || {
+                let mut memo = StemMemo::default();
+                for chunk in units.chunks(BATCH_SENTENCES) {
+                    let batch: Vec<Vec<Token>> = chunk
+                        .iter()
+                        .map(|&(at, _)| analyse(&mut memo, at))
+                        .collect();
+                    if batches.send(batch).is_err() {
+                        return;
+                    }
+                    returned.try_iter().for_each(drop);
+                }
+                drop(batches);
+                returned.into_iter().for_each(drop);
+            });
+            let mut next = units.iter();
+            for batch in received {
+                let mut done = Vec::with_capacity(batch.len());
+                for (tokens, &(at, group)) in batch.into_iter().zip(next.by_ref()) {
+                    done.push(indexed.push(at, group, tokens));
+                }
+                let _ = spent.send(done);
+            }
+            // The analysing thread frees the last batches once this end is gone.
+            drop(spent);
+        });
+        indexed
     }
 }
 
@@ -108,3 +215,47 @@ fn points_back(tokens: &[Token], previous: &[Token]) -> bool {
 const ANAPHORS: &[&str] = &[
     "he", "her", "his", "it", "its", "she", "such", "their", "these", "they", "this", "those",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pipelined build (a second thread analysing) gives the very index the one-thread
+    /// build gives, byte for byte, whatever batch boundaries fall between the sentences.
+    #[test]
+    fn a_pipelined_build_equals_the_sequential_one() {
+        let words = [
+            "Russia",
+            "base",
+            "Tartus",
+            "delegation",
+            "led",
+            "talks",
+            "2015",
+            "U.S.",
+        ];
+        let mut text = String::new();
+        for p in 0..(PIPELINE_SENTENCES / 2 + 7) {
+            let w = |k: usize| words[(p * 7 + k * 3) % words.len()];
+            text.push_str(&format!(
+                "The {} met officials in {} on day {p}. This {} was about the {}'s {}. \
+                 They said {} and {} would follow.\n",
+                w(0),
+                w(1),
+                w(2),
+                w(3),
+                w(4),
+                w(5),
+                w(6)
+            ));
+        }
+        let corpus = Corpus::from_text("many", &text).unwrap();
+        let analyzer = Analyzer::new();
+        let one = ArticleIndex::build_with(&analyzer, &corpus, false);
+        let two = ArticleIndex::build_with(&analyzer, &corpus, true);
+        assert!(one.sentences.len() >= PIPELINE_SENTENCES);
+        assert!(one.anaphoric.iter().any(|a| *a));
+        let bytes = |index: &ArticleIndex| postcard::to_allocvec(index).unwrap();
+        assert_eq!(bytes(&one), bytes(&two));
+    }
+}

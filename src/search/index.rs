@@ -305,8 +305,13 @@ impl TermIndexBuilder {
                 id
             }
         };
-        if !index.surface_ids.contains_key(&token.text) {
-            index.surface_ids.insert(token.text.clone(), id);
+        match index.surface_ids.get(&token.text) {
+            // Seen with this term before: already among its surfaces, or they were full.
+            Some(&seen) if seen == id => return id,
+            Some(_) => {}
+            None => {
+                index.surface_ids.insert(token.text.clone(), id);
+            }
         }
         let surfaces = &mut self.surfaces[id as usize];
         if surfaces.len() < MAX_SURFACES && !surfaces.contains(&token.text) {

@@ -58,9 +58,16 @@ pub fn with_bigrams(mut tokens: Vec<Token>) -> Vec<Token> {
         if a.position == b.position {
             continue;
         }
+        let joined = |x: &str, y: &str| {
+            let mut both = String::with_capacity(x.len() + 1 + y.len());
+            both.push_str(x);
+            both.push(' ');
+            both.push_str(y);
+            both
+        };
         let bigram = Token {
-            text: format!("{} {}", a.text, b.text),
-            stem: format!("{} {}", a.stem, b.stem),
+            text: joined(&a.text, &b.text),
+            stem: joined(&a.stem, &b.stem),
             kind: TokenKind::Bigram,
             stop: false,
             capitalized: false,
@@ -118,50 +125,26 @@ impl Analyzer {
     ///
     /// Only the first [`MAX_ANALYZED_BYTES`] bytes are read.
     pub fn analyze(&self, text: &str) -> Vec<Token> {
-        self.analyze_document(truncate_at_char_boundary(text, MAX_ANALYZED_BYTES))
+        let text = truncate_at_char_boundary(text, MAX_ANALYZED_BYTES);
+        self.analyze_with(text, &mut Stems::Computed(self))
     }
 
-    /// Runs every stage on the whole of `text` (an article's sentence, however long).
-    pub fn analyze_document(&self, text: &str) -> Vec<Token> {
+    /// Runs every stage on the whole of `text` (an article's sentence, however long),
+    /// stemming through `memo`: the words of an article's sentences repeat, and a stem
+    /// looked up costs less than one computed.
+    pub fn analyze_document(&self, text: &str, memo: &mut StemMemo) -> Vec<Token> {
+        self.analyze_with(text, &mut Stems::Remembered(self, memo))
+    }
+
+    fn analyze_with(&self, text: &str, stems: &mut Stems<'_>) -> Vec<Token> {
         let normalized = normalize(text);
         let shouting = is_shouting(&normalized);
         let mut out = Vec::new();
         for raw in tokens(&normalized) {
-            self.push_token(&raw, shouting, &mut out);
+            push_token(&raw, shouting, stems, &mut out);
         }
-        self.add_idioms(&mut out);
+        add_idioms(stems, &mut out);
         out
-    }
-
-    /// Stage 3b: a phrasal verb adds the word it means (`come from` → `origin`), since
-    /// articles say `origins` where people ask where something `comes from`.
-    fn add_idioms(&self, tokens: &mut Vec<Token>) {
-        let mut found = Vec::new();
-        for pair in tokens.windows(2) {
-            let (verb, particle) = (&pair[0], &pair[1]);
-            if verb.position + 1 != particle.position {
-                continue;
-            }
-            let verb_base = irregular()
-                .get(verb.text.as_str())
-                .copied()
-                .unwrap_or(verb.text.as_str());
-            let verb_base = verb_base.trim_end_matches('s');
-            if let Some(&(_, _, meaning)) = IDIOMS
-                .iter()
-                .find(|(v, p, _)| *v == verb_base && *p == particle.text)
-            {
-                found.push(Token {
-                    text: meaning.to_string(),
-                    stem: self.stem(meaning),
-                    kind: TokenKind::Expansion,
-                    stop: false,
-                    capitalized: false,
-                    position: particle.position,
-                });
-            }
-        }
-        tokens.extend(found);
     }
 
     /// Stems one lower-case word: irregular verb forms first become their base form
@@ -173,40 +156,111 @@ impl Analyzer {
         let base = irregular().get(word).copied().unwrap_or(word);
         self.stemmer.stem(base).into_owned()
     }
+}
 
-    fn push_token(&self, raw: &RawToken<'_>, shouting: bool, out: &mut Vec<Token>) {
-        let capitalized = raw.text.chars().next().is_some_and(char::is_uppercase);
-        let acronym = is_acronym(&raw.text, shouting);
-        let Some(text) = clean(&raw.text) else { return };
-        if acronym && let Some(words) = expand_acronym(&text) {
-            for word in words {
-                out.push(Token {
-                    stem: self.stem(word),
-                    text: word.to_string(),
-                    kind: TokenKind::Expansion,
-                    stop: false,
-                    capitalized: true,
-                    position: raw.position,
-                });
+/// Stems of words for [`Analyzer::analyze_document`], kept across the sentences of a build
+/// (at most [`StemMemo::MAX_WORDS`] words; after that, stems are computed).
+#[derive(Debug, Default)]
+pub struct StemMemo {
+    stems: rustc_hash::FxHashMap<String, String>,
+}
+
+impl StemMemo {
+    /// Most words remembered: more than a long archive's vocabulary needs.
+    pub const MAX_WORDS: usize = 200_000;
+}
+
+/// Where a word's stem comes from: the stemmer, or a memo in front of it.
+enum Stems<'a> {
+    Computed(&'a Analyzer),
+    Remembered(&'a Analyzer, &'a mut StemMemo),
+}
+
+impl Stems<'_> {
+    fn stem(&mut self, word: &str) -> String {
+        match self {
+            Stems::Computed(analyzer) => analyzer.stem(word),
+            Stems::Remembered(analyzer, memo) => {
+                if let Some(stem) = memo.stems.get(word) {
+                    return stem.clone();
+                }
+                let stem = analyzer.stem(word);
+                if memo.stems.len() < StemMemo::MAX_WORDS {
+                    memo.stems.insert(word.to_string(), stem.clone());
+                }
+                stem
             }
-            return;
         }
-        let kind = match raw.kind {
-            TokenKind::Compound => TokenKind::Compound,
-            _ if is_number(&text) => TokenKind::Number,
-            other => other,
-        };
-        let stop = !acronym && kind == TokenKind::Word && is_stopword(&text);
-        out.push(Token {
-            // Stopwords are not stemmed: retrieval skips them and they do not inflect.
-            stem: if stop { text.clone() } else { self.stem(&text) },
-            text,
-            kind,
-            stop,
-            capitalized,
-            position: raw.position,
-        });
     }
+}
+
+/// Stage 3b: a phrasal verb adds the word it means (`come from` → `origin`), since
+/// articles say `origins` where people ask where something `comes from`.
+fn add_idioms(stems: &mut Stems<'_>, tokens: &mut Vec<Token>) {
+    let mut found = Vec::new();
+    for pair in tokens.windows(2) {
+        let (verb, particle) = (&pair[0], &pair[1]);
+        if verb.position + 1 != particle.position {
+            continue;
+        }
+        let verb_base = irregular()
+            .get(verb.text.as_str())
+            .copied()
+            .unwrap_or(verb.text.as_str());
+        let verb_base = verb_base.trim_end_matches('s');
+        if let Some(&(_, _, meaning)) = IDIOMS
+            .iter()
+            .find(|(v, p, _)| *v == verb_base && *p == particle.text)
+        {
+            found.push(Token {
+                text: meaning.to_string(),
+                stem: stems.stem(meaning),
+                kind: TokenKind::Expansion,
+                stop: false,
+                capitalized: false,
+                position: particle.position,
+            });
+        }
+    }
+    tokens.extend(found);
+}
+
+fn push_token(raw: &RawToken<'_>, shouting: bool, stems: &mut Stems<'_>, out: &mut Vec<Token>) {
+    let capitalized = raw.text.chars().next().is_some_and(char::is_uppercase);
+    let acronym = is_acronym(&raw.text, shouting);
+    let Some(text) = clean(&raw.text) else { return };
+    if acronym && let Some(words) = expand_acronym(&text) {
+        for word in words {
+            out.push(Token {
+                stem: stems.stem(word),
+                text: word.to_string(),
+                kind: TokenKind::Expansion,
+                stop: false,
+                capitalized: true,
+                position: raw.position,
+            });
+        }
+        return;
+    }
+    let kind = match raw.kind {
+        TokenKind::Compound => TokenKind::Compound,
+        _ if is_number(&text) => TokenKind::Number,
+        other => other,
+    };
+    let stop = !acronym && kind == TokenKind::Word && is_stopword(&text);
+    out.push(Token {
+        // Stopwords are not stemmed: retrieval skips them and they do not inflect.
+        stem: if stop {
+            text.clone()
+        } else {
+            stems.stem(&text)
+        },
+        text,
+        kind,
+        stop,
+        capitalized,
+        position: raw.position,
+    });
 }
 
 /// Stage 1: folds the characters that differ between how people type and how articles are

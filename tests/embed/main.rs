@@ -113,9 +113,14 @@ fn a_question_in_a_script_the_model_cannot_read_is_refused_as_such() {
     let engine = Engine::new(corpus)
         .with_meaning(Arc::new(model), None)
         .expect("vectors");
-    for question in ["מי הוביל את המשלחת הרוסית?", "谁领导了俄罗斯代表团？"] {
+    for question in ["מי הוביל את המשלחת הרוסית?", "谁领导了俄罗斯代表团？"]
+    {
         let answer = engine.answer(question);
-        assert_eq!(answer, Answer::NotFound(Abstention::UnknownScript), "{question}");
+        assert_eq!(
+            answer,
+            Answer::NotFound(Abstention::UnknownScript),
+            "{question}"
+        );
         let reply = Plain(&answer, Lang::En).to_string();
         assert!(reply.contains("English, Russian or Arabic"), "{reply}");
     }
