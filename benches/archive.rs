@@ -1,6 +1,7 @@
-//! Criterion benchmarks of the keyword stage at archive scale, beside a peer on the same
-//! sentences and questions: the `bm25` crate (BM25 with stemming and stopwords, no typo
-//! tolerance), each sentence one document. Three corpora: the shipped article with the article
+//! Criterion benchmarks of the keyword stage at archive scale, beside two peers on the same
+//! sentences and questions, each sentence one document: the `bm25` crate (BM25 with stemming and
+//! stopwords, no typo tolerance) and `tantivy` (its BM25 over an index in RAM, English stemming,
+//! no stopwords, no typo tolerance). Three corpora: the shipped article with the article
 //! dev questions, the SQuAD articles repeated to 2,214 paragraphs and to 20,000 paragraphs with
 //! SQuAD questions. Reported per corpus: query time, build time (criterion medians) and the
 //! resident memory of a process that built the index (VmRSS, measured in a child process of
@@ -15,6 +16,10 @@ use std::process::Command;
 use article_qa::corpus::Corpus;
 use article_qa::engine::Engine;
 use criterion::{BenchmarkId, Criterion};
+use tantivy::collector::TopDocs;
+use tantivy::query::QueryParser;
+use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{DocAddress, Index, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// Set in the child process: which engine to build over which corpus (`article-qa:2214`).
@@ -23,7 +28,9 @@ const MEMORY_JOB: &str = "ARCHIVE_BENCH_MEMORY";
 /// The corpora, by name: `article` or a paragraph count of repeated SQuAD articles.
 const CORPORA: [&str; 3] = ["article", "2214", "20000"];
 /// The engines compared.
-const ENGINES: [&str; 2] = ["article-qa", "bm25"];
+const ENGINES: [&str; 3] = ["article-qa", "bm25", "tantivy"];
+/// The tantivy writer's memory budget, shared by its indexing threads (at least 15 MB each).
+const TANTIVY_WRITER_BYTES: usize = 50_000_000;
 
 /// A corpus and the questions asked of it.
 struct Bench {
@@ -93,20 +100,73 @@ fn squad_repeated(count: usize) -> Bench {
     }
 }
 
+/// The `bm25` peer over `sentences`, which it keeps.
 fn bm25_engine(sentences: Vec<String>) -> bm25::SearchEngine<u32> {
     bm25::SearchEngineBuilder::<u32>::with_corpus(bm25::Language::English, sentences).build()
+}
+
+/// The `tantivy` peer: a searcher over the committed index and a parser for questions.
+struct Tantivy {
+    searcher: Searcher,
+    parser: QueryParser,
+}
+
+impl Tantivy {
+    /// Indexes `sentences` in RAM, one document each in one text field analysed by `en_stem`
+    /// (lowercased, English stemming, no stopwords), with tantivy's default writer: one indexing
+    /// thread per core up to 8 (2 on a 2-core machine) sharing `TANTIVY_WRITER_BYTES`. The
+    /// text is indexed, not stored: the caller keeps the sentences to quote.
+    fn build(sentences: &[String]) -> Self {
+        let mut schema = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer("en_stem")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let text = schema.add_text_field(
+            "text",
+            TextOptions::default().set_indexing_options(indexing),
+        );
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer(TANTIVY_WRITER_BYTES).expect("tantivy writer");
+        for sentence in sentences {
+            let mut document = TantivyDocument::default();
+            document.add_text(text, sentence);
+            writer.add_document(document).expect("tantivy document");
+        }
+        writer.commit().expect("tantivy commit");
+        writer
+            .wait_merging_threads()
+            .expect("tantivy writer's threads");
+        let reader = (index.reader_builder().reload_policy(ReloadPolicy::Manual))
+            .try_into()
+            .expect("tantivy reader");
+        Self {
+            searcher: reader.searcher(),
+            parser: QueryParser::for_index(&index, vec![text]),
+        }
+    }
+
+    /// The 3 best sentences for `question` by BM25, on this thread; the question's terms are
+    /// OR'ed (a quoted pair a phrase), and whatever the query grammar can't read (a lone
+    /// quote, an unknown `field:`) is dropped rather than failing the query.
+    fn search(&self, question: &str) -> Vec<(Score, DocAddress)> {
+        let (query, _dropped) = self.parser.parse_query_lenient(question);
+        let top = TopDocs::with_limit(3).order_by_score();
+        self.searcher.search(&query, &top).expect("tantivy search")
+    }
 }
 
 /// The child process's job: build `engine` over `corpus`, then print the resident memory.
 fn memory_job(job: &str) {
     let (engine, corpus) = job.split_once(':').expect("engine:corpus");
     let bench = Bench::load(corpus);
-    // The peer's documents are made before measuring, and only for the peer.
-    let sentences = (engine == "bm25").then(|| bench.sentences());
+    // A peer's documents are made before measuring, and only for a peer; tantivy's are kept
+    // beside its index as `bm25` keeps its own.
+    let sentences = (engine != "article-qa").then(|| bench.sentences());
     let loaded = resident_kib();
-    let kept: Box<dyn std::any::Any> = match sentences {
-        None => Box::new(Engine::new(bench.corpus)),
-        Some(sentences) => Box::new(bm25_engine(sentences)),
+    let kept: Box<dyn std::any::Any> = match (engine, sentences) {
+        ("bm25", Some(sentences)) => Box::new(bm25_engine(sentences)),
+        ("tantivy", Some(sentences)) => Box::new((Tantivy::build(&sentences), sentences)),
+        _ => Box::new(Engine::new(bench.corpus)),
     };
     let built = resident_kib();
     black_box(&kept);
@@ -169,11 +229,18 @@ fn benches(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("query", "bm25"), |b| {
             b.iter(|| black_box(peer.search(next.next().expect("cycle"), 3)))
         });
+        let tantivy = Tantivy::build(&sentences);
+        group.bench_function(BenchmarkId::new("query", "tantivy"), |b| {
+            b.iter(|| black_box(tantivy.search(next.next().expect("cycle"))))
+        });
         group.bench_function(BenchmarkId::new("build", "article-qa"), |b| {
             b.iter(|| black_box(Engine::new(bench.corpus.clone())))
         });
         group.bench_function(BenchmarkId::new("build", "bm25"), |b| {
             b.iter(|| black_box(bm25_engine(sentences.clone())))
+        });
+        group.bench_function(BenchmarkId::new("build", "tantivy"), |b| {
+            b.iter(|| black_box(Tantivy::build(&sentences)))
         });
         group.finish();
     }
