@@ -85,6 +85,8 @@ message_ids! {
     NotFoundShort = "not-found-short",
     /// The question is in a script the bot cannot read.
     UnknownScript = "unknown-script",
+    /// The same, short (inline results).
+    UnknownScriptShort = "unknown-script-short",
     /// Inline mode: the title of the one result when the article does not answer.
     InlineNotFound = "inline-not-found",
     /// Inline mode: the description under an FAQ answer.

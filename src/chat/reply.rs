@@ -29,6 +29,8 @@ pub enum Fixed {
     NotFoundShort,
     /// The question is in a script the bot cannot read (a chat's reply).
     UnknownScript,
+    /// The same in a few words (inline results).
+    UnknownScriptShort,
     /// Inline mode: the title of the one result when the article does not answer.
     InlineNotFound,
     /// Inline mode: the description under an answer from the FAQ rules.
@@ -71,10 +73,11 @@ pub enum Fixed {
 
 impl Fixed {
     /// Every fixed text.
-    pub const ALL: [Fixed; 22] = [
+    pub const ALL: [Fixed; 23] = [
         Fixed::NotFound,
         Fixed::NotFoundShort,
         Fixed::UnknownScript,
+        Fixed::UnknownScriptShort,
         Fixed::InlineNotFound,
         Fixed::InlineFaq,
         Fixed::Reset,
@@ -100,7 +103,18 @@ impl Fixed {
     pub fn refusal(why: Abstention) -> Fixed {
         match why {
             Abstention::UnknownScript => Fixed::UnknownScript,
-            _ => Fixed::NotFound,
+            Abstention::NoTerms
+            | Abstention::NoMatch
+            | Abstention::LowCoverage
+            | Abstention::NoNumber => Fixed::NotFound,
+        }
+    }
+
+    /// The same in a few words (an inline result's description).
+    pub fn short_refusal(why: Abstention) -> Fixed {
+        match Fixed::refusal(why) {
+            Fixed::UnknownScript => Fixed::UnknownScriptShort,
+            _ => Fixed::NotFoundShort,
         }
     }
 
@@ -110,6 +124,7 @@ impl Fixed {
             Fixed::NotFound => Id::NotFound,
             Fixed::NotFoundShort => Id::NotFoundShort,
             Fixed::UnknownScript => Id::UnknownScript,
+            Fixed::UnknownScriptShort => Id::UnknownScriptShort,
             Fixed::InlineNotFound => Id::InlineNotFound,
             Fixed::InlineFaq => Id::InlineFaq,
             Fixed::Reset => Id::ResetDone,

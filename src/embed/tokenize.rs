@@ -99,9 +99,8 @@ impl Tokenizer {
         self.vocab_size
     }
 
-    /// `<s>`, the ids of `text`, `</s>`; at most `max_len` ids (≥ 2), the text's cut at
-    /// the end when longer.
-    pub fn encode(&self, text: &str, max_len: usize) -> Result<Vec<u32>> {
+    /// `text` normalized and split into words (SentencePiece's `▁` marking each start).
+    fn words(&self, text: &str) -> Result<PreTokenizedString> {
         let mut normalized = NormalizedString::from(text);
         self.normalizer
             .normalize(&mut normalized)
@@ -110,6 +109,13 @@ impl Tokenizer {
         self.pre_tokenizer
             .pre_tokenize(&mut words)
             .map_err(EmbedError::tokenizer)?;
+        Ok(words)
+    }
+
+    /// `<s>`, the ids of `text`, `</s>`; at most `max_len` ids (≥ 2), the text's cut at
+    /// the end when longer.
+    pub fn encode(&self, text: &str, max_len: usize) -> Result<Vec<u32>> {
+        let words = self.words(text)?;
         let mut ids = vec![self.bos];
         for (word, _, _) in words.get_splits(OffsetReferential::Normalized, OffsetType::Byte) {
             self.viterbi(word, &mut ids);
@@ -119,23 +125,21 @@ impl Tokenizer {
         Ok(ids)
     }
 
-    /// Share (0..=1) of the words of `text` that hold a character no piece covers
+    /// Share (0..=1) of the words of `text` whose letters hold one no piece covers
     /// (`<unk>`): 1 for a script the vocabulary was pruned of (Hebrew, Chinese), near 0 for
-    /// English, Russian or Arabic; 0 for a text with no word.
+    /// the Latin, Greek, Cyrillic and Arabic scripts it keeps; 0 for a text with no letter.
+    /// Only letters count: an emoji's variation selector or a stray symbol is no script.
     pub fn unknown_share(&self, text: &str) -> Result<f32> {
-        let mut normalized = NormalizedString::from(text);
-        self.normalizer
-            .normalize(&mut normalized)
-            .map_err(EmbedError::tokenizer)?;
-        let mut words = PreTokenizedString::from(normalized);
-        self.pre_tokenizer
-            .pre_tokenize(&mut words)
-            .map_err(EmbedError::tokenizer)?;
+        let words = self.words(text)?;
         let (mut unknown, mut all) = (0usize, 0usize);
         let mut ids = Vec::new();
         for (word, _, _) in words.get_splits(OffsetReferential::Normalized, OffsetType::Byte) {
+            let letters: String = word.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.is_empty() {
+                continue;
+            }
             ids.clear();
-            self.viterbi(word, &mut ids);
+            self.viterbi(&letters, &mut ids);
             all += 1;
             unknown += usize::from(ids.contains(&self.unk.0));
         }

@@ -50,8 +50,8 @@ pub enum Abstention {
     /// It asks for an age ("How old…?") and no sentence found holds one.
     NoNumber,
     /// It is written in a script the sentence model cannot read (Hebrew, Chinese: its
-    /// vocabulary keeps what English, Russian and Arabic need), and none of its words occurs
-    /// in the article.
+    /// vocabulary keeps the Latin, Greek, Cyrillic and Arabic scripts), and the words of it
+    /// that the article has are too few to answer it.
     UnknownScript,
 }
 

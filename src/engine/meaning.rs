@@ -76,14 +76,20 @@ impl Meaning {
         }
     }
 
+    /// True unless at least [`Params::unknown_script_share`] of the words of `question` hold
+    /// letters the model's vocabulary lacks (a script it was not given, such as Hebrew):
+    /// the vector of such a question means nothing.
+    pub fn reads(&self, question: &str, params: &Params) -> bool {
+        let share = self.encoder.unknown_share(question);
+        share.map_or(true, |share| share < params.unknown_script_share)
+    }
+
     /// The similarity of `question` to every sentence, by unit:
     /// `(1 − w) · cos(q, sentence) + w · cos(q, window)` with `w` = [`Params::window_weight`].
-    /// `None` when the model cannot read the question (at least
-    /// [`Params::unknown_script_share`] of its words hold characters its vocabulary lacks)
-    /// or the encoder fails, which a loaded model does not do.
+    /// `None` when the model cannot read the question ([`Meaning::reads`]) or the encoder
+    /// fails, which a loaded model does not do.
     pub fn cosines(&self, question: &str, params: &Params) -> Option<Vec<f32>> {
-        let unknown = self.encoder.unknown_share(question).ok()?;
-        if unknown >= params.unknown_script_share {
+        if !self.reads(question, params) {
             return None;
         }
         let q = self.encoder.encode_query(question).ok()?;

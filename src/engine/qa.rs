@@ -158,6 +158,12 @@ impl Engine {
         self.meaning.as_ref()?.cosines(text, &self.params)
     }
 
+    /// True when the semantic stage is on and its model cannot read `text` (a script its
+    /// vocabulary lacks, [`Meaning::reads`]).
+    fn unreadable(&self, text: &str) -> bool {
+        (self.meaning.as_ref()).is_some_and(|m| !m.reads(text, &self.params))
+    }
+
     /// The same articles with these FAQ rules (replacing any before).
     pub fn with_faq(&self, faq: Faq) -> Self {
         Self {
@@ -300,12 +306,15 @@ impl Engine {
 
     /// Turns a ranking into an answer, abstaining below the coverage threshold — unless the
     /// semantic stage's best cosine stands [`Params::semantic_margin`] above the article's
-    /// mean and the question names nothing the article lacks.
+    /// mean and the question names nothing the article lacks. A question the keywords refuse
+    /// and the model cannot read (`unreadable`: Hebrew, even with a name the article has)
+    /// is refused as [`Abstention::UnknownScript`].
     pub(crate) fn decide(
         &self,
         query: &Query,
         ranking: &Ranking,
         cosines: Option<&[f32]>,
+        unreadable: bool,
     ) -> Answer {
         let mut content = query
             .words()
@@ -318,9 +327,7 @@ impl Engine {
         // is not about the sentences that say "not".
         let content_matched = content.any(|q| !q.matches.is_empty());
         // With the semantic stage on, no vectors means its model cannot read the question.
-        let refused = if self.has_meaning() && cosines.is_none() && !content_matched {
-            Some(Abstention::UnknownScript)
-        } else if ranking.hits.is_empty() || !content_matched {
+        let refused = if ranking.hits.is_empty() || !content_matched {
             Some(Abstention::NoMatch)
         } else if ranking.coverage < self.params.threshold {
             Some(Abstention::LowCoverage)
@@ -345,6 +352,10 @@ impl Engine {
         let about_the_text =
             || query.points_at_text && !ranking.hits.is_empty() && !query.names_an_unknown();
         match refused {
+            // Refused by keywords, and no meaning to read: its script is what stops it.
+            Some(_) if unreadable && !about_the_text() => {
+                Answer::NotFound(Abstention::UnknownScript)
+            }
             Some(why) if !by_meaning() && !about_the_text() => Answer::NotFound(why),
             _ => Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect()),
         }
@@ -437,7 +448,12 @@ impl Engine {
         }
         let cosines = self.cosines(question);
         let ranking = self.rank(&query, None, cosines.as_deref());
-        let answer = self.decide(&query, &ranking, cosines.as_deref());
+        let answer = self.decide(
+            &query,
+            &ranking,
+            cosines.as_deref(),
+            self.unreadable(question),
+        );
         let weak = !matches!(answer, Answer::Article(_))
             || (ranking.coverage < self.params.standalone_coverage
                 && own_words < self.params.standalone_words);
@@ -544,7 +560,10 @@ impl Engine {
         };
         let query = self.query_tokens(with_bigrams(tokens.to_vec()), &extra);
         // By meaning, a follow-up ("Why?") is read together with the question it follows.
-        let cosines = self.cosines(&format!("{} {question}", previous.question));
+        // (Alone when the two together are more than the model can read: an earlier
+        // question in Hebrew.)
+        let together = format!("{} {question}", previous.question);
+        let cosines = (self.cosines(&together)).or_else(|| self.cosines(question));
         let ranking = self.rank(&query, Some(&focus), cosines.as_deref());
         let answer = match refers {
             _ if ranking.hits.is_empty() || query.names_an_unknown() => return None,
@@ -562,7 +581,12 @@ impl Engine {
                 });
             }
             true => Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect()),
-            false => self.decide(&query, &ranking, cosines.as_deref()),
+            false => self.decide(
+                &query,
+                &ranking,
+                cosines.as_deref(),
+                self.unreadable(question),
+            ),
         };
         if !matches!(answer, Answer::Article(_)) {
             return None;

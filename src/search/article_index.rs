@@ -63,76 +63,82 @@ impl ArticleIndex {
     /// sentences, on a machine with more than one core, a second thread analyses the
     /// sentences while this one indexes them (the same index either way).
     pub fn build(analyzer: &Analyzer, corpus: &Corpus) -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let sentences: usize = (corpus.articles.iter())
-            .map(|a| {
-                a.paragraphs
-                    .iter()
-                    .map(|p| p.sentences.len())
-                    .sum::<usize>()
-            })
-            .sum();
-        Self::build_with(
-            analyzer,
-            corpus,
-            sentences >= PIPELINE_SENTENCES && cores > 1,
-        )
+        let units = units(corpus);
+        let pipelined = units.len() >= PIPELINE_SENTENCES
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        Self::from_units(analyzer, corpus, &units, pipelined)
     }
 
-    /// [`ArticleIndex::build`], `pipelined` or not.
-    fn build_with(analyzer: &Analyzer, corpus: &Corpus, pipelined: bool) -> Self {
-        let mut units = Vec::new();
-        let mut group = 0u32;
-        for (a, article) in corpus.articles.iter().enumerate() {
-            for (p, paragraph) in article.paragraphs.iter().enumerate() {
-                for s in 0..paragraph.sentences.len() {
-                    let at = SentenceRef {
-                        article: a as u32,
-                        paragraph: p as u32,
-                        sentence: s as u32,
-                    };
-                    units.push((at, group));
-                }
-                group += 1;
-            }
-        }
+    /// The index of `units` ([`units`]), analysed on a second thread when `pipelined` and
+    /// one can be started.
+    fn from_units(
+        analyzer: &Analyzer,
+        corpus: &Corpus,
+        units: &[(SentenceRef, u32)],
+        pipelined: bool,
+    ) -> Self {
         let analyse = |memo: &mut StemMemo, at: SentenceRef| {
             let (article, _, sentence) = at.locate(corpus).expect("a sentence of this corpus");
             with_bigrams(analyzer.analyze_document(article.sentence_text(sentence), memo))
         };
-        let indexed = if pipelined {
-            Indexed::pipelined(&units, analyse)
-        } else {
+        let piped = pipelined
+            .then(|| Indexed::pipelined(units, &analyse))
+            .flatten();
+        let was_piped = piped.is_some();
+        let indexed = piped.unwrap_or_else(|| {
             let mut indexed = Indexed::default();
             let mut memo = StemMemo::default();
-            for &(at, group) in &units {
+            for &(at, group) in units {
                 indexed.push(at, group, analyse(&mut memo, at));
             }
             indexed
-        };
+        });
         let index = Self {
             terms: indexed.terms.finish(),
             anaphoric: indexed.anaphoric,
             sentences: indexed.sentences,
         };
-        if pipelined {
+        if was_piped {
             give_back_freed_memory();
         }
         index
     }
 }
 
+/// Every sentence of `corpus` in order: where it stands, and its paragraph's group number.
+fn units(corpus: &Corpus) -> Vec<(SentenceRef, u32)> {
+    let mut units = Vec::new();
+    let mut group = 0u32;
+    for (a, article) in corpus.articles.iter().enumerate() {
+        for (p, paragraph) in article.paragraphs.iter().enumerate() {
+            for s in 0..paragraph.sentences.len() {
+                let at = SentenceRef {
+                    article: a as u32,
+                    paragraph: p as u32,
+                    sentence: s as u32,
+                };
+                units.push((at, group));
+            }
+            group += 1;
+        }
+    }
+    units
+}
+
 /// Returns to the operating system the memory a large build freed (its token lists, the
-/// analysing thread's allocator arena), which glibc would otherwise keep resident.
+/// analysing thread's allocator arena), which glibc would otherwise keep resident. It locks
+/// each allocator arena in turn, so other threads' allocations may wait for it a moment.
 fn give_back_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `malloc_trim` takes no pointer and only releases free heap pages.
+    // SAFETY: `malloc_trim` takes no pointer, is thread-safe in glibc and only releases
+    // free heap pages.
     unsafe {
         libc::malloc_trim(0);
     }
 }
 
-/// From this many sentences [`ArticleIndex::build`] analyses on a second thread.
+/// From this many sentences [`ArticleIndex::build`] analyses on a second thread (the size
+/// from which, too, the index is worth caching on disk: `engine::index_cache`).
 pub const PIPELINE_SENTENCES: usize = 2_000;
 /// Sentences analysed per batch handed from the analysing thread to the indexing one.
 const BATCH_SENTENCES: usize = 256;
@@ -158,18 +164,18 @@ impl Indexed {
     }
 
     /// Indexes `units` (where each sentence stands, its paragraph) as a second thread
-    /// analyses them with `analyse`, [`BATCH_SENTENCES`] at a time.
-    fn pipelined<F>(units: &[(SentenceRef, u32)], analyse: F) -> Self
+    /// analyses them with `analyse`, [`BATCH_SENTENCES`] at a time; `None` when no thread
+    /// can be started (a process at its thread limit).
+    fn pipelined<F>(units: &[(SentenceRef, u32)], analyse: &F) -> Option<Self>
     where
-        F: Fn(&mut StemMemo, SentenceRef) -> Vec<Token> + Send,
+        F: Fn(&mut StemMemo, SentenceRef) -> Vec<Token> + Sync,
     {
-        let mut indexed = Indexed::default();
         std::thread::scope(|scope| {
             let (batches, received) = std::sync::mpsc::sync_channel(2);
             // The tokens go back to the thread that made them to be freed there: freed here,
             // they would contend for that thread's allocator arena (the build ran slower).
             let (spent, returned) = std::sync::mpsc::channel::<Vec<Vec<Token>>>();
-            scope.spawn(move || {
+            let analysing = move || {
                 let mut memo = StemMemo::default();
                 for chunk in units.chunks(BATCH_SENTENCES) {
                     let batch: Vec<Vec<Token>> = chunk
@@ -183,7 +189,10 @@ impl Indexed {
                 }
                 drop(batches);
                 returned.into_iter().for_each(drop);
-            });
+            };
+            let thread = std::thread::Builder::new().name("index-analysis".into());
+            thread.spawn_scoped(scope, analysing).ok()?;
+            let mut indexed = Indexed::default();
             let mut next = units.iter();
             for batch in received {
                 let mut done = Vec::with_capacity(batch.len());
@@ -194,8 +203,8 @@ impl Indexed {
             }
             // The analysing thread frees the last batches once this end is gone.
             drop(spent);
-        });
-        indexed
+            Some(indexed)
+        })
     }
 }
 
@@ -251,8 +260,9 @@ mod tests {
         }
         let corpus = Corpus::from_text("many", &text).unwrap();
         let analyzer = Analyzer::new();
-        let one = ArticleIndex::build_with(&analyzer, &corpus, false);
-        let two = ArticleIndex::build_with(&analyzer, &corpus, true);
+        let at = units(&corpus);
+        let one = ArticleIndex::from_units(&analyzer, &corpus, &at, false);
+        let two = ArticleIndex::from_units(&analyzer, &corpus, &at, true);
         assert!(one.sentences.len() >= PIPELINE_SENTENCES);
         assert!(one.anaphoric.iter().any(|a| *a));
         let bytes = |index: &ArticleIndex| postcard::to_allocvec(index).unwrap();

@@ -136,6 +136,7 @@ impl Analyzer {
         self.analyze_with(text, &mut Stems::Remembered(self, memo))
     }
 
+    /// Stages 1–5 on `text`, each word stemmed by `stems`.
     fn analyze_with(&self, text: &str, stems: &mut Stems<'_>) -> Vec<Token> {
         let normalized = normalize(text);
         let shouting = is_shouting(&normalized);
@@ -225,6 +226,8 @@ fn add_idioms(stems: &mut Stems<'_>, tokens: &mut Vec<Token>) {
     tokens.extend(found);
 }
 
+/// Stages 3–5 on one word: cleaned, an acronym expanded, flagged as a stopword or stemmed,
+/// and pushed onto `out`.
 fn push_token(raw: &RawToken<'_>, shouting: bool, stems: &mut Stems<'_>, out: &mut Vec<Token>) {
     let capitalized = raw.text.chars().next().is_some_and(char::is_uppercase);
     let acronym = is_acronym(&raw.text, shouting);

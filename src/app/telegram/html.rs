@@ -393,11 +393,21 @@ mod tests {
 
     #[test]
     fn abstention_is_never_empty() {
-        let answer = Answer::NotFound(Abstention::NoTerms);
-        for lang in Lang::ALL {
-            let said = Fixed::NotFound.text(lang);
-            assert_eq!(answer_html(&answer, lang), vec![escape(&said)]);
-            assert_eq!(Plain(&answer, lang).to_string(), said);
+        let why = [
+            (Abstention::NoTerms, Fixed::NotFound),
+            (Abstention::NoMatch, Fixed::NotFound),
+            (Abstention::LowCoverage, Fixed::NotFound),
+            (Abstention::NoNumber, Fixed::NotFound),
+            (Abstention::UnknownScript, Fixed::UnknownScript),
+        ];
+        for (why, fixed) in why {
+            let answer = Answer::NotFound(why);
+            for lang in Lang::ALL {
+                let said = fixed.text(lang);
+                assert!(!said.is_empty());
+                assert_eq!(answer_html(&answer, lang), vec![escape(&said)]);
+                assert_eq!(Plain(&answer, lang).to_string(), said);
+            }
         }
     }
 

@@ -30,7 +30,7 @@ use super::state::State;
 use crate::chat::lang::{Choice, Lang};
 use crate::chat::reply::{self, Fixed};
 use crate::corpus::unwrapped;
-use crate::engine::{Answer, Engine};
+use crate::engine::{Abstention, Answer, Engine};
 
 /// How long Telegram may show cached results for the same query, in seconds.
 pub const CACHE_SECONDS: u32 = 300;
@@ -157,12 +157,18 @@ fn answer_results(answer: &Answer, prefix: &str, lang: Lang) -> Vec<InlineQueryR
             Fixed::InlineFaq.text(lang),
             first_message(answer, lang),
         )],
-        Answer::NotFound(_) => vec![article(
-            format!("{prefix}0"),
-            Fixed::InlineNotFound.text(lang),
-            Fixed::NotFoundShort.text(lang),
-            first_message(answer, lang),
-        )],
+        Answer::NotFound(why) => {
+            let title = match why {
+                Abstention::UnknownScript => Fixed::UnknownScriptShort,
+                _ => Fixed::InlineNotFound,
+            };
+            vec![article(
+                format!("{prefix}0"),
+                title.text(lang),
+                Fixed::short_refusal(*why).text(lang),
+                first_message(answer, lang),
+            )]
+        }
     }
 }
 

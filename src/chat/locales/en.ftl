@@ -33,7 +33,8 @@ command-article = Choose the article I answer from: /article 2, or /article all.
 
 not-found = The article does not say. Try asking about something it covers, or send /help.
 not-found-short = The article does not say.
-unknown-script = I can't read questions written in this alphabet. Please ask in English, Russian or Arabic.
+unknown-script = I can't read questions written in this script. Please ask in English, Russian or Arabic.
+unknown-script-short = I can't read this script.
 inline-not-found = The article does not say
 inline-faq = From the bot's answers to common questions
 answer-from = — from { $titles }

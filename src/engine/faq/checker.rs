@@ -78,9 +78,10 @@ fn warnings(faq: &Faq, engine: &Engine, positions: &Positions) -> Vec<Problem> {
             }
             let (query, ranking) = engine.ranking(question);
             let found_words = query.words().filter(|q| !q.matches.is_empty()).count();
-            let article_answers =
-                matches!(engine.decide(&query, &ranking, None), Answer::Article(_))
-                    && found_words >= 2;
+            let article_answers = matches!(
+                engine.decide(&query, &ranking, None, false),
+                Answer::Article(_)
+            ) && found_words >= 2;
             let without = faq.score_without(r, question);
             if article_answers && ranking.coverage > without {
                 let rule_side = if rule.questions.len() == 1 && rule.keywords.is_empty() {
