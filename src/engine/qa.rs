@@ -326,7 +326,6 @@ impl Engine {
         // Only small words ("not", "before") found in the article is no match: "not json"
         // is not about the sentences that say "not".
         let content_matched = content.any(|q| !q.matches.is_empty());
-        // With the semantic stage on, no vectors means its model cannot read the question.
         let refused = if ranking.hits.is_empty() || !content_matched {
             Some(Abstention::NoMatch)
         } else if ranking.coverage < self.params.threshold {
