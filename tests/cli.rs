@@ -406,6 +406,19 @@ fn a_broken_env_file_is_reported_without_its_values() {
     }
 }
 
+// A question in Hebrew (a script the sentence model cannot read) answered "The article does
+// not say." in plain `ask`, though the bot tells a chat which languages it reads.
+#[test]
+fn ask_says_which_languages_it_reads_when_the_script_is_unreadable() {
+    let out = article_qa(&["ask", "מי הוביל את המשלחת הרוסית?"], "");
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("English, Russian or Arabic"),
+        "{}",
+        stdout(&out)
+    );
+}
+
 // A question in Russian shares no keyword with the English article and was always refused;
 // the semantic stage answers it with the article's own English sentence, and still refuses a
 // Russian question the article does not answer.

@@ -238,9 +238,14 @@ fn print_answer(
     } else if args.json {
         let json = serde_json::to_string(&AskJson::new(last, &reply.answer))?;
         writeln!(out, "{json}")?;
-    } else if let Answer::NotFound(_) = reply.answer {
-        // `ask` is for scripts and evaluation: its words stay English whatever the locale.
-        writeln!(out, "{}", Fixed::NotFoundShort.text(Lang::En))?;
+    } else if let Answer::NotFound(why) = reply.answer {
+        // `ask` is for scripts and evaluation: its words stay English whatever the locale,
+        // and short, except to say which languages it reads.
+        let said = match why {
+            Abstention::UnknownScript => Fixed::UnknownScript,
+            _ => Fixed::NotFoundShort,
+        };
+        writeln!(out, "{}", said.text(Lang::En))?;
     } else {
         writeln!(out, "{}", Plain(&reply.answer, Lang::En))?;
     }
