@@ -157,9 +157,12 @@ const MEND_MIN_CHARS: usize = 3;
 
 /// Mends a misspelt question word ("Wheer are the bases?", "Hwy did they go?"): the
 /// question's first word, when it is no stopword, no everyday word ("whole", "show") and
-/// not in the article, and it is [`MEND_EDITS`] edit (Damerau–Levenshtein) from exactly one
-/// question word, becomes that word — a stopword that tells the answer type, not an unknown
-/// term that lowers the coverage.
+/// not in the article, and it is [`MEND_EDITS`] edit (Damerau–Levenshtein) from a question
+/// word, becomes a stopword — not an unknown term that lowers the coverage. It becomes that
+/// question word, which tells the answer type, when one is nearest: the only one, or the
+/// only one it is the start of with a letter dropped ("wher" is `where`, not `when`); when
+/// several are as near ("hwo": `who` or `how`), it keeps its spelling and asks for nothing
+/// in particular.
 pub fn mend_question_word(tokens: &mut [Token], index: &TermIndex) {
     let Some(first) = tokens
         .iter_mut()
@@ -174,14 +177,24 @@ pub fn mend_question_word(tokens: &mut [Token], index: &TermIndex) {
     {
         return;
     }
-    let mut near = QUESTION_WORDS
+    let near: Vec<&str> = QUESTION_WORDS
         .iter()
-        .filter(|w| strsim::damerau_levenshtein(w, &first.text) == MEND_EDITS);
-    if let (Some(word), None) = (near.next(), near.next()) {
-        first.text = (*word).to_string();
-        first.stem = (*word).to_string();
-        first.stop = true;
+        .copied()
+        .filter(|w| strsim::damerau_levenshtein(w, &first.text) == MEND_EDITS)
+        .collect();
+    let started: Vec<&str> = (near.iter().copied())
+        .filter(|w| w.starts_with(first.text.as_str()))
+        .collect();
+    let word = match (near.as_slice(), started.as_slice()) {
+        ([], _) => return,
+        ([only], _) | (_, [only]) => Some(*only),
+        _ => None,
+    };
+    if let Some(word) = word {
+        first.text = word.to_string();
+        first.stem = word.to_string();
     }
+    first.stop = true;
 }
 
 /// Positions of words that only frame the question (`many` in `how many`, `much` in `how
@@ -329,13 +342,16 @@ mod tests {
     }
 
     #[test]
-    fn a_misspelt_first_question_word_is_mended_only_when_unambiguous() {
+    fn a_misspelt_first_question_word_is_mended_to_the_nearest() {
         assert_eq!(mended("Wheer are the bases?"), "where true");
         assert_eq!(mended("hwy did they go"), "why true");
-        // One transposition from both `who` and `how`: left alone.
-        assert_eq!(mended("hwo led them"), "hwo false");
-        // One edit from `who`, `why` and `what`: left alone.
-        assert_eq!(mended("Wht is it"), "wht false");
+        // A dropped last letter: `where`, though `when` is one edit away too.
+        assert_eq!(mended("wher are the bases"), "where true");
+        // One transposition from both `who` and `how`: a question word, but which one is
+        // not known.
+        assert_eq!(mended("hwo led them"), "hwo true");
+        // One edit from `who`, `why` and `what`: the same.
+        assert_eq!(mended("Wht is it"), "wht true");
         // Everyday words one edit from a question word are not typos.
         assert_eq!(mended("Whole families fled?"), "whole false");
         assert_eq!(mended("Show me the bases"), "show false");
