@@ -16,31 +16,31 @@ const RELATED_ENDINGS: &[&str] = &[
 pub struct FormIndex {
     /// Hash of a word one ending longer or shorter than an index word → (the index word's
     /// term, length in bytes of the shorter of the two words).
-    relatives: HashIndex<(u32, u32)>,
-    /// Hash of every alphabetic stem and of it with one character deleted → the stem's term.
-    deletes: HashIndex<u32>,
+    relatives: HashIndex<u64, (u32, u32)>,
+    /// Hash (folded to 32 bits) of every alphabetic stem and surface form and of it with one
+    /// character deleted → its term.
+    deletes: HashIndex<u32, u32>,
 }
 
 impl FormIndex {
     /// Builds the index from the vocabulary: `words` are every stem and surface form with
-    /// its term; `stems` are the terms' stems, by term number.
-    pub fn build<'a>(
-        words: impl Iterator<Item = (&'a str, u32)>,
-        stems: impl Iterator<Item = &'a str>,
-    ) -> Self {
+    /// its term. Deletions are keyed for surface forms too, since a typo keeps a word from
+    /// being stemmed like the word it misspells ("presidnet" stays whole while "president"
+    /// becomes `presid`).
+    pub fn build<'a>(words: impl Iterator<Item = (&'a str, u32)>) -> Self {
+        let words: Vec<(&str, u32)> = words.collect();
         let mut deletes = Vec::new();
-        for (id, stem) in stems.enumerate() {
-            if stem.chars().all(char::is_alphabetic) {
-                let id = id as u32;
-                deletes.push((hash_skipping(stem, usize::MAX), id));
+        for &(word, id) in &words {
+            if word.chars().all(char::is_alphabetic) {
+                deletes.push((fold(hash_skipping(word, usize::MAX)), id));
                 deletes.extend(
-                    stem.char_indices()
-                        .map(|(i, _)| (hash_skipping(stem, i), id)),
+                    word.char_indices()
+                        .map(|(i, _)| (fold(hash_skipping(word, i)), id)),
                 );
             }
         }
         let mut relatives = Vec::new();
-        for (word, term) in words.filter(|(w, _)| is_plain(w)) {
+        for &(word, term) in words.iter().filter(|(w, _)| is_plain(w)) {
             for ending in RELATED_ENDINGS {
                 // The question says `word + ending`: `word` is its shorter relative.
                 let longer = hash_bytes(word.bytes().chain(ending.bytes()));
@@ -66,12 +66,13 @@ impl FormIndex {
         self.relatives.get(hash_bytes(word.bytes()))
     }
 
-    /// Terms that share a key with `stem` (itself or one of its one-character deletions):
-    /// every stem within one edit, plus some further ones and hash collisions to check.
-    pub fn fuzzy_candidates(&self, stem: &str) -> Vec<u32> {
+    /// Terms that share a key with `word` (itself or one of its one-character deletions):
+    /// every term with a stem or surface form within one edit, plus some further ones and
+    /// hash collisions to check.
+    pub fn fuzzy_candidates(&self, word: &str) -> Vec<u32> {
         let mut candidates: Vec<u32> = Vec::new();
-        let keys = std::iter::once(usize::MAX).chain(stem.char_indices().map(|(i, _)| i));
-        for key in keys.map(|skip| hash_skipping(stem, skip)) {
+        let keys = std::iter::once(usize::MAX).chain(word.char_indices().map(|(i, _)| i));
+        for key in keys.map(|skip| fold(hash_skipping(word, skip))) {
             candidates.extend(self.deletes.get(key));
         }
         candidates.sort_unstable();
@@ -100,16 +101,44 @@ fn hash_skipping(word: &str, skip: usize) -> u64 {
     hash_bytes(kept.map(|(_, b)| b))
 }
 
-/// A multimap from 64-bit hashes to values: entries sorted by hash, with a table of where
-/// each bucket (the hash's top bits) starts, so a look-up reads one small run.
+/// A hash a [`HashIndex`] is keyed by; its bucket is its top bits.
+trait Key: Copy + Ord + std::fmt::Debug {
+    /// Width in bits.
+    const BITS: u32;
+    /// The key shifted right by `shift` bits: its bucket.
+    fn bucket(self, shift: u32) -> usize;
+}
+
+impl Key for u64 {
+    const BITS: u32 = 64;
+    fn bucket(self, shift: u32) -> usize {
+        (self >> shift) as usize
+    }
+}
+
+impl Key for u32 {
+    const BITS: u32 = 32;
+    fn bucket(self, shift: u32) -> usize {
+        (self >> shift) as usize
+    }
+}
+
+/// A 64-bit hash folded to 32 bits, for keys whose hits are checked anyway (fuzzy
+/// candidates are compared letter by letter), at half the room.
+fn fold(hash: u64) -> u32 {
+    (hash ^ (hash >> 32)) as u32
+}
+
+/// A multimap from hashes to values: entries sorted by hash, with a table of where each
+/// bucket (the hash's top bits) starts, so a look-up reads one small run.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct HashIndex<T> {
-    entries: Vec<(u64, T)>,
+struct HashIndex<K, T> {
+    entries: Vec<(K, T)>,
     starts: Vec<u32>,
     shift: u32,
 }
 
-impl<T> Default for HashIndex<T> {
+impl<K, T> Default for HashIndex<K, T> {
     fn default() -> Self {
         Self {
             entries: Vec::new(),
@@ -119,18 +148,19 @@ impl<T> Default for HashIndex<T> {
     }
 }
 
-impl<T: Copy + Ord> HashIndex<T> {
-    fn new(mut entries: Vec<(u64, T)>) -> Self {
+impl<K: Key, T: Copy + Ord> HashIndex<K, T> {
+    fn new(mut entries: Vec<(K, T)>) -> Self {
         entries.sort_unstable();
         entries.dedup();
+        entries.shrink_to_fit();
         let bits = (entries.len() / 4)
             .max(2)
             .next_power_of_two()
             .trailing_zeros();
-        let shift = 64 - bits;
+        let shift = K::BITS - bits;
         let mut starts = vec![0u32; (1usize << bits) + 1];
         for &(hash, _) in &entries {
-            starts[(hash >> shift) as usize + 1] += 1;
+            starts[hash.bucket(shift) + 1] += 1;
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
@@ -142,11 +172,11 @@ impl<T: Copy + Ord> HashIndex<T> {
         }
     }
 
-    fn get(&self, key: u64) -> impl Iterator<Item = T> + '_ {
+    fn get(&self, key: K) -> impl Iterator<Item = T> + '_ {
         let bucket = if self.starts.is_empty() {
             0
         } else {
-            (key >> self.shift) as usize
+            key.bucket(self.shift)
         };
         let range = match (self.starts.get(bucket), self.starts.get(bucket + 1)) {
             (Some(&a), Some(&b)) => a as usize..b as usize,

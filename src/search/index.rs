@@ -100,11 +100,6 @@ impl Strings {
         self.ends.len()
     }
 
-    /// Every string, in order.
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.len()).map(|i| self.get(i))
-    }
-
     /// Gives back the room grown past the strings.
     fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
@@ -359,7 +354,7 @@ impl TermIndexBuilder {
         index.avg_group_len = (index.group_len.iter().sum::<f32>() / groups).max(1.0);
         let words = index.ids.iter().chain(index.surface_ids.iter());
         index.stems.shrink_to_fit();
-        index.forms = FormIndex::build(words.map(|(w, &t)| (w.as_str(), t)), index.stems.iter());
+        index.forms = FormIndex::build(words.map(|(w, &t)| (w.as_str(), t)));
         index
     }
 }

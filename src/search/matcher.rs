@@ -13,8 +13,10 @@
 //!    above, and only when the caller allows it (a word known elsewhere is no typo):
 //!    candidates come from the deletion index of [`crate::search::forms`], so no vocabulary
 //!    scan happens, and are kept when their Damerau–Levenshtein distance is at most 1 (or 2
-//!    from [`Params::fuzzy_two_edits_chars`]) and they start with the same letter. The
-//!    similarity is `strsim::normalized_damerau_levenshtein`; only the closest are kept.
+//!    from [`Params::fuzzy_two_edits_chars`]) and they start with the same letter, stem to
+//!    stem or surface form to surface form (a typo is not stemmed like the word it
+//!    misspells). The similarity is `strsim::normalized_damerau_levenshtein` of the closer
+//!    pair; only the closest terms are kept.
 //!
 //! Short words need exact matches, and real words that are in the vocabulary are never
 //! fuzzed into other words (`Iraq` does not become `Iran`).
@@ -88,7 +90,7 @@ impl<'a> Matcher<'a> {
         self.related(token, &mut out);
         self.thesaurus(token, &mut out);
         if out.is_empty() && fuzzy {
-            out = self.fuzzy(&token.stem);
+            out = self.fuzzy(token);
         }
         out
     }
@@ -137,38 +139,65 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    /// Close spellings of an unknown stem, best first (ties kept).
-    fn fuzzy(&self, stem: &str) -> Vec<TermMatch> {
-        let chars = stem.chars().count();
-        if chars < self.params.fuzzy_min_chars || !stem.chars().all(char::is_alphabetic) {
+    /// Close spellings of an unknown word, best first (ties kept): index terms whose stem is
+    /// close to the token's stem, or one of whose surface forms is close to the token's
+    /// surface form (a typo is not stemmed like the word it misspells: "presidnet" is one
+    /// transposition from `president` but three edits from its stem `presid`).
+    fn fuzzy(&self, token: &Token) -> Vec<TermMatch> {
+        let (stem, text) = (token.stem.as_str(), token.text.as_str());
+        // Short stems are no typos, whatever their surface ("basis" is not `bases`).
+        if stem.chars().count() < self.params.fuzzy_min_chars {
             return Vec::new();
         }
-        let max_distance = if chars >= self.params.fuzzy_two_edits_chars {
-            2
-        } else {
-            1
-        };
-        let first = stem.chars().next();
-        // Hash collisions and farther stems only add candidates, checked here.
-        let mut out: Vec<TermMatch> = (self.index.forms().fuzzy_candidates(stem).into_iter())
+        let mut candidates = self.index.forms().fuzzy_candidates(stem);
+        if text != stem {
+            candidates.extend(self.index.forms().fuzzy_candidates(text));
+            candidates.sort_unstable();
+            candidates.dedup();
+        }
+        // Hash collisions and farther words only add candidates, checked here.
+        let mut out: Vec<TermMatch> = (candidates.into_iter())
             .filter_map(|term| {
                 let other = self.index.stem(term);
-                if other.chars().next() != first
-                    || crate::text::words::is_function_word(other)
-                    || strsim::damerau_levenshtein(stem, other) > max_distance
-                {
+                if crate::text::words::is_function_word(other) {
                     return None;
                 }
+                // Stem to stem first; surface forms only when the stems are too far apart.
+                let surfaces = (self.index.surfaces(term).iter())
+                    .filter_map(|surface| self.similarity(text, surface))
+                    .reduce(f32::max);
+                let similarity = self.similarity(stem, other).or(surfaces)?;
                 Some(TermMatch {
                     term,
                     kind: MatchKind::Fuzzy,
-                    similarity: strsim::normalized_damerau_levenshtein(stem, other) as f32,
+                    similarity,
                 })
             })
             .collect();
         let best = out.iter().map(|m| m.similarity).fold(0.0, f32::max);
         out.retain(|m| m.similarity >= best);
         out
+    }
+
+    /// The similarity of a question word and an index word when the one may be a typo of
+    /// the other: the question word is all letters, both start with the same letter, and
+    /// they are at most one edit apart (two from [`Params::fuzzy_two_edits_chars`]).
+    fn similarity(&self, word: &str, other: &str) -> Option<f32> {
+        let chars = word.chars().count();
+        if !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let max_distance = if chars >= self.params.fuzzy_two_edits_chars {
+            2
+        } else {
+            1
+        };
+        if other.chars().next() != word.chars().next()
+            || strsim::damerau_levenshtein(word, other) > max_distance
+        {
+            return None;
+        }
+        Some(strsim::normalized_damerau_levenshtein(word, other) as f32)
     }
 }
 
@@ -200,6 +229,7 @@ mod tests {
         let article = [
             "Bogdanov met Putin at the naval base of Hmeimim.",
             "The Defense Minister spoke.",
+            "The president's military delegation.",
         ];
         let cases = [
             ("bogdanof", "bogdanov"),
@@ -207,6 +237,10 @@ mod tests {
             ("Hmeymim", "hmeimim"),
             ("puttin", "putin"),
             ("defence", "defens"),
+            // A typo is not stemmed like the word it misspells.
+            ("presidnet", "presid"),
+            ("militray", "militari"),
+            ("delegaton", "deleg"),
         ];
         for (typo, want) in cases {
             let got = matches(&article, typo);
