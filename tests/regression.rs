@@ -92,6 +92,22 @@ regression!(
     "Tartus and Hmeimim"
 );
 
+// A newcomer's typos: `wher` is one edit from both `where` and `when`, and `militray` is
+// not stemmed like `military` (`militari`), so the question was refused; `wher` is the
+// start of `where`, and fuzzy matching compares surface forms.
+regression!(
+    newcomer_typos_wher_rusian_militray_reach_the_bases,
+    "wher are the rusian militray bases",
+    "Tartus and Hmeimim"
+);
+
+// `presidnet` is one transposition from `president` but three edits from its stem.
+regression!(
+    transposed_presidnet_is_president,
+    "who is the russian presidnet",
+    "Russian President Vladimir Putin"
+);
+
 // A country the article never names was answered from the question's other words: "What
 // did Iraq's foreign ministry say?" quoted a sentence about a foreign ministry (issue 12,
 // item 23). The question is about Iraq, so the engine abstains.
