@@ -213,8 +213,11 @@ fn answer_type(tokens: &[Token]) -> AnswerType {
     let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
     for (i, word) in words.iter().enumerate() {
         let next = words.get(i + 1).copied().unwrap_or_default();
+        // After another question word, `when` joins a clause ("What can the steam not do
+        // when the event is too short?"): it asks for no time.
+        let asked_before = words[..i].iter().any(|w| QUESTION_WORDS.contains(w));
         let asked = match *word {
-            "when" => Some(AnswerType::Time),
+            "when" if !asked_before => Some(AnswerType::Time),
             "how" if HOW_QUANTITY.contains(&next) => Some(AnswerType::Quantity),
             "what" | "which" if TIME_NOUNS.contains(&next) => Some(AnswerType::Time),
             "what" | "which" if QUANTITY_NOUNS.contains(&next) => Some(AnswerType::Quantity),
@@ -339,6 +342,34 @@ mod tests {
         mend_question_word(&mut tokens, &index.terms);
         let first = &tokens[0];
         format!("{} {}", first.text, first.stop)
+    }
+
+    #[test]
+    fn the_answer_type_comes_from_the_question_word_that_asks() {
+        let analyzer = Analyzer::new();
+        let asked = |question: &str| answer_type(&analyzer.analyze(question));
+        assert_eq!(asked("When did Assad fall?"), AnswerType::Time);
+        assert_eq!(
+            asked("In what year did Russia intervene?"),
+            AnswerType::Time
+        );
+        assert_eq!(
+            asked("How many bases does Russia have?"),
+            AnswerType::Quantity
+        );
+        assert_eq!(asked("Who led the delegation?"), AnswerType::Name);
+        assert_eq!(asked("Where are the bases?"), AnswerType::Place);
+        assert_eq!(asked("Why did Russia call?"), AnswerType::Reason);
+        assert_eq!(asked("What did they discuss?"), AnswerType::Other);
+        // `when` after another question word joins a clause and asks for no time.
+        assert_eq!(
+            asked("What does water turn into when heated?"),
+            AnswerType::Other
+        );
+        assert_eq!(
+            asked("Who was president when the war began?"),
+            AnswerType::Name
+        );
     }
 
     #[test]
