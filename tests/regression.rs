@@ -137,3 +137,18 @@ fn an_age_the_article_never_gives_is_not_answered() {
     // A count may be answered by a list of names ("Tartus and Hmeimim").
     assert!(!first("How many Russian bases are there?").is_empty());
 }
+
+// "When was Putin born?" quoted the call's opening sentence (a newcomer's question): a
+// question asking when, weakly matched, is not answered by sentences without a date.
+#[test]
+fn a_date_the_article_never_gives_is_not_answered() {
+    for question in ["When was Putin born?", "when was bogdanov born"] {
+        assert_eq!(
+            article_engine().answer(question),
+            Answer::NotFound(Abstention::NoDate),
+            "{question:?}"
+        );
+    }
+    // A date the article gives is still answered.
+    assert!(first("When did the Kremlin confirm the call?").contains("February 12"));
+}

@@ -36,7 +36,7 @@ pub struct AskJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<&'a str>,
     /// Why the engine abstained (`"no_terms"`, `"no_match"`, `"low_coverage"`,
-    /// `"no_number"`, `"unknown_script"`).
+    /// `"no_number"`, `"no_date"`, `"unknown_script"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Abstention>,
     /// Why an input line was not answered.

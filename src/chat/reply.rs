@@ -106,7 +106,8 @@ impl Fixed {
             Abstention::NoTerms
             | Abstention::NoMatch
             | Abstention::LowCoverage
-            | Abstention::NoNumber => Fixed::NotFound,
+            | Abstention::NoNumber
+            | Abstention::NoDate => Fixed::NotFound,
         }
     }
 

@@ -49,6 +49,10 @@ pub enum Abstention {
     LowCoverage,
     /// It asks for an age ("How old…?") and no sentence found holds one.
     NoNumber,
+    /// It asks when, the article matches its words weakly (coverage below
+    /// [`crate::search::params::Params::dated_coverage`]), and no sentence found holds a
+    /// date ("When was Putin born?" about an article that only names him).
+    NoDate,
     /// It is written in a script the sentence model cannot read (Hebrew, Chinese: its
     /// vocabulary keeps the Latin, Greek, Cyrillic and Arabic scripts), and the words of it
     /// that the article has are too few to answer it.

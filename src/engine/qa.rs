@@ -19,7 +19,7 @@ use crate::search::article_index::{ArticleIndex, SentenceRef};
 use crate::search::params::Params;
 use crate::search::query::{AnswerType, Query, mend_question_word};
 use crate::search::rank::{self, Ranking};
-use crate::search::rerank::{Focus, Hit};
+use crate::search::rerank::{Fit, Focus, Hit};
 use crate::search::semantic;
 use crate::text::analyze::{Analyzer, Token, with_bigrams};
 use crate::text::words::is_function_word;
@@ -346,6 +346,9 @@ impl Engine {
         if lacks_the_age_asked_for(self, query, ranking) {
             return Answer::NotFound(Abstention::NoNumber);
         }
+        if lacks_the_date_asked_for(&self.params, query, ranking) {
+            return Answer::NotFound(Abstention::NoDate);
+        }
         // A question that points at the text ("What state did this story happen in?") asks
         // what the text says: it is answered unless it names something the text lacks.
         let about_the_text =
@@ -650,6 +653,16 @@ fn lacks_the_age_asked_for(engine: &Engine, query: &Query, ranking: &Ranking) ->
         && !(ranking.hits.iter())
             .filter_map(|hit| engine.quote_at(hit.at))
             .any(|quote| holds_an_age(&quote.text))
+}
+
+/// True when the question asks when, the article matches its words weakly (coverage below
+/// [`Params::dated_coverage`]) and none of the sentences found holds a date or a word of
+/// time ([`Fit::Holds`] for [`AnswerType::Time`]): the article does not say when.
+fn lacks_the_date_asked_for(params: &Params, query: &Query, ranking: &Ranking) -> bool {
+    query.answer_type == AnswerType::Time
+        && ranking.coverage < params.dated_coverage
+        && !ranking.hits.is_empty()
+        && !(ranking.hits.iter()).any(|hit| hit.features.answer_type == Fit::Holds)
 }
 
 /// True when `text` holds something that reads as an age: a number up to [`OLDEST`] that is

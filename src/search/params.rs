@@ -173,6 +173,11 @@ params! {
     standalone_words: usize = 2,
     /// Smallest coverage (0..=1) at which the article answers; below it the engine abstains.
     threshold: f32 = 0.3,
+    /// A question asking when is refused below this coverage (0..=1) when no sentence found
+    /// holds a date: weak keyword evidence and no answer of the kind asked for ("When was
+    /// Putin born?" about an article that names him but gives no birth date; SQuAD: 3 of its
+    /// unanswerable questions refused, 1 answerable one lost).
+    dated_coverage: f32 = 0.5,
     /// Most sentences returned.
     max_sentences: usize = 3,
     /// A sentence after the first is returned only when its score is at least this share

@@ -398,6 +398,7 @@ mod tests {
             (Abstention::NoMatch, Fixed::NotFound),
             (Abstention::LowCoverage, Fixed::NotFound),
             (Abstention::NoNumber, Fixed::NotFound),
+            (Abstention::NoDate, Fixed::NotFound),
             (Abstention::UnknownScript, Fixed::UnknownScript),
         ];
         for (why, fixed) in why {
