@@ -72,6 +72,7 @@ def main():
     sets = [
         ("article-dev", os.path.join(ROOT, "tests/data/article/dev.jsonl"), None),
         ("article-followups", os.path.join(ROOT, "tests/data/article/followups.jsonl"), None),
+        ("article-followups-foreign", os.path.join(ROOT, "tests/data/article/followups-foreign.jsonl"), None),
         ("article-paraphrases", os.path.join(ROOT, "tests/data/article/paraphrases.jsonl"), None),
         ("article-foreign", os.path.join(ev, "article/foreign-dev.jsonl"), None),
         ("squad", os.path.join(ev, "squad/questions.jsonl"), os.path.join(ev, "squad")),

@@ -390,8 +390,10 @@ const DEMONSTRATIVES: &[&str] = &[
 ];
 
 /// Arabic question words after which `هو`/`هي`/`هم` is the copula of the question itself
-/// ("من هو الشرع؟", who is al-Sharaa?; "ما هي القواعد؟", what are the bases?), not a pronoun.
-const ARABIC_COPULA_AFTER: &[&str] = &["ما", "من", "ماذا"];
+/// ("من هو الشرع؟", who is al-Sharaa?; "ما هي القواعد؟", what are the bases?; "كيف هو الطقس
+/// في لندن؟", how is the weather in London?), not a pronoun. ("أين هو؟", where is he?, is too
+/// short to stand alone and is still read in context, as a fragment.)
+const ARABIC_COPULA_AFTER: &[&str] = &["ما", "ماذا", "متى", "من", "أين", "كيف"];
 
 /// The words of a question that refer back ([`REFERS_BACK`]), an Arabic copula left out.
 fn pronouns<'a>(words: &'a [&'a str]) -> impl Iterator<Item = &'a str> + 'a {
@@ -424,7 +426,9 @@ pub(crate) fn follow_up_words(tokens: &[Token]) -> Option<String> {
     }
     let asks = words.iter().any(|w| QUESTION_WORDS.contains(w));
     match words.as_slice() {
-        ["and" | "also" | "plus", ..] => Some("continues with \"and …\"".into()),
+        ["and" | "also" | "plus" | "а" | "и" | "также", ..] => {
+            Some("continues with \"and …\"".into())
+        }
         ["what" | "how", "about", ..] => Some(format!("continues with \"{} about …\"", words[0])),
         ["why" | "how" | "when" | "where" | "who"] => Some(format!("a bare {:?}", words[0])),
         [first, ..] if asks && words.len() <= FRAGMENT_WORDS && PREPOSITIONS.contains(first) => {
@@ -463,6 +467,19 @@ const AUXILIARIES: &[&str] = &[
     "am", "are", "can", "could", "did", "do", "does", "had", "has", "have", "is", "was", "were",
     "will", "would",
 ];
+
+/// True when a question in another script is a fragment of at most
+/// [`FOREIGN_FRAGMENT_WORDS`] words ("بمن التقى؟", whom did he meet?; "وإسرائيل؟", and
+/// Israel?): too short to be about something of its own, so it may be tried in context. (A
+/// longer one, "Какая столица у Франции?", may name what the article lacks, and no name in
+/// Cyrillic or Arabic can be told from the English article's words.)
+pub(crate) fn is_foreign_fragment(tokens: &[Token]) -> bool {
+    let words = words_of(tokens);
+    !words.is_empty() && words.len() <= FOREIGN_FRAGMENT_WORDS
+}
+
+/// Most words of a question in another script read as a fragment ([`is_foreign_fragment`]).
+const FOREIGN_FRAGMENT_WORDS: usize = 2;
 
 /// Most words of a fragment that continues the last question from a preposition and asks
 /// with a question word ("In what city?", "At what facility?", "Along with who?"; not "In

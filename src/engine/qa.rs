@@ -11,7 +11,8 @@ use crate::embed::{EmbedError, Encoder};
 use crate::engine::answer::{Abstention, Answer, Quote};
 use crate::engine::conversation::{
     Context, Conversed, DEFAULT_TTL, Decision, asks_what_it_is_about, asks_without_content,
-    context_token, follow_up_words, names_a_person, own_terms, points_at_the_text,
+    context_token, follow_up_words, is_foreign_fragment, names_a_person, own_terms,
+    points_at_the_text,
 };
 use crate::engine::faq::{self, Faq};
 use crate::engine::meaning::Meaning;
@@ -468,7 +469,11 @@ impl Engine {
         let refers = follow_up_words(&tokens).is_some()
             || asks_without_content(&tokens)
             || (!query.is_empty() && query.own_words_all_found());
-        let carries_on = refers || matches!(answer, Answer::Article(_));
+        // A short question in Russian or Arabic refused on its own is tried in context too,
+        // by meaning, still through the usual decision ("بمن التقى؟", whom did he meet?: the
+        // pronoun is in the verb).
+        let foreign = query.only_in_another_script() && is_foreign_fragment(&tokens);
+        let carries_on = refers || foreign || matches!(answer, Answer::Article(_));
         let reason = "too weak on its own";
         if weak
             && carries_on
@@ -564,7 +569,17 @@ impl Engine {
         // By meaning, a follow-up ("Why?") is read together with the question it follows.
         // (Alone when the two together are more than the model can read: an earlier
         // question in Hebrew.)
-        let together = format!("{} {question}", previous.question);
+        let together = if query.only_in_another_script() {
+            // No keyword of a Russian or Arabic follow-up carries the context, so the last
+            // answer's own words do ("С кем он встретился?" after the delegation's leader).
+            let said = (last.and_then(|a| a.ranked.first()))
+                .and_then(|&at| self.quote_at(at))
+                .map(|quote| quote.text)
+                .unwrap_or_default();
+            format!("{} {said} {question}", previous.question)
+        } else {
+            format!("{} {question}", previous.question)
+        };
         let cosines = (self.cosines(&together)).or_else(|| self.cosines(question));
         let ranking = self.rank(&query, Some(&focus), cosines.as_deref());
         let answer = match refers {

@@ -304,6 +304,21 @@ impl Query {
         })
     }
 
+    /// True when the question has content words and none is in the Latin script the article's
+    /// words are matched in ("С кем он встретился?", "بمن التقى؟"): only its meaning can tell
+    /// what it is about.
+    pub fn only_in_another_script(&self) -> bool {
+        let mut words = self
+            .words()
+            .filter(|q| q.factor >= 1.0 && !is_function_word(&q.token.text))
+            .peekable();
+        words.peek().is_some()
+            && words.all(|q| {
+                q.matches.is_empty()
+                    && (q.token.text.chars()).all(|c| !c.is_alphabetic() || !is_latin(c))
+            })
+    }
+
     /// True when the article has every one of the question's own content words (or it has
     /// none): nothing in it is about something else.
     pub fn own_words_all_found(&self) -> bool {

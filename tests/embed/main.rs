@@ -313,3 +313,53 @@ fn one_articles_engine_answers_as_that_article_alone_with_the_semantic_stage() {
         "{from_both:?}"
     );
 }
+
+/// A Russian or Arabic follow-up has no keyword to carry the conversation's context: a short
+/// one is tried in context when refused on its own, and read by meaning together with the
+/// last answer's words. "Whom did he meet?" after "Who led the Russian delegation?" (a newcomer's
+/// conversation) quotes the delegation's meeting; the whole set of the article's follow-ups
+/// in Russian and Arabic (`tests/data/article/followups-foreign.jsonl`, 14) keeps its floor
+/// (5 right before, 6 now).
+#[test]
+fn russian_and_arabic_follow_ups_are_read_in_context() {
+    use article_qa::app::eval;
+    use article_qa::corpus::Corpus;
+    use article_qa::engine::Engine;
+    let seeds = Corpus::load_dir(&root().join("seeds")).expect("shipped seeds load");
+    let engine = Engine::new(seeds)
+        .with_meaning(shared_encoder(), None)
+        .expect("vectors");
+    for turns in [
+        [
+            "Кто возглавлял российскую делегацию?",
+            "С кем он встретился?",
+        ],
+        ["من قاد الوفد الروسي؟", "بمن التقى؟"],
+    ] {
+        let turns = turns.map(String::from);
+        let answer = engine.converse_turns(&turns).expect("two turns").answer;
+        let first = answer.quotes().first().map(|q| q.text.clone());
+        assert!(
+            first.is_some_and(|t| t.contains("the delegation met with key Syrian officials")),
+            "{turns:?}: {answer:?}"
+        );
+    }
+    // An off-topic question in Russian or Arabic is still refused after a first question:
+    // the earlier turn must not lend it the article's words.
+    for question in ["Какая столица у Франции?", "كيف هو الطقس في لندن اليوم؟"]
+    {
+        let turns = ["Кто возглавлял российскую делегацию?", question].map(String::from);
+        let answer = engine.converse_turns(&turns).expect("two turns").answer;
+        assert!(answer.quotes().is_empty(), "{question}: {answer:?}");
+    }
+    let path = root().join("tests/data/article/followups-foreign.jsonl");
+    let cases = eval::load_cases(&path).expect("question set loads");
+    let report = eval::run(
+        &cases,
+        Some(&engine),
+        eval::Sources::default(),
+        &Engine::new,
+    )
+    .expect("eval runs");
+    assert!(report.summary.passed >= 6, "{:?}", report.summary);
+}
