@@ -197,6 +197,10 @@ fn greetings_and_thanks_get_a_friendly_faq_answer() {
         ("thanks a lot", "thanks"),
         ("Thank you!", "thanks"),
         ("who are you?", "who-are-you"),
+        ("thank you, that was helpful", "thanks"),
+        // "help" typed as a question asks what the bot does, not to be thanked.
+        ("help", "what-can-you-do"),
+        ("can you help me?", "what-can-you-do"),
     ] {
         match engine.answer(question) {
             Answer::Faq(faq) => assert_eq!(faq.rule, rule, "{question}"),

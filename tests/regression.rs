@@ -149,6 +149,10 @@ fn a_date_the_article_never_gives_is_not_answered() {
             "{question:?}"
         );
     }
+    // Also as a follow-up that refers back ("he"), which no coverage threshold refuses.
+    let turns = ["Who is Bogdanov?", "When was he born?"].map(String::from);
+    let reply = article_engine().converse_turns(&turns).expect("two turns");
+    assert_eq!(reply.answer, Answer::NotFound(Abstention::NoDate));
     // A date the article gives is still answered.
     assert!(first("When did the Kremlin confirm the call?").contains("February 12"));
 }

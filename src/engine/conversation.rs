@@ -391,8 +391,8 @@ const DEMONSTRATIVES: &[&str] = &[
 
 /// Arabic question words after which `هو`/`هي`/`هم` is the copula of the question itself
 /// ("من هو الشرع؟", who is al-Sharaa?; "ما هي القواعد؟", what are the bases?; "كيف هو الطقس
-/// في لندن؟", how is the weather in London?), not a pronoun. ("أين هو؟", where is he?, is too
-/// short to stand alone and is still read in context, as a fragment.)
+/// في لندن؟", how is the weather in London?), not a pronoun — when a word follows it ("أين
+/// هو؟" is where is he?).
 const ARABIC_COPULA_AFTER: &[&str] = &["ما", "ماذا", "متى", "من", "أين", "كيف"];
 
 /// The words of a question that refer back ([`REFERS_BACK`]), an Arabic copula left out.
@@ -401,6 +401,7 @@ fn pronouns<'a>(words: &'a [&'a str]) -> impl Iterator<Item = &'a str> + 'a {
         let word = words[i];
         let copula = matches!(word, "هو" | "هي" | "هم")
             && i > 0
+            && i + 1 < words.len()
             && ARABIC_COPULA_AFTER.contains(&words[i - 1]);
         (REFERS_BACK.contains(&word) && !copula).then_some(word)
     })
@@ -426,7 +427,10 @@ pub(crate) fn follow_up_words(tokens: &[Token]) -> Option<String> {
     }
     let asks = words.iter().any(|w| QUESTION_WORDS.contains(w));
     match words.as_slice() {
-        ["and" | "also" | "plus" | "а" | "и" | "также", ..] => {
+        ["and" | "also" | "plus", ..] => Some("continues with \"and …\"".into()),
+        // In Russian only a fragment: no name in Cyrillic can show a longer one to be about
+        // something the article lacks ("А какая погода в Лондоне?").
+        ["а" | "и" | "также", ..] if words.len() <= FRAGMENT_WORDS => {
             Some("continues with \"and …\"".into())
         }
         ["what" | "how", "about", ..] => Some(format!("continues with \"{} about …\"", words[0])),
@@ -468,15 +472,61 @@ const AUXILIARIES: &[&str] = &[
     "will", "would",
 ];
 
-/// True when a question in another script is a fragment of at most
-/// [`FOREIGN_FRAGMENT_WORDS`] words ("بمن التقى؟", whom did he meet?; "وإسرائيل؟", and
-/// Israel?): too short to be about something of its own, so it may be tried in context. (A
-/// longer one, "Какая столица у Франции?", may name what the article lacks, and no name in
-/// Cyrillic or Arabic can be told from the English article's words.)
+/// True when a Russian or Arabic question is a fragment of at most [`FOREIGN_FRAGMENT_WORDS`]
+/// words that asks or continues ("بمن التقى؟", whom did he meet?; "وإسرائيل؟", and Israel?;
+/// "Почему?"): too short to be about something of its own, so it may be tried in context.
+/// "Спасибо!" or "شكرا" asks nothing; a longer question ("Какая столица у Франции?") may
+/// name what the article lacks, and no name in Cyrillic or Arabic can be told from the
+/// English article's words.
 pub(crate) fn is_foreign_fragment(tokens: &[Token]) -> bool {
     let words = words_of(tokens);
-    !words.is_empty() && words.len() <= FOREIGN_FRAGMENT_WORDS
+    let asks = |word: &str| {
+        let bare = (word.strip_prefix(['و', 'ف', 'ب', 'ل'])).filter(|rest| !rest.is_empty());
+        FOREIGN_QUESTION_WORDS.contains(&word)
+            || bare.is_some_and(|rest| FOREIGN_QUESTION_WORDS.contains(&rest))
+            // "وإسرائيل؟": Arabic's `and` is written onto the word it joins.
+            || (words.len() == 1 && word.starts_with('و') && word.chars().count() > 2)
+    };
+    !words.is_empty() && words.len() <= FOREIGN_FRAGMENT_WORDS && words.iter().any(|w| asks(w))
 }
+
+/// Russian and Arabic question words, for [`is_foreign_fragment`] (Arabic ones may carry a
+/// one-letter prefix: `بمن`, with whom).
+const FOREIGN_QUESTION_WORDS: &[&str] = &[
+    // Russian
+    "где",
+    "зачем",
+    "как",
+    "какая",
+    "какие",
+    "каким",
+    "какой",
+    "когда",
+    "кого",
+    "кому",
+    "кем",
+    "кто",
+    "куда",
+    "откуда",
+    "почему",
+    "сколько",
+    "чего",
+    "чем",
+    "что",
+    "чей",
+    "чья",
+    // Arabic
+    "أي",
+    "أين",
+    "ما",
+    "ماذا",
+    "متى",
+    "من",
+    "هل",
+    "كم",
+    "كيف",
+    "لماذا",
+];
 
 /// Most words of a question in another script read as a fragment ([`is_foreign_fragment`]).
 const FOREIGN_FRAGMENT_WORDS: usize = 2;

@@ -344,11 +344,8 @@ impl Engine {
                 && !query.names_an_unknown()
                 && (content_matched || query.has_words())
         };
-        if lacks_the_age_asked_for(self, query, ranking) {
-            return Answer::NotFound(Abstention::NoNumber);
-        }
-        if lacks_the_date_asked_for(&self.params, query, ranking) {
-            return Answer::NotFound(Abstention::NoDate);
+        if let Some(why) = self.lacks_what_is_asked_for(query, ranking) {
+            return Answer::NotFound(why);
         }
         // A question that points at the text ("What state did this story happen in?") asks
         // what the text says: it is answered unless it names something the text lacks.
@@ -361,6 +358,18 @@ impl Engine {
             }
             Some(why) if !by_meaning() && !about_the_text() => Answer::NotFound(why),
             _ => Answer::Article(ranking.hits.iter().map(|hit| self.quote(hit)).collect()),
+        }
+    }
+
+    /// Why the sentences found cannot answer a question that asks for an age or a date they
+    /// do not hold ([`lacks_the_age_asked_for`], [`lacks_the_date_asked_for`]), if they cannot.
+    fn lacks_what_is_asked_for(&self, query: &Query, ranking: &Ranking) -> Option<Abstention> {
+        if lacks_the_age_asked_for(self, query, ranking) {
+            Some(Abstention::NoNumber)
+        } else if lacks_the_date_asked_for(&self.params, query, ranking) {
+            Some(Abstention::NoDate)
+        } else {
+            None
         }
     }
 
@@ -469,9 +478,9 @@ impl Engine {
         let refers = follow_up_words(&tokens).is_some()
             || asks_without_content(&tokens)
             || (!query.is_empty() && query.own_words_all_found());
-        // A short question in Russian or Arabic refused on its own is tried in context too,
-        // by meaning, still through the usual decision ("بمن التقى؟", whom did he meet?: the
-        // pronoun is in the verb).
+        // A short Russian or Arabic question that asks, refused on its own, is tried in
+        // context too, by meaning, still through the usual decision ("بمن التقى؟", whom did
+        // he meet?: the pronoun is in the verb).
         let foreign = query.only_in_another_script() && is_foreign_fragment(&tokens);
         let carries_on = refers || foreign || matches!(answer, Answer::Article(_));
         let reason = "too weak on its own";
@@ -584,11 +593,11 @@ impl Engine {
         let ranking = self.rank(&query, Some(&focus), cosines.as_deref());
         let answer = match refers {
             _ if ranking.hits.is_empty() || query.names_an_unknown() => return None,
-            // "How old is he?": about him, but the article gives no age (final: no FAQ rule
-            // about the article's age answers it instead).
-            true if lacks_the_age_asked_for(self, &query, &ranking) => {
+            // "How old is he?", "When was he born?": about him, but the article gives no age
+            // or date (final: no FAQ rule about the article's age answers it instead).
+            true if let Some(why) = self.lacks_what_is_asked_for(&query, &ranking) => {
                 return Some(Conversed {
-                    answer: Answer::NotFound(Abstention::NoNumber),
+                    answer: Answer::NotFound(why),
                     decision: Decision::FollowUp {
                         reason: reason.to_string(),
                         previous: previous.question,

@@ -1,6 +1,7 @@
 //! The form index behind related and fuzzy matching: hashes of every word one derivational
-//! ending longer or shorter than an index word, and of every stem with one character deleted,
-//! so a question word finds its candidates without a vocabulary scan or a per-key allocation.
+//! ending longer or shorter than an index word, and of every stem and surface form with one
+//! character deleted, so a question word finds its candidates without a vocabulary scan or a
+//! per-key allocation.
 //!
 //! It records every form, of any length; how short a word may be to take part is the
 //! matcher's decision at question time ([`crate::search::params::Params`]), so one index

@@ -15,8 +15,9 @@
 //!    scan happens, and are kept when their Damerau–Levenshtein distance is at most 1 (or 2
 //!    from [`Params::fuzzy_two_edits_chars`]) and they start with the same letter, stem to
 //!    stem or surface form to surface form (a typo is not stemmed like the word it
-//!    misspells). The similarity is `strsim::normalized_damerau_levenshtein` of the closer
-//!    pair; only the closest terms are kept.
+//!    misspells), within the stem's edit budget. The similarity is
+//!    `strsim::normalized_damerau_levenshtein` of the stems, or of the closest surface forms
+//!    when the stems are too far apart; only the closest terms are kept.
 //!
 //! Short words need exact matches, and real words that are in the vocabulary are never
 //! fuzzed into other words (`Iraq` does not become `Iran`).
@@ -162,11 +163,13 @@ impl<'a> Matcher<'a> {
                 if crate::text::words::is_function_word(other) {
                     return None;
                 }
-                // Stem to stem first; surface forms only when the stems are too far apart.
-                let surfaces = (self.index.surfaces(term).iter())
-                    .filter_map(|surface| self.similarity(text, surface))
-                    .reduce(f32::max);
-                let similarity = self.similarity(stem, other).or(surfaces)?;
+                // Stem to stem first; surface forms only when the stems are too far apart,
+                // with the stem's edit budget ("disgusted" is not `discussed`).
+                let similarity = (self.similarity(stem, other, stem)).or_else(|| {
+                    (self.index.surfaces(term).iter())
+                        .filter_map(|surface| self.similarity(text, surface, stem))
+                        .reduce(f32::max)
+                })?;
                 Some(TermMatch {
                     term,
                     kind: MatchKind::Fuzzy,
@@ -181,9 +184,10 @@ impl<'a> Matcher<'a> {
 
     /// The similarity of a question word and an index word when the one may be a typo of
     /// the other: the question word is all letters, both start with the same letter, and
-    /// they are at most one edit apart (two from [`Params::fuzzy_two_edits_chars`]).
-    fn similarity(&self, word: &str, other: &str) -> Option<f32> {
-        let chars = word.chars().count();
+    /// they are at most one edit apart (two when the question's `stem` has
+    /// [`Params::fuzzy_two_edits_chars`] or more).
+    fn similarity(&self, word: &str, other: &str, stem: &str) -> Option<f32> {
+        let chars = stem.chars().count();
         if !word.chars().all(char::is_alphabetic) {
             return None;
         }
@@ -260,6 +264,9 @@ mod tests {
             "short words need exact matches"
         );
         assert!(matches(&article, "basis").is_empty());
+        // A long surface form takes its stem's edit budget: two substitutions apart from
+        // `discussed`, "disgusted" (stem `disgust`, 7 letters) is no typo of it.
+        assert!(matches(&["They discussed it."], "disgusted").is_empty());
         assert!(matches(&article, "halls").is_empty());
     }
 

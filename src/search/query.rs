@@ -215,7 +215,9 @@ fn answer_type(tokens: &[Token]) -> AnswerType {
         let next = words.get(i + 1).copied().unwrap_or_default();
         // After another question word, `when` joins a clause ("What can the steam not do
         // when the event is too short?"): it asks for no time.
-        let asked_before = words[..i].iter().any(|w| QUESTION_WORDS.contains(w));
+        // ("How and when did Russia intervene?" still asks when.)
+        let joined = i > 0 && matches!(words[i - 1], "and" | "or");
+        let asked_before = !joined && words[..i].iter().any(|w| QUESTION_WORDS.contains(w));
         let asked = match *word {
             "when" if !asked_before => Some(AnswerType::Time),
             "how" if HOW_QUANTITY.contains(&next) => Some(AnswerType::Quantity),
@@ -304,37 +306,37 @@ impl Query {
         })
     }
 
-    /// True when the question has content words and none is in the Latin script the article's
-    /// words are matched in ("С кем он встретился?", "بمن التقى؟"): only its meaning can tell
-    /// what it is about.
+    /// True when the question has content words, each holds a letter and none is in the
+    /// Latin script the article's words are matched in ("С кем он встретился?", "بمن
+    /// التقى؟"): only its meaning can tell what it is about.
     pub fn only_in_another_script(&self) -> bool {
-        let mut words = self
-            .words()
-            .filter(|q| q.factor >= 1.0 && !is_function_word(&q.token.text))
-            .peekable();
+        let mut words = self.own_words().peekable();
         words.peek().is_some()
             && words.all(|q| {
+                let text = &q.token.text;
                 q.matches.is_empty()
-                    && (q.token.text.chars()).all(|c| !c.is_alphabetic() || !is_latin(c))
+                    && text.chars().any(char::is_alphabetic)
+                    && text.chars().all(|c| !c.is_alphabetic() || !is_latin(c))
             })
     }
 
     /// True when the article has every one of the question's own content words (or it has
     /// none): nothing in it is about something else.
     pub fn own_words_all_found(&self) -> bool {
-        self.words()
-            .filter(|q| q.factor >= 1.0 && !is_function_word(&q.token.text))
-            .all(|q| !q.matches.is_empty())
+        self.own_words().all(|q| !q.matches.is_empty())
     }
 
     /// How many of the question's own content words (not small words, not borrowed from
     /// context) the article has.
     pub fn own_words_found(&self) -> usize {
+        self.own_words().filter(|q| !q.matches.is_empty()).count()
+    }
+
+    /// The question's own content words: not small words, not borrowed from context, not
+    /// compounds' parts or bigrams.
+    fn own_words(&self) -> impl Iterator<Item = &QueryTerm> {
         self.words()
-            .filter(|q| {
-                q.factor >= 1.0 && !is_function_word(&q.token.text) && !q.matches.is_empty()
-            })
-            .count()
+            .filter(|q| q.factor >= 1.0 && !is_function_word(&q.token.text))
     }
 }
 
@@ -382,8 +384,8 @@ mod tests {
             AnswerType::Other
         );
         assert_eq!(
-            asked("Who was president when the war began?"),
-            AnswerType::Name
+            asked("How and when did Russia intervene?"),
+            AnswerType::Time
         );
     }
 

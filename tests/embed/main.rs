@@ -346,8 +346,16 @@ fn russian_and_arabic_follow_ups_are_read_in_context() {
     }
     // An off-topic question in Russian or Arabic is still refused after a first question:
     // the earlier turn must not lend it the article's words.
-    for question in ["Какая столица у Франции?", "كيف هو الطقس في لندن اليوم؟"]
-    {
+    // Nor is a short one that asks nothing ("Thanks!", "Got it", "thank you"), or a Russian
+    // "and …" too long to be a fragment.
+    for question in [
+        "Какая столица у Франции?",
+        "كيف هو الطقس في لندن اليوم؟",
+        "Спасибо!",
+        "Понятно",
+        "شكرا",
+        "А какая погода в Лондоне?",
+    ] {
         let turns = ["Кто возглавлял российскую делегацию?", question].map(String::from);
         let answer = engine.converse_turns(&turns).expect("two turns").answer;
         assert!(answer.quotes().is_empty(), "{question}: {answer:?}");
