@@ -152,7 +152,7 @@ mod tests {
                     terms.group_postings(t.term),
                     terms.idf_of(t.term),
                     terms.surfaces(t.term),
-                    terms.forms().fuzzy_candidates(stem),
+                    terms.forms().fuzzy_candidates(&[stem]),
                 );
             }
         }

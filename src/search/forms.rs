@@ -67,14 +67,16 @@ impl FormIndex {
         self.relatives.get(hash_bytes(word.bytes()))
     }
 
-    /// Terms that share a key with `word` (itself or one of its one-character deletions):
-    /// every term with a stem or surface form within one edit, plus some further ones and
-    /// hash collisions to check.
-    pub fn fuzzy_candidates(&self, word: &str) -> Vec<u32> {
+    /// Terms that share a key with one of `words` (the word itself or one of its
+    /// one-character deletions): every term with a stem or surface form within one edit of
+    /// one of them, plus some further ones and hash collisions to check; sorted, once each.
+    pub fn fuzzy_candidates(&self, words: &[&str]) -> Vec<u32> {
         let mut candidates: Vec<u32> = Vec::new();
-        let keys = std::iter::once(usize::MAX).chain(word.char_indices().map(|(i, _)| i));
-        for key in keys.map(|skip| fold(hash_skipping(word, skip))) {
-            candidates.extend(self.deletes.get(key));
+        for word in words {
+            let keys = std::iter::once(usize::MAX).chain(word.char_indices().map(|(i, _)| i));
+            for key in keys.map(|skip| fold(hash_skipping(word, skip))) {
+                candidates.extend(self.deletes.get(key));
+            }
         }
         candidates.sort_unstable();
         candidates.dedup();

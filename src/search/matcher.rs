@@ -150,14 +150,9 @@ impl<'a> Matcher<'a> {
         if stem.chars().count() < self.params.fuzzy_min_chars {
             return Vec::new();
         }
-        let mut candidates = self.index.forms().fuzzy_candidates(stem);
-        if text != stem {
-            candidates.extend(self.index.forms().fuzzy_candidates(text));
-            candidates.sort_unstable();
-            candidates.dedup();
-        }
+        let words: &[&str] = if text == stem { &[stem] } else { &[stem, text] };
         // Hash collisions and farther words only add candidates, checked here.
-        let mut out: Vec<TermMatch> = (candidates.into_iter())
+        let mut out: Vec<TermMatch> = (self.index.forms().fuzzy_candidates(words).into_iter())
             .filter_map(|term| {
                 let other = self.index.stem(term);
                 if crate::text::words::is_function_word(other) {
