@@ -159,6 +159,18 @@ impl Engine {
         self.meaning.as_ref()?.cosines(text, &self.params)
     }
 
+    /// The cosines of `text` for a question of `tokens` (`text` may hold earlier turns too);
+    /// for one asked in another script, raised for the sentences that hold the names it
+    /// writes in that script ([`semantic::add_transliterated_names`]).
+    fn question_cosines(&self, text: &str, query: &Query, tokens: &[Token]) -> Option<Vec<f32>> {
+        let mut cosines = self.cosines(text)?;
+        if query.only_in_another_script() {
+            let (index, params) = (&self.index.terms, &self.params);
+            semantic::add_transliterated_names(index, params, &self.analyzer, tokens, &mut cosines);
+        }
+        Some(cosines)
+    }
+
     /// True when the semantic stage is on and its model cannot read `text` (a script its
     /// vocabulary lacks, [`Meaning::reads`]).
     fn unreadable(&self, text: &str) -> bool {
@@ -282,8 +294,9 @@ impl Engine {
 
     /// The full ranking behind [`Engine::answer`], for explanations and diagnostics.
     pub fn ranking(&self, question: &str) -> (Query, Ranking) {
-        let query = self.query(question);
-        let cosines = self.cosines(question);
+        let tokens = self.analyze(question);
+        let query = self.query_tokens(with_bigrams(tokens.clone()), &[]);
+        let cosines = self.question_cosines(question, &query, &tokens);
         let ranking = self.rank(&query, None, cosines.as_deref());
         (query, ranking)
     }
@@ -458,7 +471,7 @@ impl Engine {
         if asks_what_it_is_about(&tokens) {
             return self.lead_reply(question, &tokens, context);
         }
-        let cosines = self.cosines(question);
+        let cosines = self.question_cosines(question, &query, &tokens);
         let ranking = self.rank(&query, None, cosines.as_deref());
         let answer = self.decide(
             &query,
@@ -589,7 +602,8 @@ impl Engine {
         } else {
             format!("{} {question}", previous.question)
         };
-        let cosines = (self.cosines(&together)).or_else(|| self.cosines(question));
+        let cosines = (self.question_cosines(&together, &query, tokens))
+            .or_else(|| self.question_cosines(question, &query, tokens));
         let ranking = self.rank(&query, Some(&focus), cosines.as_deref());
         let answer = match refers {
             _ if ranking.hits.is_empty() || query.names_an_unknown() => return None,

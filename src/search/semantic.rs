@@ -10,8 +10,11 @@
 //! with no keyword match (another language, a pure paraphrase) be answered at all.
 
 use crate::search::explain::Tally;
+use crate::search::index::TermIndex;
+use crate::search::matcher::Matcher;
 use crate::search::params::Params;
 use crate::search::rerank::{Hit, by_score};
+use crate::text::analyze::{Analyzer, Token, TokenKind};
 
 /// Adds to `candidates` the [`Params::semantic_candidates`] sentences with the best cosine
 /// that are not candidates already, each made by `candidate` (with its keyword base score).
@@ -80,4 +83,71 @@ pub fn margin(cosines: &[f32]) -> f32 {
     let best = cosines.iter().copied().fold(f32::MIN, f32::max);
     let mean = cosines.iter().sum::<f32>() / cosines.len() as f32;
     best - mean
+}
+
+/// Raises the cosine of every sentence that holds a name the question writes in another
+/// script ([`Params::transliterated_name_bonus`]): the capitalised non-Latin words after the
+/// first (in Russian the first word is capitalised whatever it is), written in Latin letters
+/// by `deunicode` ("Богданов" → `bogdanov`, "Дамаск" → `damask` ~ `damascus`) and matched as
+/// a typo is. Arabic has no capitals and is left as it is.
+pub(crate) fn add_transliterated_names(
+    index: &TermIndex,
+    params: &Params,
+    analyzer: &Analyzer,
+    tokens: &[Token],
+    cosines: &mut [f32],
+) {
+    let names = (tokens.iter()).filter(|t| {
+        t.kind == TokenKind::Word && t.capitalized && t.position > 0 && !t.text.is_ascii()
+    });
+    let matcher = Matcher::new(index, params);
+    // The IDF of a term one sentence holds: the largest a matched name can have.
+    let top = index.unit_idf(1).max(f32::MIN_POSITIVE);
+    for name in names {
+        let latin = deunicode::deunicode(&name.text);
+        for token in analyzer.analyze(&latin).iter().filter(|t| !t.stop) {
+            for m in matcher.lookup(token, true) {
+                let idf = index.idf_of(m.term).0;
+                let bonus = params.transliterated_name_bonus * m.similarity * idf / top;
+                for posting in index.postings(m.term) {
+                    if let Some(c) = cosines.get_mut(posting.unit as usize) {
+                        *c += bonus;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Corpus;
+    use crate::search::article_index::ArticleIndex;
+
+    #[test]
+    fn a_name_written_in_cyrillic_raises_the_sentences_that_hold_it() {
+        let analyzer = Analyzer::new();
+        let corpus = Corpus::from_text(
+            "t",
+            "Mikhail Bogdanov led the delegation.\nThe talks were long.\nTartus hosts a base.\n",
+        )
+        .unwrap();
+        let index = ArticleIndex::build(&analyzer, &corpus);
+        let params = Params::default();
+        let cosines = |question: &str| {
+            let mut cosines = vec![0.8; 3];
+            let tokens = analyzer.analyze(question);
+            add_transliterated_names(&index.terms, &params, &analyzer, &tokens, &mut cosines);
+            cosines
+        };
+        let raised = cosines("Кого возглавлял Богданов?");
+        assert!(raised[0] > 0.8, "{raised:?}");
+        assert_eq!(raised[1..], [0.8, 0.8]);
+        // An inflected form is matched as a typo is ("Тартусе": in Tartus).
+        assert!(cosines("Что есть в Тартусе?")[2] > 0.8);
+        // The first word is capitalised whatever it is, and a name the article lacks
+        // raises nothing.
+        assert_eq!(cosines("Богданов? Путин"), [0.8; 3]);
+    }
 }

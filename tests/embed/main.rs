@@ -371,3 +371,19 @@ fn russian_and_arabic_follow_ups_are_read_in_context() {
     .expect("eval runs");
     assert!(report.summary.passed >= 6, "{:?}", report.summary);
 }
+
+/// A name a Russian question writes in Cyrillic ("Аль-Арабия") is matched in Latin letters
+/// (`Al Arabiya`): "What did al-Sharaa tell Al Arabiya?" quotes the interview first, where
+/// by meaning alone it quoted the article's opening sentence.
+#[test]
+fn a_russian_question_finds_the_sentence_that_holds_the_name_it_writes() {
+    use article_qa::corpus::Corpus;
+    use article_qa::engine::Engine;
+    let seeds = Corpus::load_dir(&root().join("seeds")).expect("shipped seeds load");
+    let engine = Engine::new(seeds)
+        .with_meaning(shared_encoder(), None)
+        .expect("vectors");
+    let answer = engine.answer("Что аш-Шараа сказал телеканалу «Аль-Арабия»?");
+    let first = &answer.quotes()[0].text;
+    assert!(first.contains("told Al Arabiya News"), "{answer:?}");
+}
