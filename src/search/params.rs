@@ -205,9 +205,9 @@ params! {
     /// not given, such as Hebrew): its vector would mean nothing.
     unknown_script_share: f32 = 0.5,
     /// Semantic stage: a question in another script that names someone or something (a
-    /// capitalised Cyrillic word after the first, "Богданов", "Дамаск") is read by meaning
+    /// capitalised Cyrillic word after the first, "Богданов", "Тартусе") is read by meaning
     /// alone, so each sentence holding the name written in Latin letters (`Bogdanov`,
-    /// `Damascus`, matched as the keyword stage matches a typo) gains this much cosine,
+    /// `Tartus`, matched as the keyword stage matches a typo) gains this much cosine,
     /// times the match's similarity and the name's IDF over the article's largest.
     transliterated_name_bonus: f32 = 0.02,
     /// How well a question must match a FAQ rule (0..=1) when the rule sets no threshold.

@@ -88,8 +88,9 @@ pub fn margin(cosines: &[f32]) -> f32 {
 /// Raises the cosine of every sentence that holds a name the question writes in another
 /// script ([`Params::transliterated_name_bonus`]): the capitalised non-Latin words after the
 /// first (in Russian the first word is capitalised whatever it is), written in Latin letters
-/// by `deunicode` ("Богданов" → `bogdanov`, "Дамаск" → `damask` ~ `damascus`) and matched as
-/// a typo is. Arabic has no capitals and is left as it is.
+/// by `deunicode` ("Богданов" → `bogdanov`, "Тартусе" → `tartuse` ~ `tartus`) and matched as
+/// a typo is (so "Дамаск", `damask`, three edits from `damascus`, is not). Arabic has no
+/// capitals and is left as it is.
 pub(crate) fn add_transliterated_names(
     index: &TermIndex,
     params: &Params,

@@ -323,12 +323,7 @@ fn one_articles_engine_answers_as_that_article_alone_with_the_semantic_stage() {
 #[test]
 fn russian_and_arabic_follow_ups_are_read_in_context() {
     use article_qa::app::eval;
-    use article_qa::corpus::Corpus;
-    use article_qa::engine::Engine;
-    let seeds = Corpus::load_dir(&root().join("seeds")).expect("shipped seeds load");
-    let engine = Engine::new(seeds)
-        .with_meaning(shared_encoder(), None)
-        .expect("vectors");
+    let engine = seeds_engine();
     for turns in [
         [
             "Кто возглавлял российскую делегацию?",
@@ -366,7 +361,7 @@ fn russian_and_arabic_follow_ups_are_read_in_context() {
         &cases,
         Some(&engine),
         eval::Sources::default(),
-        &Engine::new,
+        &article_qa::engine::Engine::new,
     )
     .expect("eval runs");
     assert!(report.summary.passed >= 6, "{:?}", report.summary);
@@ -377,13 +372,16 @@ fn russian_and_arabic_follow_ups_are_read_in_context() {
 /// by meaning alone it quoted the article's opening sentence.
 #[test]
 fn a_russian_question_finds_the_sentence_that_holds_the_name_it_writes() {
-    use article_qa::corpus::Corpus;
-    use article_qa::engine::Engine;
-    let seeds = Corpus::load_dir(&root().join("seeds")).expect("shipped seeds load");
-    let engine = Engine::new(seeds)
-        .with_meaning(shared_encoder(), None)
-        .expect("vectors");
+    let engine = seeds_engine();
     let answer = engine.answer("Что аш-Шараа сказал телеканалу «Аль-Арабия»?");
     let first = &answer.quotes()[0].text;
     assert!(first.contains("told Al Arabiya News"), "{answer:?}");
+}
+
+/// The engine of the shipped article with the semantic stage.
+fn seeds_engine() -> article_qa::engine::Engine {
+    let seeds = article_qa::corpus::Corpus::load_dir(&root().join("seeds")).expect("seeds load");
+    article_qa::engine::Engine::new(seeds)
+        .with_meaning(shared_encoder(), None)
+        .expect("vectors")
 }
