@@ -13,7 +13,12 @@ Words are reduced to Snowball English stems (the `snowballstemmer` package, the 
 algorithm as the Rust `rust-stemmers` crate), merged by stem, and written one stem a line,
 sorted: `stem<TAB>derived,stems<TAB>synonym,stems`.
 
+With `--verbs` it writes instead src/text/verbs.txt: the stems whose tagged senses
+(WordNet's cntlist.rev, single-word lemmas, counts summed over the lemmas of one stem) are
+more than half verbs' (`take`, `happen`; not `tall`, `wife`, `school`), one a line, sorted.
+
 usage: pip install snowballstemmer && python3 tools/build_thesaurus.py > src/text/thesaurus.tsv
+       python3 tools/build_thesaurus.py --verbs > src/text/verbs.txt
 """
 import collections
 import re
@@ -62,7 +67,23 @@ def read_index():
     return senses, tagged
 
 
+def verbs():
+    stem = snowballstemmer.stemmer("english").stemWord
+    counts = collections.defaultdict(collections.Counter)
+    for line in open(WN + "cntlist.rev", encoding="latin-1"):
+        key, _number, count = line.split()
+        lemma, rest = key.split("%")
+        if not WORD.match(lemma):
+            continue
+        pos = {1: "n", 2: "v", 3: "a", 4: "r", 5: "a"}[int(rest.split(":")[0])]
+        counts[stem(lemma)][pos] += int(count)
+    for key in sorted(k for k, c in counts.items() if 2 * c["v"] > sum(c.values())):
+        print(key)
+
+
 def main():
+    if sys.argv[1:] == ["--verbs"]:
+        return verbs()
     synsets = read_synsets()
     senses, tagged = read_index()
     stem = snowballstemmer.stemmer("english").stemWord

@@ -75,6 +75,8 @@ def main():
         ("article-followups-foreign", os.path.join(ROOT, "tests/data/article/followups-foreign.jsonl"), None),
         ("article-paraphrases", os.path.join(ROOT, "tests/data/article/paraphrases.jsonl"), None),
         ("article-foreign", os.path.join(ev, "article/foreign-dev.jsonl"), None),
+        ("article-unsaid", os.path.join(ROOT, "tests/data/article/unsaid.jsonl"), None),
+        ("article-followups-offtopic", os.path.join(ROOT, "tests/data/article/followups-offtopic.jsonl"), None),
         ("squad", os.path.join(ev, "squad/questions.jsonl"), os.path.join(ev, "squad")),
     ]
     rows = []

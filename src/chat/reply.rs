@@ -106,6 +106,7 @@ impl Fixed {
             Abstention::NoTerms
             | Abstention::NoMatch
             | Abstention::LowCoverage
+            | Abstention::Unsaid
             | Abstention::NoNumber
             | Abstention::NoDate => Fixed::NotFound,
         }

@@ -47,6 +47,11 @@ pub enum Abstention {
     NoMatch,
     /// Its words occur, but the best passage covers too little of the question.
     LowCoverage,
+    /// Every word of it the article has is a name, and what it asks about them the article
+    /// never mentions ("What is Bogdanov's salary?"), nor does any sentence stand out in
+    /// meaning
+    /// ([`crate::search::query::Query::asks_the_unsaid_about_a_name`]).
+    Unsaid,
     /// It asks for an age ("How old…?") and no sentence found holds one.
     NoNumber,
     /// It asks when, the article matches its words weakly (coverage below

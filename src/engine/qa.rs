@@ -344,10 +344,15 @@ impl Engine {
             Some(Abstention::NoMatch)
         } else if ranking.coverage < self.params.threshold {
             Some(Abstention::LowCoverage)
+        } else if cosines.is_some() && query.asks_the_unsaid_about_a_name() {
+            // Only with the semantic stage, which can still answer it by meaning: in other
+            // words ("Who was Margaret's husband?" — "Malcolm married Margaret").
+            Some(Abstention::Unsaid)
         } else {
             None
         };
         let needed = match content_matched {
+            _ if refused == Some(Abstention::Unsaid) => self.params.unsaid_margin,
             true => self.params.semantic_margin,
             false => self.params.semantic_margin_unmatched,
         };

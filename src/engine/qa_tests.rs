@@ -273,3 +273,38 @@ fn an_age_is_a_number_that_is_no_day_of_a_month() {
         assert!(!holds_an_age(text), "{text:?}");
     }
 }
+
+#[test]
+fn a_question_that_asks_of_a_name_what_the_article_never_mentions_is_spotted() {
+    let engine = engine();
+    let unsaid = |q: &str| engine.query(q).asks_the_unsaid_about_a_name();
+    assert!(unsaid("How tall is Bogdanov?"));
+    assert!(unsaid("Who is Bogdanov's wife?"));
+    // Part of a hyphenated name is the name.
+    assert!(unsaid("What is Tartus-Bogdanov's salary?"));
+    // A verb the article lacks is likely said in other words ("led" for "headed").
+    assert!(!unsaid("Who did Bogdanov take to Damascus?"));
+    // A word the article has that is no name: the question is about it.
+    assert!(!unsaid("Which delegation did Bogdanov lead?"));
+    // No name found at all: the usual coverage rule decides.
+    assert!(!unsaid("How tall is he?"));
+}
+
+#[test]
+fn asking_of_a_name_what_the_article_never_mentions_is_refused_unless_meaning_answers() {
+    let engine = engine();
+    let query = engine.query("How tall is Bogdanov?");
+    let ranking = engine.rank(&query, None, None);
+    // The keywords alone pass: the name is most of the question's weight.
+    let lexical = engine.decide(&query, &ranking, None, false);
+    assert!(matches!(lexical, Answer::Article(_)), "{lexical:?}");
+    // No sentence stands out by meaning: refused.
+    let flat = vec![0.80; engine.index().sentences.len()];
+    let refused = engine.decide(&query, &ranking, Some(&flat), false);
+    assert_eq!(refused, Answer::NotFound(Abstention::Unsaid));
+    // One sentence stands well above the rest: it says it in other words.
+    let mut standout = flat.clone();
+    standout[0] = 0.80 + 2.0 * engine.params().unsaid_margin;
+    let answered = engine.decide(&query, &ranking, Some(&standout), false);
+    assert!(matches!(answered, Answer::Article(_)), "{answered:?}");
+}

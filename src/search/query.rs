@@ -3,10 +3,10 @@
 //! [`crate::search::overlap`].
 
 use crate::search::index::TermIndex;
-use crate::search::matcher::{Matcher, TermMatch};
+use crate::search::matcher::{MatchKind, Matcher, TermMatch};
 use crate::search::params::Params;
 use crate::text::analyze::{Analyzer, Token, TokenKind, with_bigrams};
-use crate::text::thesaurus::is_everyday_word;
+use crate::text::thesaurus::{is_everyday_word, is_mostly_verb};
 use crate::text::words::{QUESTION_WORDS, is_function_word};
 
 /// What a question asks for, read from its question words.
@@ -295,6 +295,64 @@ impl Query {
         })
     }
 
+    /// True when the question asks about someone the article names for something it never
+    /// mentions: every own content word the article has is (part of) a name, capitalised
+    /// and not the first word, and what is asked is a word in lower case it lacks that is no
+    /// verb ("How tall is Putin?", "Who is al-Sharaa's wife?"; a verb it lacks is likely
+    /// said in other words, as "take" for "overran"). The article says who; not that.
+    pub fn asks_the_unsaid_about_a_name(&self) -> bool {
+        let named = self.name_positions();
+        let mut matched = self.own_words().filter(|q| found(q)).peekable();
+        matched.peek().is_some()
+            && matched.all(|q| named.contains(&q.token.position))
+            && self.asks_the_unsaid(&named)
+    }
+
+    /// True when an own word in lower case that is no name (not at `named`), no verb and
+    /// not found in the article is what the question asks.
+    fn asks_the_unsaid(&self, named: &[u32]) -> bool {
+        (self.own_words()).any(|q| {
+            !found(q)
+                && !named.contains(&q.token.position)
+                && !is_mostly_verb(&q.token.stem)
+                && q.token.text.chars().any(char::is_alphabetic)
+        })
+    }
+
+    /// Positions of the words that are (part of) a name: capitalised and not the first
+    /// word, with every part of a compound one of whose parts is (`al` in "al-Sharaa").
+    fn name_positions(&self) -> Vec<u32> {
+        let words: Vec<&Token> = self.words().map(|q| &q.token).collect();
+        let mut named: Vec<u32> = (words.iter())
+            .filter(|t| t.kind != TokenKind::Compound && t.capitalized && t.position > 0)
+            .map(|t| t.position)
+            .collect();
+        for compound in words.iter().filter(|t| t.kind == TokenKind::Compound) {
+            // Its parts are the words just before it whose texts spell it, last part first.
+            let parts: Vec<u32> = (words.iter())
+                .filter(|t| t.kind != TokenKind::Compound && t.position <= compound.position)
+                .filter(|t| compound.position - t.position < 8)
+                .map(|t| t.position)
+                .collect();
+            let mut spelt = String::new();
+            let mut span = Vec::new();
+            for &at in parts.iter().rev() {
+                let Some(part) = words.iter().find(|t| t.position == at) else {
+                    break;
+                };
+                spelt.insert_str(0, &part.text);
+                span.push(at);
+                if spelt == compound.text {
+                    break;
+                }
+            }
+            if spelt == compound.text && span.iter().any(|p| named.contains(p)) {
+                named.extend(span);
+            }
+        }
+        named
+    }
+
     /// True when some content word is a word of a language: an everyday English word, or a
     /// word in another script (Cyrillic, Arabic…). Keyboard mashing ("asdfgh", "xxxxx") has
     /// none, and a sentence close to it in meaning answers nothing.
@@ -338,6 +396,12 @@ impl Query {
         self.words()
             .filter(|q| q.factor >= 1.0 && !is_function_word(&q.token.text))
     }
+}
+
+/// True when the article has `q` by its own spelling: a WordNet relation ("weather" →
+/// `condition`) is too loose to say the article speaks of it.
+fn found(q: &QueryTerm) -> bool {
+    q.matches.iter().any(|m| m.kind != MatchKind::Related)
 }
 
 /// True for a Latin letter: the script the article's own words are matched in.

@@ -6,10 +6,13 @@
 //! `stem<TAB>derived,stems<TAB>synonym,stems`, sorted by stem (so duplicates show). Looking a stem
 //! up is a hash-map look-up; the map is built on first use, in about a millisecond. How much
 //! a relation counts in scoring is the search layer's `Params::thesaurus_similarity`.
+//!
+//! `src/text/verbs.txt` (same tool, `--verbs`, same licence) lists the stems WordNet's
+//! sense-tagged corpus uses mostly as verbs, for [`is_mostly_verb`].
 
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 const TABLE: &str = include_str!("thesaurus.tsv");
 
@@ -51,6 +54,17 @@ pub fn related(stem: &str) -> impl Iterator<Item = (&'static str, Relation)> {
     split(derived, Relation::Derived).chain(split(synonyms, Relation::Synonym))
 }
 
+/// Stems more than half of whose tagged senses in WordNet are verbs' (`take`, `happen`), one
+/// a line, sorted.
+const VERBS: &str = include_str!("verbs.txt");
+
+/// True when the word of `stem` is mostly used as a verb (`take`, `happen`, `fight`; not
+/// `tall`, `wife`, `school`). Built on first use, like the thesaurus.
+pub fn is_mostly_verb(stem: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| VERBS.lines().collect()).contains(stem)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +89,17 @@ mod tests {
         assert!(talk.contains(&("speak", Relation::Synonym)), "{talk:?}");
         assert_eq!(related("qwertyuiop").count(), 0);
         assert_eq!(related("").count(), 0);
+    }
+
+    #[test]
+    fn verbs_are_told_from_nouns_and_adjectives() {
+        for verb in ["take", "happen", "fight", "interven"] {
+            assert!(is_mostly_verb(verb), "{verb}");
+        }
+        for other in ["tall", "wife", "school", "weather", "husband"] {
+            assert!(!is_mostly_verb(other), "{other}");
+        }
+        let stems: Vec<&str> = VERBS.lines().collect();
+        assert!(stems.windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -397,6 +397,7 @@ mod tests {
             (Abstention::NoTerms, Fixed::NotFound),
             (Abstention::NoMatch, Fixed::NotFound),
             (Abstention::LowCoverage, Fixed::NotFound),
+            (Abstention::Unsaid, Fixed::NotFound),
             (Abstention::NoNumber, Fixed::NotFound),
             (Abstention::NoDate, Fixed::NotFound),
             (Abstention::UnknownScript, Fixed::UnknownScript),
