@@ -322,7 +322,6 @@ fn one_articles_engine_answers_as_that_article_alone_with_the_semantic_stage() {
 /// (5 right before, 6 now).
 #[test]
 fn russian_and_arabic_follow_ups_are_read_in_context() {
-    use article_qa::app::eval;
     let engine = seeds_engine();
     for turns in [
         [
@@ -355,16 +354,8 @@ fn russian_and_arabic_follow_ups_are_read_in_context() {
         let answer = engine.converse_turns(&turns).expect("two turns").answer;
         assert!(answer.quotes().is_empty(), "{question}: {answer:?}");
     }
-    let path = root().join("tests/data/article/followups-foreign.jsonl");
-    let cases = eval::load_cases(&path).expect("question set loads");
-    let report = eval::run(
-        &cases,
-        Some(&engine),
-        eval::Sources::default(),
-        &article_qa::engine::Engine::new,
-    )
-    .expect("eval runs");
-    assert!(report.summary.passed >= 6, "{:?}", report.summary);
+    let summary = set_summary(&engine, "tests/data/article/followups-foreign.jsonl");
+    assert!(summary.passed >= 6, "{summary:?}");
 }
 
 /// A name a Russian question writes in Cyrillic ("Аль-Арабия") is matched in Latin letters
@@ -386,15 +377,28 @@ fn seeds_engine() -> article_qa::engine::Engine {
         .expect("vectors")
 }
 
+/// `eval`'s figures for the question set at `path` (from the repository's root), answered by
+/// `engine`.
+fn set_summary(engine: &article_qa::engine::Engine, path: &str) -> article_qa::app::eval::Summary {
+    use article_qa::app::eval;
+    let cases = eval::load_cases(&root().join(path)).expect("question set loads");
+    let report = eval::run(
+        &cases,
+        Some(engine),
+        eval::Sources::default(),
+        &article_qa::engine::Engine::new,
+    )
+    .expect("eval runs");
+    report.summary
+}
+
 /// A question about someone the article names, asking what it never says of them, is refused
 /// ("What is Bogdanov's salary?", "What's the weather in Damascus?") — unless a sentence
 /// stands out by meaning — while one whose missing word is a verb, likely a paraphrase, is
-/// still answered
-/// ("When did HTS take Damascus?" — "overran"). The set of such questions
+/// still answered ("When did HTS take Damascus?" — "overran"). The set of such questions
 /// (`tests/data/article/unsaid.jsonl`, 35) keeps its floor (12 refused before, 20 now).
 #[test]
 fn asking_of_a_name_what_the_article_never_says_is_refused() {
-    use article_qa::app::eval;
     use article_qa::engine::{Abstention, Answer};
     let engine = seeds_engine();
     for question in [
@@ -410,14 +414,6 @@ fn asking_of_a_name_what_the_article_never_says_is_refused() {
         first.is_some_and(|t| t.contains("HTS overran Damascus in December 2024")),
         "{answer:?}"
     );
-    let path = root().join("tests/data/article/unsaid.jsonl");
-    let cases = eval::load_cases(&path).expect("question set loads");
-    let report = eval::run(
-        &cases,
-        Some(&engine),
-        eval::Sources::default(),
-        &article_qa::engine::Engine::new,
-    )
-    .expect("eval runs");
-    assert!(report.summary.passed >= 20, "{:?}", report.summary);
+    let summary = set_summary(&engine, "tests/data/article/unsaid.jsonl");
+    assert!(summary.passed >= 20, "{summary:?}");
 }
