@@ -35,7 +35,7 @@ pub struct AskJson<'a> {
     /// The FAQ rule's own text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<&'a str>,
-    /// Why the engine abstained (`"no_terms"`, `"no_match"`, `"low_coverage"`,
+    /// Why the engine abstained (`"no_terms"`, `"no_match"`, `"low_coverage"`, `"unsaid"`,
     /// `"no_number"`, `"no_date"`, `"unknown_script"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Abstention>,

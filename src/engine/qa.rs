@@ -320,7 +320,10 @@ impl Engine {
 
     /// Turns a ranking into an answer, abstaining below the coverage threshold — unless the
     /// semantic stage's best cosine stands [`Params::semantic_margin`] above the article's
-    /// mean and the question names nothing the article lacks. A question the keywords refuse
+    /// mean and the question names nothing the article lacks. A question whose only words
+    /// found are names, asking what the article never mentions
+    /// ([`Query::asks_the_unsaid_about_a_name`]), is refused as [`Abstention::Unsaid`] unless
+    /// its best cosine stands [`Params::unsaid_margin`] above the mean. A question the keywords refuse
     /// and the model cannot read (`unreadable`: Hebrew, even with a name the article has)
     /// is refused as [`Abstention::UnknownScript`].
     pub(crate) fn decide(
@@ -340,21 +343,24 @@ impl Engine {
         // Only small words ("not", "before") found in the article is no match: "not json"
         // is not about the sentences that say "not".
         let content_matched = content.any(|q| !q.matches.is_empty());
+        // Only with the semantic stage, which can still answer it by meaning, in other words
+        // ("Who was Margaret's husband?" — "Malcolm married Margaret").
+        let unsaid = cosines.is_some() && query.asks_the_unsaid_about_a_name();
         let refused = if ranking.hits.is_empty() || !content_matched {
             Some(Abstention::NoMatch)
+        } else if unsaid {
+            Some(Abstention::Unsaid)
         } else if ranking.coverage < self.params.threshold {
             Some(Abstention::LowCoverage)
-        } else if cosines.is_some() && query.asks_the_unsaid_about_a_name() {
-            // Only with the semantic stage, which can still answer it by meaning: in other
-            // words ("Who was Margaret's husband?" — "Malcolm married Margaret").
-            Some(Abstention::Unsaid)
         } else {
             None
         };
-        let needed = match content_matched {
-            _ if refused == Some(Abstention::Unsaid) => self.params.unsaid_margin,
-            true => self.params.semantic_margin,
-            false => self.params.semantic_margin_unmatched,
+        let needed = if unsaid {
+            self.params.unsaid_margin
+        } else if content_matched {
+            self.params.semantic_margin
+        } else {
+            self.params.semantic_margin_unmatched
         };
         let by_meaning = || {
             cosines.is_some_and(|c| semantic::margin(c) >= needed)
@@ -493,9 +499,12 @@ impl Engine {
         // won?", "In what city?"); "how is the weather today?" after a question about the
         // bases is still off-topic, and "what is the", an escape sequence or "🙂" are no
         // questions to carry on.
+        // (An `Unsaid` refusal has its words found only as names: they carry nothing on.)
         let refers = follow_up_words(&tokens).is_some()
             || asks_without_content(&tokens)
-            || (!query.is_empty() && query.own_words_all_found());
+            || (!query.is_empty()
+                && query.own_words_all_found()
+                && answer != Answer::NotFound(Abstention::Unsaid));
         // A short Russian or Arabic question that asks, refused on its own, is tried in
         // context too, by meaning, still through the usual decision ("بمن التقى؟", whom did
         // he meet?: the pronoun is in the verb).

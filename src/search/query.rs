@@ -297,23 +297,26 @@ impl Query {
 
     /// True when the question asks about someone the article names for something it never
     /// mentions: every own content word the article has is (part of) a name, capitalised
-    /// and not the first word, and what is asked is a word in lower case it lacks that is no
+    /// and not the first word, and what is asked is a word it lacks that is no name and no
     /// verb ("How tall is Putin?", "Who is al-Sharaa's wife?"; a verb it lacks is likely
     /// said in other words, as "take" for "overran"). The article says who; not that.
     pub fn asks_the_unsaid_about_a_name(&self) -> bool {
         let named = self.name_positions();
-        let mut matched = self.own_words().filter(|q| found(q)).peekable();
+        let mut matched = self.own_words().filter(|q| matched_by_form(q)).peekable();
         matched.peek().is_some()
             && matched.all(|q| named.contains(&q.token.position))
             && self.asks_the_unsaid(&named)
     }
 
-    /// True when an own word in lower case that is no name (not at `named`), no verb and
-    /// not found in the article is what the question asks.
+    /// True when an own word the question typed that is no name (not at `named`), no verb
+    /// and no word of the kind of answer asked for (`year`, `city`), and that the article
+    /// lacks, is what the question asks.
     fn asks_the_unsaid(&self, named: &[u32]) -> bool {
         (self.own_words()).any(|q| {
-            !found(q)
+            !matched_by_form(q)
                 && !named.contains(&q.token.position)
+                && !is_kind_word(&q.token.text)
+                && q.token.kind != TokenKind::Expansion
                 && !is_mostly_verb(&q.token.stem)
                 && q.token.text.chars().any(char::is_alphabetic)
         })
@@ -329,19 +332,16 @@ impl Query {
             .collect();
         for compound in words.iter().filter(|t| t.kind == TokenKind::Compound) {
             // Its parts are the words just before it whose texts spell it, last part first.
-            let parts: Vec<u32> = (words.iter())
-                .filter(|t| t.kind != TokenKind::Compound && t.position <= compound.position)
-                .filter(|t| compound.position - t.position < 8)
-                .map(|t| t.position)
+            let parts: Vec<&Token> = (words.iter().copied())
+                .filter(|t| !matches!(t.kind, TokenKind::Compound | TokenKind::Expansion))
+                .filter(|t| t.position <= compound.position)
+                .filter(|t| compound.position - t.position < LONGEST_COMPOUND)
                 .collect();
             let mut spelt = String::new();
             let mut span = Vec::new();
-            for &at in parts.iter().rev() {
-                let Some(part) = words.iter().find(|t| t.position == at) else {
-                    break;
-                };
+            for part in parts.iter().rev() {
                 spelt.insert_str(0, &part.text);
-                span.push(at);
+                span.push(part.position);
                 if spelt == compound.text {
                     break;
                 }
@@ -398,9 +398,12 @@ impl Query {
     }
 }
 
+/// Most parts of a hyphenated compound looked back over for [`Query::name_positions`].
+const LONGEST_COMPOUND: u32 = 8;
+
 /// True when the article has `q` by its own spelling: a WordNet relation ("weather" →
 /// `condition`) is too loose to say the article speaks of it.
-fn found(q: &QueryTerm) -> bool {
+fn matched_by_form(q: &QueryTerm) -> bool {
     q.matches.iter().any(|m| m.kind != MatchKind::Related)
 }
 

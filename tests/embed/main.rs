@@ -396,7 +396,7 @@ fn set_summary(engine: &article_qa::engine::Engine, path: &str) -> article_qa::a
 /// ("What is Bogdanov's salary?", "What's the weather in Damascus?") — unless a sentence
 /// stands out by meaning — while one whose missing word is a verb, likely a paraphrase, is
 /// still answered ("When did HTS take Damascus?" — "overran"). The set of such questions
-/// (`tests/data/article/unsaid.jsonl`, 35) keeps its floor (12 refused before, 20 now).
+/// (`tests/data/article/unsaid.jsonl`, 35) keeps its floor (12 refused before, 21 now).
 #[test]
 fn asking_of_a_name_what_the_article_never_says_is_refused() {
     use article_qa::engine::{Abstention, Answer};
@@ -408,6 +408,14 @@ fn asking_of_a_name_what_the_article_never_says_is_refused() {
         let answer = engine.answer(question);
         assert_eq!(answer, Answer::NotFound(Abstention::Unsaid), "{question}");
     }
+    // In a chat, after a question answered: still refused, not tried as a follow-up.
+    let turns = [
+        "Who led the Russian delegation to Syria?",
+        "What's the weather in Damascus?",
+    ]
+    .map(String::from);
+    let answer = engine.converse_turns(&turns).expect("two turns").answer;
+    assert_eq!(answer, Answer::NotFound(Abstention::Unsaid));
     let answer = engine.answer("When did HTS take Damascus?");
     let first = answer.quotes().first().map(|q| q.text.clone());
     assert!(
@@ -415,5 +423,5 @@ fn asking_of_a_name_what_the_article_never_says_is_refused() {
         "{answer:?}"
     );
     let summary = set_summary(&engine, "tests/data/article/unsaid.jsonl");
-    assert!(summary.passed >= 20, "{summary:?}");
+    assert!(summary.passed >= 21, "{summary:?}");
 }
