@@ -323,9 +323,9 @@ impl Engine {
     /// mean and the question names nothing the article lacks. A question whose only words
     /// found are names, asking what the article never mentions
     /// ([`Query::asks_the_unsaid_about_a_name`]), is refused as [`Abstention::Unsaid`] unless
-    /// its best cosine stands [`Params::unsaid_margin`] above the mean. A question the keywords refuse
-    /// and the model cannot read (`unreadable`: Hebrew, even with a name the article has)
-    /// is refused as [`Abstention::UnknownScript`].
+    /// its best cosine stands [`Params::unsaid_margin`] above the mean. A question the
+    /// keywords refuse and the model cannot read (`unreadable`: Hebrew, even with a name the
+    /// article has) is refused as [`Abstention::UnknownScript`].
     pub(crate) fn decide(
         &self,
         query: &Query,
