@@ -500,6 +500,35 @@ fn a_new_question_is_answered_as_if_asked_first() {
     }
 }
 
+// A full Russian question after an exchange about Turkey and Iran got their sentences: no
+// keyword of it can match, so it read as weak on its own and was tried in context. Asked
+// by meaning (the sentence model), it stands on its own like an English one.
+#[test]
+fn a_new_question_in_another_script_is_answered_as_if_asked_first() {
+    let turns = |earlier: &[&str], question: &str| {
+        let mut all: Vec<&str> = earlier.to_vec();
+        all.push(question);
+        serde_json::json!({ "turns": all }).to_string()
+    };
+    for question in ["Кто возглавлял делегацию?", "من قاد الوفد الروسي؟"]
+    {
+        let input = format!(
+            "{}\n{}\n",
+            turns(&[], question),
+            turns(&["What about Turkey?", "And Iran?"], question)
+        );
+        let lines = ask_json_lines(&[], &input);
+        let first = |i: usize| lines[i]["sentences"][0]["text"].as_str().map(str::to_owned);
+        let alone = first(0).unwrap_or_else(|| panic!("{question:?} unanswered: {}", lines[0]));
+        assert!(alone.contains("Bogdanov"), "{question:?}: {alone}");
+        assert_eq!(
+            first(1).as_deref(),
+            Some(alone.as_str()),
+            "{question:?} after Turkey"
+        );
+    }
+}
+
 // A question about the story itself ("Who is this article about?") was refused: none of
 // its words is in the story. The story's opening answers it; a question about something
 // the story lacks still gets no answer.

@@ -277,7 +277,8 @@ fn kind_name(kind: MatchKind) -> &'static str {
     match kind {
         MatchKind::Exact => "exact",
         MatchKind::Stem => "stem",
-        MatchKind::Related => "related form",
+        MatchKind::Derived => "related form",
+        MatchKind::Related => "WordNet relative",
         MatchKind::Fuzzy => "fuzzy",
     }
 }

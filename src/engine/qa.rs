@@ -490,9 +490,13 @@ impl Engine {
             cosines.as_deref(),
             self.unreadable(question),
         );
+        // Keyword coverage says nothing of a question in another script (none of its words
+        // can match): answered on its own by meaning, it stands on its own ("Кто возглавлял
+        // делегацию?" after a question about Turkey is still about the delegation).
         let weak = !matches!(answer, Answer::Article(_))
             || (ranking.coverage < self.params.standalone_coverage
-                && own_words < self.params.standalone_words);
+                && own_words < self.params.standalone_words
+                && !query.only_in_another_script());
         // A question refused on its own is read in context when it refers back ("What party
         // does he belong to?": a pronoun, though it has words of its own), asks with no
         // content word ("How so?", "Anything else?") or has no word the article lacks ("Who

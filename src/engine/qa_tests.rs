@@ -297,6 +297,17 @@ fn a_question_that_asks_of_a_name_what_the_article_never_mentions_is_spotted() {
     assert!(!unsaid("Which delegation did Bogdanov lead?"));
     // No name found at all: the usual coverage rule decides.
     assert!(!unsaid("How tall is he?"));
+    // A derived form the article has is found by its spelling ("intervene", `intervention`):
+    // the question is about it, though "militarily" is not in the article.
+    let derived = Engine::new(
+        Corpus::from_text(
+            "t",
+            "Russia kept bases in Syria after its 2015 intervention.\n",
+        )
+        .unwrap(),
+    );
+    let query = derived.query("When did Russia intervene militarily in Syria?");
+    assert!(!query.asks_the_unsaid_about_a_name());
 }
 
 #[test]

@@ -36,7 +36,9 @@ pub enum MatchKind {
     Exact,
     /// Same stem, other inflection.
     Stem,
-    /// Same stem family (a derivational ending apart) or related in WordNet.
+    /// Same stem family: a derivational ending apart (`intervene`/`intervention`).
+    Derived,
+    /// Related in WordNet (`weather`/`condition`).
     Related,
     /// Spelling variant or typo.
     Fuzzy,
@@ -115,7 +117,7 @@ impl<'a> Matcher<'a> {
                 {
                     out.push(TermMatch {
                         term,
-                        kind: MatchKind::Related,
+                        kind: MatchKind::Derived,
                         similarity: self.params.related_similarity,
                     });
                 }
@@ -266,19 +268,19 @@ mod tests {
     }
 
     #[test]
-    fn derivational_family_is_a_related_match() {
+    fn derivational_family_is_a_derived_match() {
         let article = ["Syria and its intervention.", "Israeli officials."];
         assert_eq!(
             matches(&article, "Syrian"),
-            vec![("syria".to_string(), MatchKind::Related)]
+            vec![("syria".to_string(), MatchKind::Derived)]
         );
         assert_eq!(
             matches(&article, "intervene"),
-            vec![("intervent".to_string(), MatchKind::Related)]
+            vec![("intervent".to_string(), MatchKind::Derived)]
         );
         assert_eq!(
             matches(&article, "Israel"),
-            vec![("isra".to_string(), MatchKind::Related)]
+            vec![("isra".to_string(), MatchKind::Derived)]
         );
         assert!(matches(&article, "Syria").contains(&("syria".to_string(), MatchKind::Exact)));
     }

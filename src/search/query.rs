@@ -401,8 +401,9 @@ impl Query {
 /// Most parts of a hyphenated compound looked back over for [`Query::name_positions`].
 const LONGEST_COMPOUND: u32 = 8;
 
-/// True when the article has `q` by its own spelling: a WordNet relation ("weather" →
-/// `condition`) is too loose to say the article speaks of it.
+/// True when the article has `q` by its own spelling or a derived form of it ("intervene" →
+/// `intervention`): a WordNet relation ("weather" → `condition`) is too loose to say the
+/// article speaks of it.
 fn matched_by_form(q: &QueryTerm) -> bool {
     q.matches.iter().any(|m| m.kind != MatchKind::Related)
 }
